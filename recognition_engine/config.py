@@ -1,0 +1,91 @@
+"""One Settings class: the only code that reads the environment.
+
+Every setting can be given as an environment variable named ``RECOGNITION_<NAME>`` (or in a
+``.env`` file). Build the object where the program starts and pass it down; tests build their
+own. ``tests/test_config.py`` checks that each setting is documented in the README.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="RECOGNITION_", env_file=".env", extra="ignore", frozen=True
+    )
+
+    # where things live
+    data_dir: Path = Field(
+        Path("var"), description="Folder for indexes, the embedding cache and the SQLite database."
+    )
+    database_url: str | None = Field(
+        None,
+        description="SQLAlchemy URL; default: an SQLite file in data_dir. "
+        "PostgreSQL: postgresql+psycopg://user:pass@host/db",
+    )
+
+    # embedding
+    embedder: Literal["sentence-transformers", "fake"] = Field(
+        "sentence-transformers", description="'fake' is a deterministic hashing embedder for tests."
+    )
+    model_path: Path | None = Field(
+        None,
+        description="A local sentence-transformers folder; default: the bundled all-MiniLM-L6-v2.",
+    )
+    embedding_batch_size: int = Field(64, ge=1, le=4096, description="Texts per model call.")
+    index_backend: Literal["faiss", "numpy"] = Field(
+        "faiss", description="'numpy' is the exact reference implementation."
+    )
+
+    # workload
+    hours_per_ects: float = Field(
+        25.0, ge=25, le=30, description="Notional hours per ECTS credit (ECTS Users' Guide: 25-30)."
+    )
+
+    # matching and decision thresholds (cosine similarity of all-MiniLM-L6-v2 embeddings)
+    neighbours_per_outcome: int = Field(
+        50, ge=1, le=1000, description="Module outcomes retrieved per credential outcome."
+    )
+    outcome_match_threshold: float = Field(
+        0.5, ge=0, le=1, description="Similarity at which a module outcome counts as covered."
+    )
+    partial_coverage: float = Field(
+        0.5, ge=0, le=1, description="Share of a module's outcomes covered for partial recognition."
+    )
+    full_coverage: float = Field(
+        0.8, ge=0, le=1, description="Share of a module's outcomes covered for full recognition."
+    )
+    min_proposal_score: float = Field(
+        0.45, ge=0, le=1, description="Module score below which nothing is proposed (abstention)."
+    )
+    max_candidates: int = Field(
+        10, ge=1, le=200, description="Modules reported per proposal (proposed and considered)."
+    )
+
+    # input limits
+    max_file_bytes: int = Field(
+        5_000_000, ge=1_000, description="Largest credential or catalogue file accepted."
+    )
+
+    @model_validator(mode="after")
+    def _ordered_coverage(self) -> Settings:
+        if self.partial_coverage > self.full_coverage:
+            raise ValueError("partial_coverage must not exceed full_coverage")
+        return self
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "indexes"
+
+    @property
+    def embedding_cache_path(self) -> Path:
+        return self.data_dir / "embedding-cache.sqlite"
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'recognition.db'}"

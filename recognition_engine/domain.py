@@ -1,0 +1,351 @@
+"""Typed domain models: micro-credentials, programmes, modules and recognition proposals.
+
+The micro-credential follows the mandatory and optional elements of the EU Council
+Recommendation of 16 June 2022 on a European approach to micro-credentials (Annex I).
+No I/O, no numpy, no framework here: these are validated at every boundary.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, Self
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+NonEmptyStr = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+CountryCode = Annotated[
+    str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{2}$")
+]
+EQFLevel = Annotated[int, Field(ge=1, le=8)]
+
+MAX_OUTCOMES_PER_ITEM = 200
+MAX_TEXT_CHARS = 20_000
+
+
+class Strict(BaseModel):
+    """Base for input models: unknown fields are refused, strings are stripped."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+# --- micro-credentials -------------------------------------------------------------------
+
+
+class AssessmentType(StrEnum):
+    """How the learning outcomes were assessed (EU 2022: 'type of assessment')."""
+
+    NONE = "none"
+    ATTENDANCE = "attendance"
+    SELF_ASSESSMENT = "self_assessment"
+    AUTOMATED_TEST = "automated_test"
+    SUPERVISED_EXAM = "supervised_exam"
+    PROJECT = "project"
+    PORTFOLIO = "portfolio"
+    PRACTICAL = "practical"
+    ORAL = "oral"
+    MIXED = "mixed"
+
+
+class ParticipationForm(StrEnum):
+    """EU 2022: 'form of participation in the learning activity'."""
+
+    ONLINE = "online"
+    ON_SITE = "on_site"
+    BLENDED = "blended"
+
+
+class QualityAssuranceType(StrEnum):
+    """EU 2022: 'type of quality assurance used to underpin the micro-credential'."""
+
+    EXTERNAL_ACCREDITED = "external_accredited"  # accredited provider or ENQA/EQAR-registered agency
+    EXTERNAL_OTHER = "external_other"  # external review outside the formal QA system
+    INTERNAL = "internal"  # provider's own internal QA only
+    NONE = "none"
+
+
+class IdentityVerification(StrEnum):
+    NONE = "none"
+    ONLINE_UNSUPERVISED = "online_unsupervised"
+    ONLINE_PROCTORED = "online_proctored"
+    ON_SITE = "on_site"
+
+
+class QualityAssurance(Strict):
+    type: QualityAssuranceType
+    body: str | None = Field(None, description="QA agency or accrediting body, if any.")
+
+
+class Workload(Strict):
+    """Notional workload: ECTS, hours, or both. At least one is required."""
+
+    ects: float | None = Field(None, gt=0, le=180)
+    hours: float | None = Field(None, gt=0, le=5400)
+
+    @model_validator(mode="after")
+    def _one_of(self) -> Self:
+        if self.ects is None and self.hours is None:
+            raise ValueError("workload needs ECTS credits or notional hours (or both)")
+        return self
+
+
+class NQFLevel(Strict):
+    """A level in a national qualifications framework, e.g. Georgia (GE) level 6."""
+
+    framework: CountryCode
+    level: int = Field(ge=1, le=8)
+
+
+class LearnerIdentity(Strict):
+    """Optional; never needed for a decision, never stored by the service, never logged."""
+
+    name: str | None = None
+    identifier: str | None = None
+
+
+class DescribedItem(Strict):
+    """Anything with learning outcomes and/or a description to be matched."""
+
+    title: NonEmptyStr = Field(max_length=500)
+    learning_outcomes: list[Annotated[str, StringConstraints(max_length=MAX_TEXT_CHARS)]] = (
+        Field(default_factory=list, max_length=MAX_OUTCOMES_PER_ITEM)
+    )
+    description: str | None = Field(None, max_length=MAX_TEXT_CHARS)
+
+    @model_validator(mode="after")
+    def _has_content(self) -> Self:
+        has_outcomes = any(text.strip() for text in self.learning_outcomes)
+        if not has_outcomes and not (self.description and self.description.strip()):
+            raise ValueError(
+                f"{self.title!r} has no learning outcomes and no description: nothing to match"
+            )
+        return self
+
+
+class MicroCredential(DescribedItem):
+    """A micro-credential with the elements of the EU 2022 Council Recommendation."""
+
+    id: str | None = Field(None, max_length=200, description="Identifier of the credential record.")
+    awarding_body: NonEmptyStr
+    country: CountryCode = Field(description="ISO 3166-1 alpha-2 country of the awarding body.")
+    date_of_issue: dt.date
+    workload: Workload
+    eqf_level: EQFLevel | None = None
+    nqf_level: NQFLevel | None = None
+    assessment: AssessmentType
+    participation: ParticipationForm
+    quality_assurance: QualityAssurance
+    # optional elements
+    prerequisites: str | None = None
+    grade: str | None = None
+    identity_verification: IdentityVerification | None = None
+    stackable: bool | None = Field(
+        None, description="Whether the awarding body allows it to be combined with others."
+    )
+    language: str | None = None
+    learner: LearnerIdentity | None = Field(
+        None, exclude=True, repr=False, description="Never stored, never logged."
+    )
+
+
+# --- programmes ---------------------------------------------------------------------------
+
+
+class Cycle(StrEnum):
+    SHORT = "short"
+    FIRST = "first"
+    SECOND = "second"
+    THIRD = "third"
+
+
+class Module(DescribedItem):
+    code: NonEmptyStr = Field(max_length=100)
+    ects: float = Field(gt=0, le=120)
+    nqf_level: int | None = Field(None, ge=1, le=8)
+    semester: int | None = Field(None, ge=1, le=16)
+    compulsory: bool = True
+
+
+class RecognitionPolicy(Strict):
+    """How much of the programme the institution lets micro-credentials cover."""
+
+    max_microcredential_ects: float | None = Field(None, ge=0)
+    max_microcredential_share: float | None = Field(None, ge=0, le=1)
+    min_eqf_level: EQFLevel | None = Field(
+        None, description="Credentials below this EQF level are not recognised toward the programme."
+    )
+
+    def cap_ects(self, total_ects: float) -> float:
+        """The most ECTS that micro-credentials may earn in a programme of total_ects."""
+        caps = [total_ects]
+        if self.max_microcredential_ects is not None:
+            caps.append(self.max_microcredential_ects)
+        if self.max_microcredential_share is not None:
+            caps.append(self.max_microcredential_share * total_ects)
+        return min(caps)
+
+
+class Programme(Strict):
+    id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]{0,99}$")]
+    institution: NonEmptyStr
+    country: CountryCode
+    title: NonEmptyStr
+    cycle: Cycle
+    nqf_level: int = Field(ge=1, le=8)
+    eqf_level: EQFLevel
+    total_ects: float = Field(gt=0, le=600)
+    recognition_policy: RecognitionPolicy = Field(default_factory=RecognitionPolicy)
+    modules: list[Module] = Field(min_length=1, max_length=2000)
+
+    @model_validator(mode="after")
+    def _unique_codes(self) -> Self:
+        seen: set[str] = set()
+        for module in self.modules:
+            if module.code in seen:
+                raise ValueError(f"module code {module.code!r} appears twice")
+            seen.add(module.code)
+        return self
+
+    def module(self, code: str) -> Module:
+        for module in self.modules:
+            if module.code == code:
+                return module
+        raise KeyError(code)
+
+
+# --- levels -------------------------------------------------------------------------------
+
+
+class BloomLevel(StrEnum):
+    """Bloom's revised taxonomy, cognitive process dimension (Anderson & Krathwohl, 2001)."""
+
+    REMEMBER = "Remember"
+    UNDERSTAND = "Understand"
+    APPLY = "Apply"
+    ANALYZE = "Analyze"
+    EVALUATE = "Evaluate"
+    CREATE = "Create"
+
+
+class OutcomeLevel(BaseModel):
+    """The action verbs and Bloom level(s) of one learning outcome."""
+
+    text: str
+    verbs: list[str]
+    bloom: list[BloomLevel]
+    confidence: float
+    method: str = Field(description="'classifier' or 'lexicon'.")
+
+
+class LevelEstimate(BaseModel):
+    """A proposed EQF level with its correspondences and the evidence behind it."""
+
+    eqf_level: int
+    georgian_nqf_level: int
+    armenian_nqf_level: int
+    qf_ehea_cycle: str | None
+    confidence: float
+    declared_eqf_level: int | None
+    bloom_profile: dict[str, float]
+    descriptor_similarity: dict[str, float]
+    evidence: list[str]
+    outcomes: list[OutcomeLevel]
+
+
+# --- proposals ----------------------------------------------------------------------------
+
+
+class Verdict(StrEnum):
+    PASS = "pass"
+    WARNING = "warning"
+    SUBSTANTIAL_DIFFERENCE = "substantial_difference"
+
+
+class Element(StrEnum):
+    """The five elements an evaluator weighs under the Lisbon Recognition Convention."""
+
+    LEVEL = "level"
+    WORKLOAD = "workload"
+    QUALITY_ASSURANCE = "quality_assurance"
+    PROFILE = "profile"
+    LEARNING_OUTCOMES = "learning_outcomes"
+
+
+class ElementAssessment(BaseModel):
+    element: Element
+    verdict: Verdict
+    reason: str
+
+
+class OutcomePair(BaseModel):
+    """Evidence: one credential outcome matched to one module outcome."""
+
+    credential_outcome: str
+    module_outcome: str
+    similarity: float
+    credential_id: str | None = None
+
+
+class RecognitionKind(StrEnum):
+    FULL = "full"
+    PARTIAL = "partial"
+
+
+class ModuleProposal(BaseModel):
+    module_code: str
+    module_title: str
+    module_ects: float
+    recognition: RecognitionKind
+    proposed_ects: float
+    coverage: float = Field(description="Share of the module's outcomes covered by the credential.")
+    strength: float = Field(description="Mean best similarity over the module's outcomes.")
+    score: float
+    evidence: list[OutcomePair]
+    uncovered_outcomes: list[str]
+    elements: list[ElementAssessment]
+    reasons: list[str]
+
+
+class ConsideredModule(BaseModel):
+    """A candidate module that was looked at and not proposed, with why."""
+
+    module_code: str
+    module_title: str
+    coverage: float
+    score: float
+    reasons: list[str]
+
+
+class ProposalStatus(StrEnum):
+    PROPOSED = "recognition_proposed"
+    NONE = "no_recognition_proposed"
+
+
+class CredentialSummary(BaseModel):
+    """What a proposal keeps of each credential: enough to audit, no learner identity."""
+
+    id: str | None
+    title: str
+    awarding_body: str
+    country: str
+    ects: float
+    eqf_level: int | None
+    outcomes: list[str]
+
+
+class RecognitionProposal(BaseModel):
+    programme_id: str
+    programme_title: str
+    status: ProposalStatus
+    credentials: list[CredentialSummary]
+    credential_ects: float
+    ects_cap: float
+    total_proposed_ects: float
+    modules: list[ModuleProposal]
+    considered: list[ConsideredModule]
+    elements: list[ElementAssessment]
+    reasons: list[str]
+    level_estimate: LevelEstimate | None = None
+    engine: dict[str, str | float | int] = Field(
+        default_factory=dict, description="Model and thresholds used, for reproducibility."
+    )

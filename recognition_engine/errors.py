@@ -1,0 +1,40 @@
+"""The project's exceptions: one base class, one subclass per kind of failure.
+
+The CLI maps them to a message and an exit code, the API to an RFC 9457 problem response.
+"""
+
+
+class RecognitionError(Exception):
+    """Base of every error the engine raises on purpose."""
+
+    title = "Recognition engine error"
+
+
+class InvalidInput(RecognitionError):
+    """A file or payload that is malformed, incomplete or too large."""
+
+    title = "Invalid input"
+
+
+class NotFound(RecognitionError):
+    """An unknown programme, credential, module or proposal."""
+
+    title = "Not found"
+
+
+class StackingRefused(RecognitionError):
+    """Several credentials that cannot be combined toward one decision."""
+
+    title = "Stacking refused"
+
+
+class IndexUnavailable(RecognitionError):
+    """The index of a programme is missing, stale or built with another model."""
+
+    title = "Index unavailable"
+
+
+class ModelUnavailable(RecognitionError):
+    """The sentence-transformers model could not be loaded."""
+
+    title = "Model unavailable"
