@@ -72,6 +72,17 @@ class Settings(BaseSettings):
         5_000_000, ge=1_000, description="Largest credential or catalogue file accepted."
     )
 
+    # HTTP service
+    api_max_body_bytes: int = Field(
+        2_000_000, ge=1_000, description="Largest request body the API accepts, in bytes."
+    )
+    api_rate_limit_per_minute: int = Field(
+        600, ge=1, description="Requests per minute allowed for each API key."
+    )
+    screening_workers: int = Field(
+        1, ge=1, le=8, description="Background threads that run batch screenings."
+    )
+
     @model_validator(mode="after")
     def _ordered_coverage(self) -> Settings:
         if self.partial_coverage > self.full_coverage:
