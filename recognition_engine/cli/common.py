@@ -1,0 +1,61 @@
+"""What every command shares: settings, console output and the mapping of errors to exit codes."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+
+from recognition_engine.config import Settings
+from recognition_engine.errors import (
+    IndexUnavailable,
+    InvalidInput,
+    ModelUnavailable,
+    NotFound,
+    RecognitionError,
+    StackingRefused,
+)
+
+console = Console()
+errors = Console(stderr=True)
+
+# One exit code per kind of failure, so that scripts can tell them apart.
+EXIT_CODES: dict[type[RecognitionError], int] = {
+    InvalidInput: 2,
+    NotFound: 3,
+    StackingRefused: 4,
+    IndexUnavailable: 5,
+    ModelUnavailable: 6,
+}
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def load_settings() -> Settings:
+    """Return the settings from the environment, or exit with a clear message."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        errors.print(f"[red]error:[/red] invalid settings: {error}")
+        raise typer.Exit(2) from error
+
+
+def handles_errors(command: Callable[P, R]) -> Callable[P, R]:
+    """Turn the engine's typed errors into a one-line message and a distinct exit code."""
+
+    @functools.wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+        try:
+            return command(*args, **kwargs)
+        except RecognitionError as error:
+            errors.print(f"[red]error:[/red] {error}", highlight=False)
+            raise typer.Exit(EXIT_CODES.get(type(error), 1)) from error
+
+    return wrapper
