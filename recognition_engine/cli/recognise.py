@@ -1,0 +1,96 @@
+"""Commands `index`, `recognise` and `demo`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from recognition_engine.cli.common import console, handles_errors, load_settings
+from recognition_engine.cli.render import render_proposal
+from recognition_engine.errors import InvalidInput
+from recognition_engine.ingestion.files import load_credentials, load_programme
+from recognition_engine.service import RecognitionEngine
+
+ProgrammeOption = Annotated[
+    Path, typer.Option("--programme", "-p", help="Programme catalogue (YAML or JSON).")
+]
+
+
+def index(
+    programme: Annotated[Path, typer.Argument(help="Programme catalogue (YAML or JSON).")],
+) -> None:
+    """Build the index of a programme catalogue, or update it after the catalogue changed."""
+    settings = load_settings()
+    loaded = load_programme(programme, max_bytes=settings.max_file_bytes)
+    report = RecognitionEngine(settings).index_programme(loaded, progress=True)
+    state = "rebuilt" if report.rebuilt else "already up to date"
+    console.print(
+        f"{report.programme_id}: {report.modules} modules, {report.outcomes} outcomes, index "
+        f"{state}; {report.embedded} texts embedded, {report.reused} from the cache; "
+        f"{report.seconds:.1f} s"
+    )
+
+
+def recognise(
+    credentials: Annotated[
+        list[Path], typer.Argument(help="Credential file(s); several files are stacked.")
+    ],
+    programme: ProgrammeOption,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the proposal as JSON.")] = False,
+) -> None:
+    """Propose the recognition of micro-credential(s) toward a programme, with evidence."""
+    settings = load_settings()
+    loaded = load_programme(programme, max_bytes=settings.max_file_bytes)
+    items = [c for path in credentials for c in load_credentials(path, max_bytes=settings.max_file_bytes)]
+    proposal = RecognitionEngine(settings).recognise(items, loaded)
+    if as_json:
+        typer.echo(json.dumps(proposal.model_dump(mode="json"), indent=2, ensure_ascii=False))
+    else:
+        render_proposal(proposal, console)
+
+
+def demo(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the proposals as JSON.")] = False,
+) -> None:
+    """Recognise every shipped micro-credential against the shipped Georgian programme."""
+    import corpora
+
+    settings = load_settings()
+    programme = load_programme(corpora.DEMO_PROGRAMME)
+    engine = RecognitionEngine(settings)
+    report = engine.index_programme(programme, progress=not as_json)
+    if not as_json:
+        console.print(
+            f"[bold]{programme.title}[/bold], {programme.institution}: {report.modules} modules, "
+            f"{report.outcomes} outcomes indexed in {report.seconds:.1f} s\n"
+        )
+    results = []
+    for group in demo_groups():
+        credentials = [c for path in group for c in load_credentials(path)]
+        proposal = engine.recognise(credentials, programme)
+        results.append({"files": [p.name for p in group], "proposal": proposal.model_dump(mode="json")})
+        if not as_json:
+            render_proposal(proposal, console, evidence=3)
+            console.print()
+    if as_json:
+        typer.echo(json.dumps(results, indent=2, ensure_ascii=False))
+
+
+def demo_groups() -> list[list[Path]]:
+    """The shipped credentials one by one, then each declared stack of them together."""
+    import corpora
+
+    groups: list[list[Path]] = [[path] for path in corpora.credential_paths()]
+    groups.extend(corpora.stacks())
+    if not groups:
+        raise InvalidInput("the shipped corpus has no credentials")
+    return groups
+
+
+def register(app: typer.Typer) -> None:
+    app.command("index")(handles_errors(index))
+    app.command("recognise")(handles_errors(recognise))
+    app.command("demo")(handles_errors(demo))

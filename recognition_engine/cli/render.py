@@ -1,0 +1,88 @@
+"""A recognition proposal as a report a credential evaluator can read in a terminal."""
+
+from __future__ import annotations
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from recognition_engine.domain import (
+    ElementAssessment,
+    ProposalStatus,
+    RecognitionProposal,
+    Verdict,
+)
+
+VERDICT_STYLE = {
+    Verdict.PASS: ("pass", "green"),
+    Verdict.WARNING: ("warning", "yellow"),
+    Verdict.SUBSTANTIAL_DIFFERENCE: ("substantial difference", "red"),
+}
+
+
+def elements_table(elements: list[ElementAssessment]) -> Table:
+    table = Table(show_header=False, box=None, pad_edge=False)
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column(no_wrap=True)
+    table.add_column()
+    for item in elements:
+        label, style = VERDICT_STYLE[item.verdict]
+        table.add_row(item.element.value.replace("_", " "), Text(label, style=style), item.reason)
+    return table
+
+
+def render_proposal(proposal: RecognitionProposal, console: Console, *, evidence: int = 4) -> None:
+    """Print the proposal: the verdict, the five elements, each module with its evidence."""
+    titles = " + ".join(f"{c.title} ({c.awarding_body}, {c.ects:g} ECTS)" for c in proposal.credentials)
+    proposed = proposal.status is ProposalStatus.PROPOSED
+    headline = (
+        f"[green]Recognition proposed: {proposal.total_proposed_ects:g} ECTS[/green]"
+        if proposed
+        else "[red]No recognition proposed[/red]"
+    )
+    console.print(
+        Panel(
+            Group(
+                Text.from_markup(headline),
+                Text(f"{titles}\n→ {proposal.programme_title} [{proposal.programme_id}]"),
+                Text(
+                    f"credential workload {proposal.credential_ects:g} ECTS · "
+                    f"programme cap for micro-credentials {proposal.ects_cap:g} ECTS"
+                ),
+            ),
+            title="Recognition proposal (decision support: the evaluator decides)",
+            expand=False,
+        )
+    )
+    console.print(elements_table(proposal.elements))
+    for reason in proposal.reasons:
+        console.print(f"• {reason}")
+    if proposal.level_estimate is not None:
+        estimate = proposal.level_estimate
+        console.print(
+            f"Level estimate: EQF {estimate.eqf_level} (Georgian NQF "
+            f"{estimate.georgian_nqf_level}, Armenian NQF {estimate.armenian_nqf_level}, "
+            f"{estimate.qf_ehea_cycle or 'no QF-EHEA cycle'}), confidence {estimate.confidence:.2f}"
+        )
+    for module in proposal.modules:
+        console.rule(
+            f"{module.module_code} {module.module_title}: {module.recognition.value} recognition, "
+            f"{module.proposed_ects:g} of {module.module_ects:g} ECTS"
+        )
+        for reason in module.reasons:
+            console.print(f"  {reason}")
+        table = Table("sim", "credential outcome", "module outcome", show_lines=False)
+        for pair in module.evidence[:evidence]:
+            table.add_row(f"{pair.similarity:.2f}", pair.credential_outcome, pair.module_outcome)
+        if module.evidence:
+            console.print(table)
+        if module.uncovered_outcomes:
+            console.print("  [dim]Not covered:[/dim] " + " | ".join(module.uncovered_outcomes))
+    if proposal.considered:
+        console.rule("Considered, not proposed")
+        for item in proposal.considered[:5]:
+            console.print(
+                f"  {item.module_code} {item.module_title} (coverage {item.coverage:.0%}, "
+                f"score {item.score:.2f}): {' '.join(item.reasons)}"
+            )

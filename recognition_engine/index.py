@@ -1,0 +1,256 @@
+"""Vector indexes of module outcomes: the contract, a FAISS index, an exact NumPy reference.
+
+A ``CatalogueIndex`` keeps, beside the vector index, what each row is (which module, which
+outcome) and the model that made the vectors, and saves all of it to one folder on disk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, Protocol
+
+import numpy as np
+
+from recognition_engine.embedding import Embedder
+from recognition_engine.errors import IndexUnavailable
+
+Backend = Literal["faiss", "numpy"]
+FORMAT_VERSION = 1
+
+
+class VectorIndex(Protocol):
+    """Inner-product search over unit vectors."""
+
+    @property
+    def size(self) -> int: ...
+
+    def add(self, vectors: np.ndarray) -> None:
+        """Append rows of shape (n, dimension); their ids continue from ``size``."""
+        ...
+
+    def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Return (scores, ids), each of shape (len(queries), k); missing hits have id -1."""
+        ...
+
+    def save(self, path: Path) -> None: ...
+
+
+class NumpyIndex:
+    """Exact search by matrix product: the reference the FAISS index is tested against."""
+
+    def __init__(self, dimension: int, vectors: np.ndarray | None = None) -> None:
+        self._vectors = (
+            vectors.astype(np.float32)
+            if vectors is not None
+            else np.zeros((0, dimension), dtype=np.float32)
+        )
+
+    @property
+    def size(self) -> int:
+        return len(self._vectors)
+
+    def add(self, vectors: np.ndarray) -> None:
+        self._vectors = np.vstack([self._vectors, vectors.astype(np.float32)])
+
+    def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        n = len(queries)
+        scores = np.full((n, k), -np.inf, dtype=np.float32)
+        ids = np.full((n, k), -1, dtype=np.int64)
+        if self.size == 0 or n == 0:
+            return scores, ids
+        similarity = queries.astype(np.float32) @ self._vectors.T
+        take = min(k, self.size)
+        top = np.argpartition(-similarity, take - 1, axis=1)[:, :take]
+        top_scores = np.take_along_axis(similarity, top, axis=1)
+        order = np.argsort(-top_scores, axis=1, kind="stable")
+        ids[:, :take] = np.take_along_axis(top, order, axis=1)
+        scores[:, :take] = np.take_along_axis(top_scores, order, axis=1)
+        return scores, ids
+
+    def save(self, path: Path) -> None:
+        np.save(path, self._vectors)
+
+    @classmethod
+    def load(cls, path: Path) -> NumpyIndex:
+        vectors = np.load(path)
+        return cls(vectors.shape[1], vectors)
+
+
+class FaissIndex:
+    """An exact inner-product FAISS index (IndexFlatIP).
+
+    A programme catalogue holds thousands of outcomes, not millions: exact search is fast
+    enough (see the README's figures) and has no recall loss to explain to an evaluator.
+    """
+
+    def __init__(self, dimension: int, index: object | None = None) -> None:
+        import faiss
+
+        self._faiss = faiss
+        self._index = index if index is not None else faiss.IndexFlatIP(dimension)
+
+    @property
+    def size(self) -> int:
+        return int(self._index.ntotal)
+
+    def add(self, vectors: np.ndarray) -> None:
+        self._index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+
+    def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        if len(queries) == 0:
+            return np.zeros((0, k), np.float32), np.zeros((0, k), np.int64)
+        scores, ids = self._index.search(np.ascontiguousarray(queries, dtype=np.float32), k)
+        scores[ids < 0] = -np.inf
+        return scores, ids
+
+    def save(self, path: Path) -> None:
+        self._faiss.write_index(self._index, str(path))
+
+    @classmethod
+    def load(cls, path: Path) -> FaissIndex:
+        import faiss
+
+        index = faiss.read_index(str(path))
+        return cls(index.d, index)
+
+
+def create_vector_index(backend: Backend, dimension: int) -> VectorIndex:
+    return FaissIndex(dimension) if backend == "faiss" else NumpyIndex(dimension)
+
+
+_VECTOR_FILES = {"faiss": "outcomes.faiss", "numpy": "outcomes.npy"}
+
+
+@dataclass(frozen=True)
+class CatalogueEntry:
+    """One module (or catalogue course) as the index sees it."""
+
+    key: str
+    title: str
+    outcomes: tuple[str, ...]
+    text: str  # the whole text, for whole-text similarity
+
+
+def catalogue_fingerprint(model_id: str, entries: Sequence[CatalogueEntry]) -> str:
+    """A hash that changes when the model or any entry's text changes."""
+    digest = hashlib.sha256(model_id.encode())
+    for entry in entries:
+        payload = json.dumps([entry.key, entry.title, list(entry.outcomes), entry.text])
+        digest.update(payload.encode())
+    return digest.hexdigest()
+
+
+class CatalogueIndex:
+    """Module outcomes in a vector index, with what each row is and the model that made it."""
+
+    def __init__(
+        self,
+        entries: Sequence[CatalogueEntry],
+        outcome_vectors: np.ndarray,
+        text_vectors: np.ndarray,
+        index: VectorIndex,
+        *,
+        model_id: str,
+        backend: Backend,
+    ) -> None:
+        self.entries = list(entries)
+        self.outcome_vectors = outcome_vectors
+        self.text_vectors = text_vectors
+        self.index = index
+        self.model_id = model_id
+        self.backend = backend
+        self.fingerprint = catalogue_fingerprint(model_id, self.entries)
+        self.position = {entry.key: i for i, entry in enumerate(self.entries)}
+        counts = [len(entry.outcomes) for entry in self.entries]
+        self.row_entry = np.repeat(np.arange(len(self.entries)), counts)
+        self.entry_start = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+
+    @classmethod
+    def build(
+        cls,
+        entries: Sequence[CatalogueEntry],
+        embedder: Embedder,
+        backend: Backend = "faiss",
+        *,
+        progress: bool = False,
+    ) -> CatalogueIndex:
+        """Embed every outcome and whole text of the entries and index the outcomes."""
+        if not entries:
+            raise IndexUnavailable("the catalogue has no modules to index")
+        keys = [entry.key for entry in entries]
+        if len(set(keys)) != len(keys):
+            raise IndexUnavailable("the catalogue has duplicate module keys")
+        outcome_texts = [text for entry in entries for text in entry.outcomes]
+        outcome_vectors = embedder.embed(outcome_texts, progress=progress)
+        text_vectors = embedder.embed([entry.text for entry in entries], progress=progress)
+        index = create_vector_index(backend, embedder.dimension)
+        index.add(outcome_vectors)
+        return cls(
+            entries, outcome_vectors, text_vectors, index, model_id=embedder.model_id, backend=backend
+        )
+
+    def module_vectors(self, position: int) -> np.ndarray:
+        """Return the outcome vectors of the entry at ``position``, shape (outcomes, dimension)."""
+        return self.outcome_vectors[self.entry_start[position] : self.entry_start[position + 1]]
+
+    def save(self, folder: Path) -> None:
+        """Write the index to ``folder`` atomically enough: metadata last, after the vectors."""
+        folder.mkdir(parents=True, exist_ok=True)
+        self.index.save(folder / _VECTOR_FILES[self.backend])
+        np.save(folder / "outcome_vectors.npy", self.outcome_vectors)
+        np.save(folder / "text_vectors.npy", self.text_vectors)
+        meta = {
+            "format": FORMAT_VERSION,
+            "model_id": self.model_id,
+            "backend": self.backend,
+            "fingerprint": self.fingerprint,
+            "entries": [
+                {"key": e.key, "title": e.title, "outcomes": list(e.outcomes), "text": e.text}
+                for e in self.entries
+            ],
+        }
+        temporary = folder / "catalogue.json.tmp"
+        temporary.write_text(json.dumps(meta, ensure_ascii=False))
+        os.replace(temporary, folder / "catalogue.json")
+
+    @classmethod
+    def load(cls, folder: Path, *, model_id: str) -> CatalogueIndex:
+        """Read an index saved by ``save``; refuse one made by another model or format."""
+        meta_path = folder / "catalogue.json"
+        if not meta_path.exists():
+            raise IndexUnavailable(f"no index in {folder}")
+        try:
+            meta = json.loads(meta_path.read_text())
+        except json.JSONDecodeError as error:
+            raise IndexUnavailable(f"the index metadata in {folder} is corrupt") from error
+        if meta.get("format") != FORMAT_VERSION:
+            raise IndexUnavailable(f"the index in {folder} has an old format: rebuild it")
+        if meta["model_id"] != model_id:
+            raise IndexUnavailable(
+                f"the index in {folder} was built with {meta['model_id']}, not {model_id}: rebuild it"
+            )
+        backend: Backend = meta["backend"]
+        vector_path = folder / _VECTOR_FILES[backend]
+        index: VectorIndex = (
+            FaissIndex.load(vector_path) if backend == "faiss" else NumpyIndex.load(vector_path)
+        )
+        entries = [
+            CatalogueEntry(e["key"], e["title"], tuple(e["outcomes"]), e["text"])
+            for e in meta["entries"]
+        ]
+        loaded = cls(
+            entries,
+            np.load(folder / "outcome_vectors.npy"),
+            np.load(folder / "text_vectors.npy"),
+            index,
+            model_id=model_id,
+            backend=backend,
+        )
+        if loaded.index.size != len(loaded.outcome_vectors):
+            raise IndexUnavailable(f"the index in {folder} is incomplete: rebuild it")
+        return loaded

@@ -1,0 +1,243 @@
+"""The engine as its users call it: index a programme, recognise credentials against it.
+
+Builds the embedder once, keeps one index per programme on disk and in memory, and wires
+extraction → matching → level estimation → decision. Thread-safe: the HTTP service calls it
+from its request and screening threads.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from recognition_engine.config import Settings
+from recognition_engine.decision import (
+    CredentialOutcomes,
+    DecisionParams,
+    credential_ects,
+    propose_recognition,
+)
+from recognition_engine.domain import LevelEstimate, MicroCredential, Programme, RecognitionProposal
+from recognition_engine.embedding import CachedEmbedder, Embedder, create_embedder
+from recognition_engine.errors import IndexUnavailable, InvalidInput, StackingRefused
+from recognition_engine.index import CatalogueEntry, CatalogueIndex, catalogue_fingerprint
+from recognition_engine.ingestion.outcomes import outcomes_of
+from recognition_engine.matching import MatchParams, match_credential
+
+logger = logging.getLogger(__name__)
+
+MAX_STACKED_CREDENTIALS = 10
+
+
+class IndexReport(BaseModel):
+    """What indexing a catalogue did."""
+
+    programme_id: str
+    model_id: str
+    modules: int
+    outcomes: int
+    embedded: int  # texts sent to the model; the rest came from the cache
+    reused: int
+    rebuilt: bool  # False when the saved index was already up to date
+    seconds: float
+
+
+def catalogue_entries(programme: Programme) -> list[CatalogueEntry]:
+    """Return the programme's modules as index entries, with their outcomes extracted."""
+    entries = []
+    for module in programme.modules:
+        outcomes = tuple(outcomes_of(module))
+        text = " ".join([module.title, module.description or "", *outcomes]).strip()
+        entries.append(CatalogueEntry(module.code, module.title, outcomes, text))
+    return entries
+
+
+class RecognitionEngine:
+    def __init__(self, settings: Settings, *, embedder: Embedder | None = None) -> None:
+        self.settings = settings
+        self.embedder = embedder if embedder is not None else create_embedder(settings)
+        self._indexes: dict[str, CatalogueIndex] = {}
+        self._lock = threading.RLock()
+        self._level_estimator = self._load_level_estimator()
+
+    @property
+    def match_params(self) -> MatchParams:
+        s = self.settings
+        return MatchParams(
+            neighbours_per_outcome=s.neighbours_per_outcome,
+            outcome_match_threshold=s.outcome_match_threshold,
+        )
+
+    @property
+    def decision_params(self) -> DecisionParams:
+        s = self.settings
+        return DecisionParams(
+            hours_per_ects=s.hours_per_ects,
+            outcome_match_threshold=s.outcome_match_threshold,
+            partial_coverage=s.partial_coverage,
+            full_coverage=s.full_coverage,
+            min_proposal_score=s.min_proposal_score,
+            max_candidates=s.max_candidates,
+        )
+
+    def index_folder(self, programme_id: str) -> Path:
+        return self.settings.index_dir / programme_id
+
+    # --- indexing ----------------------------------------------------------------------------
+
+    def index_programme(self, programme: Programme, *, progress: bool = False) -> IndexReport:
+        """Build the programme's index, or load it when the saved one is up to date."""
+        entries = catalogue_entries(programme)
+        return self.index_entries(programme.id, entries, progress=progress)
+
+    def index_entries(
+        self, catalogue_id: str, entries: Sequence[CatalogueEntry], *, progress: bool = False
+    ) -> IndexReport:
+        """Index any catalogue (a programme's modules, or a course catalogue) under an id."""
+        started = time.perf_counter()
+        fingerprint = catalogue_fingerprint(self.embedder.model_id, entries)
+        with self._lock:
+            current = self._current_index(catalogue_id, fingerprint)
+            misses_before = self._misses()
+            rebuilt = current is None
+            if current is None:
+                current = CatalogueIndex.build(
+                    entries, self.embedder, self.settings.index_backend, progress=progress
+                )
+                current.save(self.index_folder(catalogue_id))
+            self._indexes[catalogue_id] = current
+            embedded = self._misses() - misses_before
+        outcomes = sum(len(entry.outcomes) for entry in entries)
+        texts = outcomes + len(entries)
+        report = IndexReport(
+            programme_id=catalogue_id,
+            model_id=self.embedder.model_id,
+            modules=len(entries),
+            outcomes=outcomes,
+            embedded=embedded if rebuilt else 0,
+            reused=texts - embedded if rebuilt else texts,
+            rebuilt=rebuilt,
+            seconds=round(time.perf_counter() - started, 3),
+        )
+        logger.info("indexed %s: %s", catalogue_id, report.model_dump())
+        return report
+
+    def _current_index(self, catalogue_id: str, fingerprint: str) -> CatalogueIndex | None:
+        """Return the index in memory or on disk if it matches ``fingerprint``."""
+        loaded = self._indexes.get(catalogue_id)
+        if loaded is not None and loaded.fingerprint == fingerprint:
+            return loaded
+        folder = self.index_folder(catalogue_id)
+        try:
+            saved = CatalogueIndex.load(folder, model_id=self.embedder.model_id)
+        except IndexUnavailable:
+            return None
+        return saved if saved.fingerprint == fingerprint else None
+
+    def has_index(self, programme: Programme) -> bool:
+        fingerprint = catalogue_fingerprint(self.embedder.model_id, catalogue_entries(programme))
+        with self._lock:
+            return self._current_index(programme.id, fingerprint) is not None
+
+    def _misses(self) -> int:
+        return self.embedder.misses if isinstance(self.embedder, CachedEmbedder) else 0
+
+    # --- recognition -------------------------------------------------------------------------
+
+    def recognise(
+        self, credentials: Sequence[MicroCredential], programme: Programme
+    ) -> RecognitionProposal:
+        """Return the recognition proposal for one credential, or several stacked ones."""
+        check_stacking(credentials)
+        extracted = [CredentialOutcomes(c, outcomes_of(c)) for c in credentials]
+        pooled = [text for item in extracted for text in item.outcomes]
+        owners = [item.credential.id for item in extracted for _ in item.outcomes]
+        if not pooled:
+            raise InvalidInput("the credential has no learning outcomes to match")
+        index = self._index_for(programme)
+        whole_text = " ".join(
+            " ".join([c.title, *o.outcomes]) for c, o in zip(credentials, extracted, strict=True)
+        )
+        matches = match_credential(
+            pooled, index, self.embedder, self.match_params, whole_text=whole_text
+        )
+        estimate = self._estimate_level(credentials, pooled)
+        proposal = propose_recognition(
+            extracted,
+            programme,
+            matches,
+            self.decision_params,
+            level_estimate=estimate,
+            outcome_owner=owners,
+        )
+        proposal.engine = {
+            "model": self.embedder.model_id,
+            "outcome_match_threshold": self.settings.outcome_match_threshold,
+            "partial_coverage": self.settings.partial_coverage,
+            "full_coverage": self.settings.full_coverage,
+            "min_proposal_score": self.settings.min_proposal_score,
+            "hours_per_ects": self.settings.hours_per_ects,
+        }
+        # Identifiers only: learner identity never reaches the logs.
+        logger.info(
+            "proposal for %s against %s: %s, %s ECTS",
+            [c.id for c in credentials],
+            programme.id,
+            proposal.status.value,
+            proposal.total_proposed_ects,
+        )
+        return proposal
+
+    def _index_for(self, programme: Programme) -> CatalogueIndex:
+        fingerprint = catalogue_fingerprint(self.embedder.model_id, catalogue_entries(programme))
+        with self._lock:
+            current = self._indexes.get(programme.id)
+            if current is not None and current.fingerprint == fingerprint:
+                return current
+        self.index_programme(programme)
+        return self._indexes[programme.id]
+
+    # --- levels ------------------------------------------------------------------------------
+
+    def _load_level_estimator(self):  # noqa: ANN202 - optional component
+        try:
+            from recognition_engine.levels import LevelEstimator
+        except ImportError:
+            return None
+        return LevelEstimator.from_settings(self.settings, self.embedder)
+
+    def _estimate_level(
+        self, credentials: Sequence[MicroCredential], outcomes: list[str]
+    ) -> LevelEstimate | None:
+        if self._level_estimator is None:
+            return None
+        declared = [c.eqf_level for c in credentials if c.eqf_level is not None]
+        ects = sum(credential_ects(c, self.settings.hours_per_ects) for c in credentials)
+        return self._level_estimator.estimate(
+            outcomes, declared_eqf_level=min(declared) if declared else None, ects=ects
+        )
+
+
+def check_stacking(credentials: Sequence[MicroCredential]) -> None:
+    """Refuse a set of credentials that cannot be combined toward one decision."""
+    if not credentials:
+        raise InvalidInput("no credential given")
+    if len(credentials) == 1:
+        return
+    if len(credentials) > MAX_STACKED_CREDENTIALS:
+        raise StackingRefused(
+            f"{len(credentials)} credentials: at most {MAX_STACKED_CREDENTIALS} can be stacked"
+        )
+    refused = [c.title for c in credentials if c.stackable is False]
+    if refused:
+        raise StackingRefused(
+            "declared not stackable by the awarding body: " + ", ".join(repr(t) for t in refused)
+        )
+    ids = [c.id for c in credentials if c.id]
+    if len(set(ids)) != len(ids):
+        raise StackingRefused("the same credential is given twice")

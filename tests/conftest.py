@@ -1,0 +1,107 @@
+"""Shared fixtures: settings in a temporary folder, the fake embedder, a small programme."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+
+from recognition_engine.config import Settings
+from recognition_engine.domain import MicroCredential, Programme
+from recognition_engine.embedding import HashingEmbedder
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(data_dir=tmp_path / "var", embedder="fake", _env_file=None)
+
+
+@pytest.fixture
+def fake_embedder() -> HashingEmbedder:
+    return HashingEmbedder()
+
+
+def make_programme(**overrides: object) -> Programme:
+    """A three-module programme whose outcomes the hashing embedder can tell apart."""
+    data: dict[str, object] = {
+        "id": "test-cs",
+        "institution": "Test University",
+        "country": "GE",
+        "title": "Computer Science (test)",
+        "cycle": "first",
+        "nqf_level": 6,
+        "eqf_level": 6,
+        "total_ects": 240,
+        "recognition_policy": {"max_microcredential_ects": 30},
+        "modules": [
+            {
+                "code": "NET101",
+                "title": "Computer Networks",
+                "ects": 6,
+                "learning_outcomes": [
+                    "Configure routers and switches in a local area network",
+                    "Explain the layers of the TCP/IP protocol stack",
+                    "Troubleshoot network connectivity with diagnostic tools",
+                    "Design IP addressing and subnetting schemes",
+                ],
+            },
+            {
+                "code": "DB201",
+                "title": "Databases",
+                "ects": 6,
+                "learning_outcomes": [
+                    "Design relational database schemas in third normal form",
+                    "Write SQL queries with joins and aggregation",
+                    "Explain transactions and isolation levels",
+                ],
+            },
+            {
+                "code": "HIS100",
+                "title": "History of Georgia",
+                "ects": 5,
+                "learning_outcomes": [
+                    "Describe the medieval kingdoms of Georgia",
+                    "Analyse primary sources of Georgian history",
+                ],
+            },
+        ],
+    }
+    data.update(overrides)
+    return Programme.model_validate(data)
+
+
+def make_credential(**overrides: object) -> MicroCredential:
+    data: dict[str, object] = {
+        "id": "mc-net",
+        "title": "Network Administration",
+        "awarding_body": "Test College",
+        "country": "GE",
+        "date_of_issue": dt.date(2026, 6, 1),
+        "learning_outcomes": [
+            "Configure routers and switches in a small office local area network",
+            "Troubleshoot network connectivity with diagnostic tools such as ping",
+            "Design IP addressing and subnetting schemes for an office",
+            "Explain the layers of the TCP/IP protocol stack",
+        ],
+        "workload": {"ects": 6},
+        "eqf_level": 6,
+        "assessment": "supervised_exam",
+        "participation": "blended",
+        "quality_assurance": {"type": "external_accredited", "body": "NCEQE"},
+    }
+    data.update(overrides)
+    return MicroCredential.model_validate(data)
+
+
+@pytest.fixture
+def programme() -> Programme:
+    return make_programme()
+
+
+@pytest.fixture
+def credential() -> MicroCredential:
+    return make_credential()
