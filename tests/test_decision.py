@@ -1,0 +1,154 @@
+"""The decision layer is pure: hand-made matches in, a proposal with reasons out."""
+
+from __future__ import annotations
+
+from recognition_engine.decision import (
+    CredentialOutcomes,
+    DecisionParams,
+    assess_level,
+    credential_ects,
+    propose_recognition,
+)
+from recognition_engine.domain import (
+    Element,
+    ProposalStatus,
+    RecognitionKind,
+    Verdict,
+)
+from recognition_engine.matching import ModuleMatch, OutcomeLink
+from tests.conftest import make_credential, make_programme
+
+PARAMS = DecisionParams()
+
+
+def match(key: str, coverage: float, score: float, outcomes: int = 4) -> ModuleMatch:
+    covered = round(coverage * outcomes)
+    links = [OutcomeLink(j, 0, 0.8 if j < covered else 0.2) for j in range(outcomes)]
+    return ModuleMatch(
+        key=key,
+        title=key,
+        coverage=coverage,
+        strength=score,
+        credential_coverage=1.0,
+        text_similarity=score,
+        score=score,
+        outcomes=tuple(f"outcome {j}" for j in range(outcomes)),
+        links=links,
+    )
+
+
+def propose(credential=None, programme=None, matches=()):  # noqa: ANN001, ANN201
+    credential = credential or make_credential()
+    programme = programme or make_programme()
+    return propose_recognition(
+        [CredentialOutcomes(credential, ["outcome a"])], programme, list(matches), PARAMS
+    )
+
+
+def verdict(proposal, element: Element) -> Verdict:  # noqa: ANN001
+    return next(e.verdict for e in proposal.elements if e.element is element)
+
+
+def test_full_recognition_with_evidence() -> None:
+    proposal = propose(matches=[match("NET101", 1.0, 0.8)])
+    assert proposal.status is ProposalStatus.PROPOSED
+    [module] = proposal.modules
+    assert module.recognition is RecognitionKind.FULL
+    assert module.proposed_ects == 6
+    assert len(module.evidence) == 4 and not module.uncovered_outcomes
+    assert {e.element for e in module.elements} == set(Element)
+
+
+def test_partial_recognition_credits_the_covered_share() -> None:
+    proposal = propose(matches=[match("NET101", 0.5, 0.6)])
+    [module] = proposal.modules
+    assert module.recognition is RecognitionKind.PARTIAL
+    assert module.proposed_ects == 3
+    assert len(module.uncovered_outcomes) == 2
+
+
+def test_nothing_proposed_below_the_score_floor() -> None:
+    proposal = propose(matches=[match("HIS100", 1.0, PARAMS.min_proposal_score - 0.01)])
+    assert proposal.status is ProposalStatus.NONE
+    assert proposal.modules == []
+    assert proposal.considered[0].module_code == "HIS100"
+    assert "No recognition proposed" in proposal.reasons[0]
+    assert verdict(proposal, Element.LEARNING_OUTCOMES) is Verdict.SUBSTANTIAL_DIFFERENCE
+
+
+def test_low_coverage_is_a_substantial_difference() -> None:
+    proposal = propose(matches=[match("NET101", 0.25, 0.7)])
+    assert proposal.status is ProposalStatus.NONE
+    assert "outcomes are covered" in " ".join(proposal.considered[0].reasons)
+
+
+def test_ects_never_exceed_the_workload() -> None:
+    small = make_credential(workload={"ects": 4})
+    proposal = propose(small, matches=[match("NET101", 1.0, 0.8), match("DB201", 1.0, 0.8)])
+    assert proposal.total_proposed_ects <= 4
+    assert proposal.modules[0].recognition is RecognitionKind.PARTIAL
+
+
+def test_hours_convert_to_ects() -> None:
+    by_hours = make_credential(workload={"hours": 150})
+    assert credential_ects(by_hours, 25) == 6
+    assert credential_ects(by_hours, 30) == 5
+
+
+def test_ects_never_exceed_the_programme_cap() -> None:
+    big = make_credential(workload={"ects": 20})
+    capped = make_programme(recognition_policy={"max_microcredential_ects": 7})
+    proposal = propose(big, capped, [match("NET101", 1.0, 0.8), match("DB201", 1.0, 0.8)])
+    assert proposal.ects_cap == 7
+    assert proposal.total_proposed_ects <= 7
+
+
+def test_share_cap() -> None:
+    programme = make_programme(recognition_policy={"max_microcredential_share": 0.01})
+    assert programme.recognition_policy.cap_ects(240) == 2.4
+
+
+def test_no_quality_assurance_blocks_recognition() -> None:
+    credential = make_credential(quality_assurance={"type": "none"})
+    proposal = propose(credential, matches=[match("NET101", 1.0, 0.8)])
+    assert proposal.status is ProposalStatus.NONE
+    assert verdict(proposal, Element.QUALITY_ASSURANCE) is Verdict.SUBSTANTIAL_DIFFERENCE
+
+
+def test_attendance_only_blocks_recognition() -> None:
+    credential = make_credential(assessment="attendance")
+    proposal = propose(credential, matches=[match("NET101", 1.0, 0.8)])
+    assert proposal.status is ProposalStatus.NONE
+    assert verdict(proposal, Element.PROFILE) is Verdict.SUBSTANTIAL_DIFFERENCE
+
+
+def test_lower_level_blocks_recognition() -> None:
+    credential = make_credential(eqf_level=4)
+    proposal = propose(credential, matches=[match("NET101", 1.0, 0.8)])
+    assert proposal.status is ProposalStatus.NONE
+    assert verdict(proposal, Element.LEVEL) is Verdict.SUBSTANTIAL_DIFFERENCE
+
+
+def test_georgian_nqf_level_counts_as_eqf() -> None:
+    credential = make_credential(eqf_level=None, nqf_level={"framework": "GE", "level": 6})
+    proposal = propose(credential, matches=[match("NET101", 1.0, 0.8)])
+    assert verdict(proposal, Element.LEVEL) is Verdict.PASS
+
+
+def test_missing_level_is_a_warning() -> None:
+    assessment = assess_level(None, 6, None)
+    assert assessment.verdict is Verdict.WARNING
+
+
+def test_stacked_credentials_pool_their_workload() -> None:
+    first = make_credential(id="a", workload={"ects": 3})
+    second = make_credential(id="b", workload={"ects": 3})
+    proposal = propose_recognition(
+        [CredentialOutcomes(first, ["x"]), CredentialOutcomes(second, ["y"])],
+        make_programme(),
+        [match("NET101", 1.0, 0.8)],
+        PARAMS,
+    )
+    assert proposal.credential_ects == 6
+    assert proposal.modules[0].recognition is RecognitionKind.FULL
+    assert [c.id for c in proposal.credentials] == ["a", "b"]

@@ -1,0 +1,72 @@
+"""Matching on the deterministic fake embedder, over both index backends."""
+
+from __future__ import annotations
+
+import pytest
+
+from recognition_engine.embedding import HashingEmbedder
+from recognition_engine.index import CatalogueEntry, CatalogueIndex
+from recognition_engine.matching import MatchParams, match_credential, module_score
+
+ENTRIES = [
+    CatalogueEntry(
+        "NET",
+        "Networks",
+        (
+            "configure routers and switches",
+            "design ip subnetting schemes",
+            "troubleshoot network connectivity",
+        ),
+        "Networks configure routers switches subnetting troubleshoot",
+    ),
+    CatalogueEntry(
+        "DB",
+        "Databases",
+        ("write sql queries with joins", "design relational schemas"),
+        "Databases sql relational schemas",
+    ),
+]
+
+
+@pytest.fixture(params=["faiss", "numpy"])
+def index(request: pytest.FixtureRequest) -> CatalogueIndex:
+    return CatalogueIndex.build(ENTRIES, HashingEmbedder(), request.param)
+
+
+def test_best_module_first_with_evidence(index: CatalogueIndex) -> None:
+    outcomes = ["configure routers and switches", "design ip subnetting schemes"]
+    matches = match_credential(outcomes, index, HashingEmbedder(), MatchParams())
+    assert matches[0].key == "NET"
+    best = matches[0]
+    assert best.coverage == pytest.approx(2 / 3)
+    assert best.outcomes == ENTRIES[0].outcomes
+    covered = {best.outcomes[link.module_outcome] for link in best.links if link.similarity > 0.99}
+    assert covered == {"configure routers and switches", "design ip subnetting schemes"}
+    linked = {link.module_outcome: link.credential_outcome for link in best.links}
+    assert outcomes[linked[0]] == "configure routers and switches"
+
+
+def test_full_coverage_scores_above_partial(index: CatalogueIndex) -> None:
+    embedder = HashingEmbedder()
+    full = match_credential(list(ENTRIES[1].outcomes), index, embedder, MatchParams())
+    partial = match_credential([ENTRIES[1].outcomes[0]], index, embedder, MatchParams())
+    assert full[0].key == partial[0].key == "DB"
+    assert full[0].coverage == 1.0 and partial[0].coverage == 0.5
+    assert full[0].score > partial[0].score
+
+
+def test_no_outcomes_no_matches(index: CatalogueIndex) -> None:
+    assert match_credential([], index, HashingEmbedder(), MatchParams()) == []
+
+
+def test_threshold_sets_coverage(index: CatalogueIndex) -> None:
+    outcomes = ["configure routers"]
+    strict = match_credential(outcomes, index, HashingEmbedder(), MatchParams(outcome_match_threshold=0.99))
+    loose = match_credential(outcomes, index, HashingEmbedder(), MatchParams(outcome_match_threshold=-1.0))
+    assert strict[0].coverage < loose[0].coverage == 1.0
+
+
+def test_module_score_is_monotone() -> None:
+    assert module_score(0.8, 0.5, 0.5) > module_score(0.6, 0.5, 0.5)
+    assert module_score(0.5, 0.8, 0.5) > module_score(0.5, 0.6, 0.5)
+    assert module_score(0.5, 0.5, 0.8) > module_score(0.5, 0.5, 0.6)
