@@ -1,0 +1,104 @@
+"""``create_app(settings)``: the FastAPI app, with everything it uses injected or built here."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+
+from api.body_limit import BodySizeLimit
+from api.database import Database
+from api.problems import install_problem_handlers
+from api.routers import credentials, health, levels, programmes, recognitions, screenings
+from api.screening import ScreeningRunner
+from api.security import RateLimiter
+from api.services import Services
+from api.store import Store
+from recognition_engine.config import Settings
+
+logger = logging.getLogger(__name__)
+
+DESCRIPTION = """\
+Decision support for the recognition of micro-credentials toward degree programmes.
+
+Every route but `/health` needs an `X-API-Key` header; keys are made with
+`recognition-engine keys create --role admin|evaluator|screening`:
+
+* **admin** manages programmes and can do everything;
+* **evaluator** reads, and records decisions on proposals;
+* **screening** submits credentials and requests proposals and batch screenings.
+
+**Personal data.** A credential may carry a `learner` identity. The service drops it before
+anything is stored, never returns it and never logs it; no decision needs it.
+
+Errors are RFC 9457 problem documents (`application/problem+json`).
+Proposals are advice to a human evaluator, whose decisions are kept as an append-only audit trail.
+"""
+
+
+def create_app(
+    settings: Settings, *, engine: Any | None = None, level_estimator: Any | None = None
+) -> FastAPI:
+    """Return the app; the engine is built from ``settings`` unless one is given."""
+    if engine is None:
+        from recognition_engine.service import RecognitionEngine
+
+        engine = RecognitionEngine(settings)
+    if level_estimator is None:
+        level_estimator = _level_estimator(settings, engine)
+    database = Database(settings.resolved_database_url)
+    store = Store(database)
+    services = Services(
+        settings=settings,
+        database=database,
+        store=store,
+        engine=engine,
+        screenings=ScreeningRunner(database, store, engine, settings.screening_workers),
+        rate_limiter=RateLimiter(settings.api_rate_limit_per_minute),
+        level_estimator=level_estimator,
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        database.migrate()
+        _index_stored_programmes(services)
+        services.screenings.start()
+        try:
+            yield
+        finally:
+            services.screenings.stop()
+            database.dispose()
+
+    app = FastAPI(
+        title="Recognition engine",
+        version="1.0.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.services = services
+    install_problem_handlers(app)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.api_max_body_bytes)
+    app.include_router(health.router)
+    for module in (programmes, credentials, recognitions, screenings):
+        app.include_router(module.router, prefix="/v1")
+    if level_estimator is not None:
+        app.include_router(levels.router, prefix="/v1")
+    return app
+
+
+def _level_estimator(settings: Settings, engine: Any) -> Any | None:
+    try:
+        from recognition_engine.levels import LevelEstimator
+    except ImportError:
+        return None
+    embedder = getattr(engine, "embedder", None)
+    return LevelEstimator.from_settings(settings, embedder)
+
+
+def _index_stored_programmes(services: Services) -> None:
+    """Make sure every stored programme has its index (loaded from disk or rebuilt)."""
+    for programme in services.store.programmes():
+        services.engine.index_programme(programme)

@@ -1,0 +1,202 @@
+"""The one place that turns errors into RFC 9457 ``application/problem+json`` responses.
+
+The engine raises typed ``RecognitionError``s; the API raises ``ApiProblem`` for what only HTTP
+knows (keys, roles, limits); FastAPI and Starlette raise their own for malformed requests and
+unknown routes. Every one of them leaves here as a problem document:
+``{type, title, status, detail, instance}``, plus ``errors`` for field errors.
+Request bodies are never echoed back nor logged: they may carry a learner's identity.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from recognition_engine.errors import (
+    IndexUnavailable,
+    InvalidInput,
+    ModelUnavailable,
+    NotFound,
+    RecognitionError,
+    StackingRefused,
+)
+
+logger = logging.getLogger(__name__)
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+TYPE_BASE = "urn:recognition-engine:problem:"  # an absolute URI that names no server
+
+# Engine errors → (status, type slug). Bad input is a 4xx; a missing model or index is ours.
+ENGINE_ERRORS: dict[type[RecognitionError], tuple[int, str]] = {
+    InvalidInput: (422, "invalid-input"),
+    NotFound: (404, "not-found"),
+    StackingRefused: (422, "stacking-refused"),
+    IndexUnavailable: (503, "index-unavailable"),
+    ModelUnavailable: (503, "model-unavailable"),
+}
+
+
+class FieldError(BaseModel):
+    loc: list[str | int] = Field(description="Where the error is, e.g. ['body', 'workload'].")
+    msg: str
+    type: str
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem document."""
+
+    type: str = Field(description="A URI that identifies the kind of problem.")
+    title: str = Field(description="A short summary of the kind of problem.")
+    status: int = Field(description="The HTTP status code.")
+    detail: str = Field(description="What went wrong this time.")
+    instance: str = Field(description="The path of the request that failed.")
+    errors: list[FieldError] | None = Field(None, description="Field errors (status 422 only).")
+
+
+class ApiProblem(Exception):
+    """An error only the HTTP layer knows about (keys, roles, limits, unknown ids)."""
+
+    def __init__(
+        self,
+        status: int,
+        slug: str,
+        title: str,
+        detail: str,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.status, self.slug, self.title, self.detail = status, slug, title, detail
+        self.headers = headers or {}
+
+
+def not_found(kind: str, identifier: str) -> NotFound:
+    return NotFound(f"no {kind} with id {identifier!r}")
+
+
+def problem_response(
+    instance: str,
+    status: int,
+    slug: str,
+    title: str,
+    detail: str,
+    *,
+    headers: dict[str, str] | None = None,
+    errors: list[dict[str, Any]] | None = None,
+) -> JSONResponse:
+    """Return the problem document as a response (also used by the body-size middleware)."""
+    body: dict[str, Any] = {
+        "type": TYPE_BASE + slug,
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": instance,
+    }
+    if errors is not None:
+        body["errors"] = errors
+    return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_MEDIA_TYPE)
+
+
+def _field_errors(error: RequestValidationError) -> list[dict[str, Any]]:
+    # Only where, what and which kind: never the input, which may hold personal data.
+    return [
+        {
+            "loc": list(item.get("loc", ())),
+            "msg": str(item.get("msg", "")),
+            "type": item.get("type"),
+        }
+        for item in error.errors()
+    ]
+
+
+def engine_problem(error: RecognitionError) -> dict[str, Any]:
+    """The problem document of an engine error, without instance (for batch results)."""
+    status, slug = _engine_status(error)
+    return {"type": TYPE_BASE + slug, "title": error.title, "status": status, "detail": str(error)}
+
+
+def _engine_status(error: RecognitionError) -> tuple[int, str]:
+    for kind, mapped in ENGINE_ERRORS.items():
+        if isinstance(error, kind):
+            return mapped
+    return 500, "engine-error"
+
+
+async def _on_validation(request: Request, error: RequestValidationError) -> JSONResponse:
+    errors = _field_errors(error)
+    if any(item["type"] == "json_invalid" for item in errors):
+        return problem_response(
+            request.url.path, 400, "malformed-json", "Malformed JSON",
+            "the request body is not valid JSON", errors=errors,
+        )
+    return problem_response(
+        request.url.path, 422, "validation-error", "Invalid request",
+        f"{len(errors)} field error(s) in the request", errors=errors,
+    )
+
+
+async def _on_api_problem(request: Request, error: ApiProblem) -> JSONResponse:
+    return problem_response(
+        request.url.path, error.status, error.slug, error.title, error.detail, headers=error.headers
+    )
+
+
+async def _on_engine_error(request: Request, error: RecognitionError) -> JSONResponse:
+    status, slug = _engine_status(error)
+    if status >= 500:
+        logger.error("engine error on %s: %s", request.url.path, error)
+    return problem_response(request.url.path, status, slug, error.title, str(error))
+
+
+async def _on_http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+    titles = {404: "Not found", 405: "Method not allowed"}
+    slug = {404: "not-found", 405: "method-not-allowed"}.get(error.status_code, "http-error")
+    return problem_response(
+        request.url.path, error.status_code, slug,
+        titles.get(error.status_code, "HTTP error"), str(error.detail),
+        headers=dict(error.headers or {}),
+    )
+
+
+async def _on_unexpected(request: Request, error: Exception) -> JSONResponse:
+    logger.exception("unexpected error on %s %s", request.method, request.url.path)
+    return problem_response(
+        request.url.path, 500, "internal-error", "Internal server error",
+        "the server failed to answer; the error has been logged",
+    )
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, _on_validation)
+    app.add_exception_handler(ApiProblem, _on_api_problem)
+    app.add_exception_handler(RecognitionError, _on_engine_error)
+    app.add_exception_handler(StarletteHTTPException, _on_http_error)
+    app.add_exception_handler(Exception, _on_unexpected)
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The OpenAPI ``responses`` entries for the problems a route can answer."""
+    descriptions = {
+        400: "Malformed JSON",
+        409: "Already exists",
+        401: "Missing or unknown API key",
+        403: "The key's role may not do this",
+        404: "Unknown id",
+        413: "Request body too large",
+        422: "Invalid request (field errors) or refused by the engine",
+        429: "Too many requests for this key (see Retry-After)",
+        503: "Index or model unavailable",
+    }
+    return {
+        status: {
+            "model": Problem,
+            "description": descriptions[status],
+            "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        }
+        for status in statuses
+    }

@@ -1,0 +1,92 @@
+"""Programmes and their module catalogues (admin); every change re-indexes the programme."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Depends, Path, Query, Response, status
+
+from api.examples import PROGRAMME_EXAMPLES
+from api.problems import ApiProblem, problem_responses
+from api.schemas import ProgrammePublic, ProgrammeSummary
+from api.security import ANY_ROLE, require
+from api.services import ServicesDep
+from recognition_engine.domain import Programme
+
+router = APIRouter(prefix="/programmes", tags=["programmes"])
+ProgrammeId = Path(pattern=r"^[a-z0-9][a-z0-9._-]{0,99}$", description="The programme's id.")
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ProgrammePublic,
+    summary="Create a programme and index its module catalogue",
+    responses=problem_responses(400, 401, 403, 409, 413, 422, 429),
+    dependencies=[Depends(require())],
+)
+def create_programme(
+    response: Response,
+    programme: Annotated[Programme, Body(openapi_examples=PROGRAMME_EXAMPLES)],
+    svc: ServicesDep,
+) -> ProgrammePublic:
+    if svc.store.programme_exists(programme.id):
+        raise ApiProblem(
+            409, "already-exists", "Already exists",
+            f"programme {programme.id!r} exists; replace it with PUT /v1/programmes/{programme.id}",
+        )
+    report = svc.engine.index_programme(programme)
+    public = svc.store.create_programme(programme)
+    response.headers["Location"] = f"/v1/programmes/{programme.id}"
+    return public.model_copy(update={"indexed_outcomes": report.outcomes})
+
+
+@router.put(
+    "/{programme_id}",
+    response_model=ProgrammePublic,
+    summary="Replace a programme and re-index it",
+    responses=problem_responses(400, 401, 403, 404, 413, 422, 429),
+    dependencies=[Depends(require())],
+)
+def replace_programme(
+    programme_id: Annotated[str, ProgrammeId],
+    programme: Annotated[Programme, Body(openapi_examples=PROGRAMME_EXAMPLES)],
+    svc: ServicesDep,
+) -> ProgrammePublic:
+    if programme.id != programme_id:
+        raise ApiProblem(
+            422, "id-mismatch", "Id mismatch",
+            f"the body's id {programme.id!r} is not the path's {programme_id!r}",
+        )
+    svc.store.programme(programme_id)  # 404 before any indexing
+    report = svc.engine.index_programme(programme)
+    public = svc.store.replace_programme(programme)
+    return public.model_copy(update={"indexed_outcomes": report.outcomes})
+
+
+@router.get(
+    "",
+    response_model=list[ProgrammeSummary],
+    summary="List programmes",
+    responses=problem_responses(401, 422, 429),
+    dependencies=[Depends(ANY_ROLE)],
+)
+def list_programmes(
+    svc: ServicesDep,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> list[ProgrammeSummary]:
+    return svc.store.programme_summaries(offset, limit)
+
+
+@router.get(
+    "/{programme_id}",
+    response_model=ProgrammePublic,
+    summary="Get a programme with its module catalogue",
+    responses=problem_responses(401, 404, 422, 429),
+    dependencies=[Depends(ANY_ROLE)],
+)
+def get_programme(
+    programme_id: Annotated[str, ProgrammeId], svc: ServicesDep
+) -> ProgrammePublic:
+    return svc.store.programme_public(programme_id)

@@ -1,0 +1,89 @@
+"""Recognition proposals, and the evaluators' append-only decisions on them."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Depends, Path, Response, status
+
+from api.examples import DECISION_EXAMPLES, RECOGNITION_EXAMPLES
+from api.problems import problem_responses
+from api.schemas import DecisionPublic, DecisionRequest, RecognitionPublic, RecognitionRequest
+from api.security import ANY_ROLE, Caller, Role, require
+from api.services import ServicesDep
+
+router = APIRouter(prefix="/recognitions", tags=["recognitions"])
+RecognitionId = Path(max_length=100, description="The recognition's id.")
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=RecognitionPublic,
+    summary="Propose recognition of one or more (stacked) credentials toward a programme",
+    responses=problem_responses(400, 401, 403, 404, 413, 422, 429, 503),
+)
+def create_recognition(
+    response: Response,
+    request: Annotated[RecognitionRequest, Body(openapi_examples=RECOGNITION_EXAMPLES)],
+    caller: Annotated[Caller, Depends(require(Role.SCREENING))],
+    svc: ServicesDep,
+) -> RecognitionPublic:
+    programme, version = svc.store.programme(request.programme_id)
+    credentials = svc.store.credentials(request.credential_ids)
+    proposal = svc.engine.recognise(credentials, programme)
+    public = svc.store.add_recognition(version, request.credential_ids, proposal, caller)
+    response.headers["Location"] = f"/v1/recognitions/{public.id}"
+    return public
+
+
+@router.get(
+    "/{recognition_id}",
+    response_model=RecognitionPublic,
+    summary="Get a recognition proposal",
+    responses=problem_responses(401, 404, 422, 429),
+    dependencies=[Depends(ANY_ROLE)],
+)
+def get_recognition(
+    recognition_id: Annotated[str, RecognitionId], svc: ServicesDep
+) -> RecognitionPublic:
+    return svc.store.recognition(recognition_id)
+
+
+DECISION_DESCRIPTION = """\
+Record an evaluator's decision: **accept** the proposal as it is, **modify** it (other modules
+or ECTS, given in `modules`), or **reject** it, always with a reason.
+
+Decisions are an append-only audit trail (who, when, what, why): there is no way to change or
+delete one, through the API or in the database. A later decision supersedes an earlier one.
+"""
+
+
+@router.post(
+    "/{recognition_id}/decisions",
+    status_code=status.HTTP_201_CREATED,
+    response_model=DecisionPublic,
+    summary="Record a decision on a proposal",
+    description=DECISION_DESCRIPTION,
+    responses=problem_responses(400, 401, 403, 404, 413, 422, 429),
+)
+def record_decision(
+    recognition_id: Annotated[str, RecognitionId],
+    decision: Annotated[DecisionRequest, Body(openapi_examples=DECISION_EXAMPLES)],
+    caller: Annotated[Caller, Depends(require(Role.EVALUATOR))],
+    svc: ServicesDep,
+) -> DecisionPublic:
+    return svc.store.add_decision(recognition_id, decision, caller)
+
+
+@router.get(
+    "/{recognition_id}/decisions",
+    response_model=list[DecisionPublic],
+    summary="The decision history of a proposal, oldest first",
+    responses=problem_responses(401, 403, 404, 422, 429),
+    dependencies=[Depends(require(Role.EVALUATOR))],
+)
+def list_decisions(
+    recognition_id: Annotated[str, RecognitionId], svc: ServicesDep
+) -> list[DecisionPublic]:
+    return svc.store.decisions(recognition_id)

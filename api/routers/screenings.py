@@ -1,0 +1,65 @@
+"""Batch pre-screening jobs: acknowledged at once (202), run in background threads."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Depends, Path, Query, Response, status
+
+from api.examples import SCREENING_EXAMPLES
+from api.problems import problem_responses
+from api.schemas import ScreeningPublic, ScreeningRequest, ScreeningResults
+from api.security import ANY_ROLE, Caller, Role, require
+from api.services import ServicesDep
+
+router = APIRouter(prefix="/screenings", tags=["screenings"])
+ScreeningId = Path(max_length=100, description="The screening's id.")
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=ScreeningPublic,
+    summary="Screen many credentials against one or more programmes (a background job)",
+    description="Each credential is screened alone against each programme. Learner identities "
+    "are dropped before storage. Poll the job, then page through its results.",
+    responses=problem_responses(400, 401, 403, 404, 413, 422, 429),
+)
+def create_screening(
+    response: Response,
+    request: Annotated[ScreeningRequest, Body(openapi_examples=SCREENING_EXAMPLES)],
+    caller: Annotated[Caller, Depends(require(Role.SCREENING))],
+    svc: ServicesDep,
+) -> ScreeningPublic:
+    public = svc.screenings.submit(request, caller)
+    response.headers["Location"] = f"/v1/screenings/{public.id}"
+    return public
+
+
+@router.get(
+    "/{screening_id}",
+    response_model=ScreeningPublic,
+    summary="Status and progress of a screening",
+    responses=problem_responses(401, 404, 422, 429),
+    dependencies=[Depends(ANY_ROLE)],
+)
+def get_screening(
+    screening_id: Annotated[str, ScreeningId], svc: ServicesDep
+) -> ScreeningPublic:
+    return svc.screenings.status(screening_id)
+
+
+@router.get(
+    "/{screening_id}/results",
+    response_model=ScreeningResults,
+    summary="A page of a screening's results, in request order",
+    responses=problem_responses(401, 404, 422, 429),
+    dependencies=[Depends(ANY_ROLE)],
+)
+def get_screening_results(
+    screening_id: Annotated[str, ScreeningId],
+    svc: ServicesDep,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> ScreeningResults:
+    return svc.screenings.results(screening_id, offset, limit)

@@ -1,0 +1,211 @@
+"""Request and public models of the HTTP API (the stored ones are in ``api/tables.py``).
+
+Requests reuse the domain models where the domain already is the contract (a programme, a
+micro-credential); public models add what the service knows (ids, versions, times, who).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, Self
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from recognition_engine.domain import (
+    Cycle,
+    MicroCredential,
+    Programme,
+    RecognitionProposal,
+)
+
+Identifier = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+
+
+class Request(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+# --- programmes ---------------------------------------------------------------------------
+
+
+class ProgrammePublic(Programme):
+    """A programme with its module catalogue, as stored, with its version."""
+
+    version: int = Field(description="1 when created, +1 at each replacement.")
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    indexed_outcomes: int | None = Field(
+        None, description="Outcomes in the programme's index after the last change."
+    )
+
+
+class ProgrammeSummary(BaseModel):
+    id: str
+    title: str
+    institution: str
+    country: str
+    cycle: Cycle
+    total_ects: float
+    modules: int
+    version: int
+    updated_at: dt.datetime
+
+
+# --- credentials --------------------------------------------------------------------------
+
+
+class CredentialPublic(BaseModel):
+    id: str = Field(description="The service's id of the stored credential.")
+    created_at: dt.datetime
+    credential: MicroCredential = Field(description="As submitted, without the learner identity.")
+
+
+# --- recognitions -------------------------------------------------------------------------
+
+
+class RecognitionRequest(Request):
+    programme_id: Identifier
+    credential_ids: list[Identifier] = Field(
+        min_length=1, max_length=50,
+        description="Ids from POST /v1/credentials; several are stacked into one proposal.",
+    )
+
+
+class RecognitionPublic(BaseModel):
+    id: str
+    programme_id: str
+    programme_version: int
+    credential_ids: list[str]
+    requested_by: str = Field(description="Name of the API key that asked.")
+    created_at: dt.datetime
+    proposal: RecognitionProposal
+
+
+# --- decisions ----------------------------------------------------------------------------
+
+
+class DecisionAction(StrEnum):
+    ACCEPT = "accept"
+    MODIFY = "modify"
+    REJECT = "reject"
+
+
+class ModuleAward(Request):
+    module_code: Identifier
+    ects: float = Field(gt=0, le=120)
+
+
+class DecisionRequest(Request):
+    action: DecisionAction
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
+    modules: list[ModuleAward] | None = Field(
+        None, max_length=200,
+        description="Required for 'modify' (the modules and ECTS awarded instead); "
+        "not allowed otherwise.",
+    )
+
+    @model_validator(mode="after")
+    def _modules_only_when_modifying(self) -> Self:
+        if self.action is DecisionAction.MODIFY and not self.modules:
+            raise ValueError("'modify' needs the modules and ECTS awarded")
+        if self.action is not DecisionAction.MODIFY and self.modules is not None:
+            raise ValueError(f"{self.action.value!r} takes no modules")
+        if self.modules:
+            codes = [award.module_code for award in self.modules]
+            if len(set(codes)) != len(codes):
+                raise ValueError("a module is awarded twice")
+        return self
+
+
+class DecidedBy(BaseModel):
+    key_id: str
+    name: str
+
+
+class DecisionPublic(BaseModel):
+    id: int
+    recognition_id: str
+    action: DecisionAction
+    modules: list[ModuleAward] = Field(description="What is awarded ([] when rejected).")
+    total_ects: float
+    reason: str
+    decided_by: DecidedBy
+    decided_at: dt.datetime
+
+
+# --- screenings ---------------------------------------------------------------------------
+
+
+class ScreeningRequest(Request):
+    programme_ids: list[Identifier] = Field(min_length=1, max_length=20)
+    credentials: list[MicroCredential] = Field(
+        min_length=1, max_length=10_000,
+        description="Inline credentials, each screened alone against each programme. "
+        "Learner identities are dropped before storage.",
+    )
+
+
+class ScreeningStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    COMPLETED = "completed"
+
+
+class ScreeningPublic(BaseModel):
+    id: str
+    status: ScreeningStatus
+    programme_ids: list[str]
+    total: int = Field(description="Credential × programme pairs to screen.")
+    completed: int
+    failed: int
+    created_at: dt.datetime
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+
+
+class ItemState(StrEnum):
+    PENDING = "pending"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class ScreeningItemPublic(BaseModel):
+    position: int = Field(description="Index of the credential in the request.")
+    programme_id: str
+    credential_id: str | None
+    credential_title: str
+    state: ItemState
+    proposal: RecognitionProposal | None
+    problem: dict[str, str | int] | None = Field(
+        None, description="Why this item failed (a problem document without instance)."
+    )
+
+
+class ScreeningResults(BaseModel):
+    screening: ScreeningPublic
+    offset: int
+    limit: int
+    items: list[ScreeningItemPublic]
+
+
+# --- levels and health --------------------------------------------------------------------
+
+
+class LevelRequest(Request):
+    learning_outcomes: list[
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
+    ] = Field(min_length=1, max_length=200)
+    declared_eqf_level: int | None = Field(None, ge=1, le=8)
+    ects: float | None = Field(None, gt=0, le=180)
+
+
+class Health(BaseModel):
+    status: str
+
+
+class Readiness(BaseModel):
+    status: str = Field(description="'ready' or 'not ready'.")
+    database: bool
+    programmes: int
+    indexes_missing: list[str]

@@ -1,0 +1,238 @@
+"""Batch pre-screening: many credentials against one or more programmes, in background threads.
+
+A screening is stored with all its credential × programme items before it is acknowledged, and
+results are committed in small batches; a screening left unfinished by a stop or a crash is
+resumed at the next start, from its first unscreened item.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+from sqlalchemy import select, update
+
+from api.database import Database
+from api.problems import engine_problem, not_found
+from api.schemas import (
+    ItemState,
+    ScreeningItemPublic,
+    ScreeningPublic,
+    ScreeningRequest,
+    ScreeningResults,
+    ScreeningStatus,
+)
+from api.security import Caller
+from api.store import Store, new_id
+from api.tables import ScreeningItemRecord, ScreeningRecord, utcnow
+from recognition_engine.domain import MicroCredential, Programme, RecognitionProposal
+from recognition_engine.errors import RecognitionError
+
+logger = logging.getLogger(__name__)
+
+BATCH = 16  # items screened between two commits
+
+
+class ScreeningRunner:
+    def __init__(self, database: Database, store: Store, engine, workers: int) -> None:  # noqa: ANN001
+        self.database = database
+        self.store = store
+        self.engine = engine
+        self._workers = workers
+        self._executor: ThreadPoolExecutor | None = None
+        self._stopping = threading.Event()
+
+    def start(self) -> None:
+        """Start the worker threads and resume the screenings left unfinished."""
+        self._stopping.clear()
+        self._executor = ThreadPoolExecutor(self._workers, thread_name_prefix="screening")
+        with self.database.session() as session:
+            unfinished = session.scalars(
+                select(ScreeningRecord.id)
+                .where(ScreeningRecord.status != ScreeningStatus.COMPLETED.value)
+                .order_by(ScreeningRecord.created_at)
+            ).all()
+        for screening_id in unfinished:
+            logger.info("resuming screening %s", screening_id)
+            self._executor.submit(self._run, screening_id)
+
+    def stop(self) -> None:
+        """Stop after the item being screened; unfinished screenings resume at the next start."""
+        self._stopping.set()
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+
+    # --- requests --------------------------------------------------------------------------
+
+    def submit(self, request: ScreeningRequest, caller: Caller) -> ScreeningPublic:
+        programme_ids = list(dict.fromkeys(request.programme_ids))
+        for programme_id in programme_ids:
+            if not self.store.programme_exists(programme_id):
+                raise not_found("programme", programme_id)
+        screening = ScreeningRecord(
+            id=new_id(),
+            status=ScreeningStatus.QUEUED.value,
+            programme_ids=programme_ids,
+            total=len(request.credentials) * len(programme_ids),
+            completed=0,
+            failed=0,
+            requested_by=caller.key_id,
+        )
+        items = [
+            ScreeningItemRecord(
+                screening_id=screening.id,
+                position=position,
+                programme_id=programme_id,
+                # model_dump leaves out the learner identity (excluded in the domain model)
+                credential=credential.model_dump(mode="json"),
+                state=ItemState.PENDING.value,
+            )
+            for position, credential in enumerate(request.credentials)
+            for programme_id in programme_ids
+        ]
+        with self.database.session() as session:
+            session.add(screening)
+            session.flush()
+            session.add_all(items)
+        if self._executor is None:
+            raise RuntimeError("the screening runner is not started")
+        self._executor.submit(self._run, screening.id)
+        return _public(screening)
+
+    def status(self, screening_id: str) -> ScreeningPublic:
+        with self.database.session() as session:
+            record = session.get(ScreeningRecord, screening_id)
+            if record is None:
+                raise not_found("screening", screening_id)
+            return _public(record)
+
+    def results(self, screening_id: str, offset: int, limit: int) -> ScreeningResults:
+        with self.database.session() as session:
+            record = session.get(ScreeningRecord, screening_id)
+            if record is None:
+                raise not_found("screening", screening_id)
+            items = session.scalars(
+                select(ScreeningItemRecord)
+                .where(ScreeningItemRecord.screening_id == screening_id)
+                .order_by(ScreeningItemRecord.id)
+                .offset(offset)
+                .limit(limit)
+            ).all()
+            return ScreeningResults(
+                screening=_public(record),
+                offset=offset,
+                limit=limit,
+                items=[_item_public(item) for item in items],
+            )
+
+    # --- work ------------------------------------------------------------------------------
+
+    def _run(self, screening_id: str) -> None:
+        try:
+            self._screen(screening_id)
+        except Exception:  # a thread must not die silently; the screening resumes at restart
+            logger.exception("screening %s stopped on an unexpected error", screening_id)
+
+    def _screen(self, screening_id: str) -> None:
+        with self.database.session() as session:
+            record = session.get(ScreeningRecord, screening_id)
+            if record is None or record.status == ScreeningStatus.COMPLETED.value:
+                return
+            record.status = ScreeningStatus.RUNNING.value
+            record.started_at = record.started_at or utcnow()
+            programme_ids = list(record.programme_ids)
+        programmes = {pid: self.store.programme(pid)[0] for pid in programme_ids}
+        while not self._stopping.is_set():
+            with self.database.session() as session:
+                pending = session.execute(
+                    select(
+                        ScreeningItemRecord.id,
+                        ScreeningItemRecord.programme_id,
+                        ScreeningItemRecord.credential,
+                    )
+                    .where(
+                        ScreeningItemRecord.screening_id == screening_id,
+                        ScreeningItemRecord.state == ItemState.PENDING.value,
+                    )
+                    .order_by(ScreeningItemRecord.id)
+                    .limit(BATCH)
+                ).all()
+            if not pending:
+                self._finish(screening_id)
+                return
+            outcomes = []
+            for item_id, programme_id, credential in pending:
+                if self._stopping.is_set():
+                    break
+                outcomes.append((item_id, *self._screen_one(credential, programmes[programme_id])))
+            self._save(screening_id, outcomes)
+
+    def _screen_one(
+        self, payload: dict, programme: Programme
+    ) -> tuple[str, dict | None, dict | None]:
+        try:
+            credential = MicroCredential.model_validate(payload)
+            proposal: RecognitionProposal = self.engine.recognise([credential], programme)
+        except RecognitionError as error:
+            return ItemState.FAILED.value, None, engine_problem(error)
+        except Exception as error:  # noqa: BLE001 - one bad item must not stop the batch
+            logger.exception("screening item failed unexpectedly")
+            problem = {"type": "urn:recognition-engine:problem:internal-error",
+                       "title": "Internal error", "status": 500, "detail": type(error).__name__}
+            return ItemState.FAILED.value, None, problem
+        return ItemState.DONE.value, proposal.model_dump(mode="json"), None
+
+    def _save(self, screening_id: str, outcomes: list) -> None:  # noqa: ANN001
+        done = sum(1 for _, state, _, _ in outcomes if state == ItemState.DONE.value)
+        with self.database.session() as session:
+            for item_id, state, proposal, problem in outcomes:
+                session.execute(
+                    update(ScreeningItemRecord)
+                    .where(ScreeningItemRecord.id == item_id)
+                    .values(state=state, proposal=proposal, problem=problem)
+                )
+            session.execute(
+                update(ScreeningRecord)
+                .where(ScreeningRecord.id == screening_id)
+                .values(
+                    completed=ScreeningRecord.completed + done,
+                    failed=ScreeningRecord.failed + (len(outcomes) - done),
+                )
+            )
+
+    def _finish(self, screening_id: str) -> None:
+        with self.database.session() as session:
+            session.execute(
+                update(ScreeningRecord)
+                .where(ScreeningRecord.id == screening_id)
+                .values(status=ScreeningStatus.COMPLETED.value, finished_at=utcnow())
+            )
+        logger.info("screening %s completed", screening_id)
+
+
+def _public(record: ScreeningRecord) -> ScreeningPublic:
+    return ScreeningPublic(
+        id=record.id,
+        status=ScreeningStatus(record.status),
+        programme_ids=record.programme_ids,
+        total=record.total,
+        completed=record.completed,
+        failed=record.failed,
+        created_at=record.created_at,
+        started_at=record.started_at,
+        finished_at=record.finished_at,
+    )
+
+
+def _item_public(item: ScreeningItemRecord) -> ScreeningItemPublic:
+    return ScreeningItemPublic(
+        position=item.position,
+        programme_id=item.programme_id,
+        credential_id=item.credential.get("id"),
+        credential_title=item.credential.get("title", ""),
+        state=ItemState(item.state),
+        proposal=RecognitionProposal.model_validate(item.proposal) if item.proposal else None,
+        problem=item.problem,
+    )
