@@ -7,6 +7,7 @@ from its request and screening threads.
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
@@ -49,12 +50,20 @@ class IndexReport(BaseModel):
 
 def catalogue_entries(programme: Programme) -> list[CatalogueEntry]:
     """Return the programme's modules as index entries, with their outcomes extracted."""
+    return list(_entries_of(programme.model_dump_json(exclude={"recognition_policy"})))
+
+
+@functools.lru_cache(maxsize=64)
+def _entries_of(programme_json: str) -> tuple[CatalogueEntry, ...]:
+    # Keyed by the programme's content, so that recognising against an unchanged programme
+    # does not split its outcomes again.
+    programme = Programme.model_validate_json(programme_json)
     entries = []
     for module in programme.modules:
         outcomes = tuple(outcomes_of(module))
         text = " ".join([module.title, module.description or "", *outcomes]).strip()
         entries.append(CatalogueEntry(module.code, module.title, outcomes, text))
-    return entries
+    return tuple(entries)
 
 
 class RecognitionEngine:

@@ -1,0 +1,80 @@
+"""The engine end to end on the fake embedder: indexing, updates, recognition, stacking."""
+
+from __future__ import annotations
+
+from recognition_engine.config import Settings
+from recognition_engine.domain import ProposalStatus
+from recognition_engine.errors import InvalidInput, StackingRefused
+from recognition_engine.service import RecognitionEngine
+from tests.conftest import make_credential, make_programme
+
+import pytest
+
+
+def test_index_is_saved_and_reused(settings: Settings) -> None:
+    programme = make_programme()
+    first = RecognitionEngine(settings).index_programme(programme)
+    assert first.rebuilt and first.modules == 3 and first.outcomes == 9
+    assert first.embedded == first.outcomes + first.modules
+    assert (settings.index_dir / programme.id / "catalogue.json").exists()
+    again = RecognitionEngine(settings).index_programme(programme)  # a new process, same disk
+    assert not again.rebuilt and again.embedded == 0
+
+
+def test_changed_catalogue_embeds_only_new_text(settings: Settings) -> None:
+    engine = RecognitionEngine(settings)
+    programme = make_programme()
+    engine.index_programme(programme)
+    modules = [m.model_dump() for m in programme.modules]
+    modules[2]["learning_outcomes"] = ["Compare the constitutions of Georgia since 1921"]
+    changed = make_programme(modules=modules)
+    report = engine.index_programme(changed)
+    assert report.rebuilt
+    assert report.embedded == 2  # the new outcome and the module's new whole text
+
+
+def test_recognise_proposes_the_matching_module(settings: Settings) -> None:
+    proposal = RecognitionEngine(settings).recognise([make_credential()], make_programme())
+    assert proposal.status is ProposalStatus.PROPOSED
+    assert proposal.modules[0].module_code == "NET101"
+    assert proposal.modules[0].evidence
+    assert proposal.engine["model"] == "hashing-256"
+
+
+def test_unrelated_credential_gets_no_proposal(settings: Settings) -> None:
+    cooking = make_credential(
+        title="Georgian Cuisine",
+        learning_outcomes=["Bake khachapuri with sulguni cheese", "Season kharcho with spices"],
+    )
+    proposal = RecognitionEngine(settings).recognise([cooking], make_programme())
+    assert proposal.status is ProposalStatus.NONE
+    assert proposal.reasons[0].startswith("No recognition proposed")
+
+
+def test_stacking_pools_two_credentials(settings: Settings) -> None:
+    first = make_credential(id="a", workload={"ects": 3})
+    second = make_credential(
+        id="b",
+        workload={"ects": 3},
+        learning_outcomes=["Explain the layers of the TCP/IP protocol stack"],
+    )
+    proposal = RecognitionEngine(settings).recognise([first, second], make_programme())
+    assert proposal.credential_ects == 6
+    owners = {pair.credential_id for pair in proposal.modules[0].evidence}
+    assert owners <= {"a", "b"} and owners
+
+
+def test_stacking_refused_when_not_stackable(settings: Settings) -> None:
+    closed = make_credential(id="a", stackable=False)
+    with pytest.raises(StackingRefused, match="not stackable"):
+        RecognitionEngine(settings).recognise([closed, make_credential(id="b")], make_programme())
+
+
+def test_stacking_refuses_the_same_credential_twice(settings: Settings) -> None:
+    with pytest.raises(StackingRefused, match="twice"):
+        RecognitionEngine(settings).recognise([make_credential(), make_credential()], make_programme())
+
+
+def test_no_credential_is_invalid(settings: Settings) -> None:
+    with pytest.raises(InvalidInput):
+        RecognitionEngine(settings).recognise([], make_programme())
