@@ -1,0 +1,120 @@
+"""Reading programmes and credentials from files: every kind of bad file gets a clear error."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from recognition_engine.errors import InvalidInput
+from recognition_engine.ingestion.files import load_credentials, load_programme
+from tests.conftest import make_credential, make_programme
+
+
+def write(path: Path, data: object) -> Path:
+    if path.suffix == ".json":
+        path.write_text(json.dumps(data, default=str))
+    else:
+        path.write_text(yaml.safe_dump(data, allow_unicode=True))
+    return path
+
+
+@pytest.mark.parametrize("suffix", [".yaml", ".json"])
+def test_round_trip(tmp_path: Path, suffix: str) -> None:
+    programme = make_programme()
+    loaded = load_programme(write(tmp_path / f"p{suffix}", programme.model_dump(mode="json")))
+    assert loaded == programme
+    credential = make_credential()
+    [read] = load_credentials(write(tmp_path / f"c{suffix}", credential.model_dump(mode="json")))
+    assert read == credential
+
+
+def test_a_list_of_credentials(tmp_path: Path) -> None:
+    records = [make_credential(id=str(i)).model_dump(mode="json") for i in range(3)]
+    assert len(load_credentials(write(tmp_path / "many.yaml", records))) == 3
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(InvalidInput, match="no such file"):
+        load_programme(tmp_path / "nowhere.yaml")
+
+
+def test_empty_file(tmp_path: Path) -> None:
+    (tmp_path / "empty.yaml").write_text("")
+    with pytest.raises(InvalidInput, match="empty"):
+        load_credentials(tmp_path / "empty.yaml")
+
+
+def test_malformed_yaml_names_the_line(tmp_path: Path) -> None:
+    (tmp_path / "bad.yaml").write_text("title: x\n  - : [unclosed\n")
+    with pytest.raises(InvalidInput, match="malformed YAML at line"):
+        load_credentials(tmp_path / "bad.yaml")
+
+
+def test_malformed_json(tmp_path: Path) -> None:
+    (tmp_path / "bad.json").write_text('{"title": ')
+    with pytest.raises(InvalidInput, match="malformed JSON at line 1"):
+        load_programme(tmp_path / "bad.json")
+
+
+def test_huge_file_is_refused_before_reading(tmp_path: Path) -> None:
+    (tmp_path / "huge.yaml").write_text("x" * 2_000)
+    with pytest.raises(InvalidInput, match="over the limit"):
+        load_credentials(tmp_path / "huge.yaml", max_bytes=1_000)
+
+
+def test_binary_file(tmp_path: Path) -> None:
+    (tmp_path / "bin.yaml").write_bytes(b"\xff\xfe\x00\x81")
+    with pytest.raises(InvalidInput, match="UTF-8"):
+        load_credentials(tmp_path / "bin.yaml")
+
+
+def test_not_a_mapping(tmp_path: Path) -> None:
+    with pytest.raises(InvalidInput, match="expected a mapping"):
+        load_programme(write(tmp_path / "list.yaml", "just a string"))
+
+
+def test_missing_ects_names_the_field(tmp_path: Path) -> None:
+    data = make_programme().model_dump(mode="json")
+    del data["modules"][0]["ects"]
+    with pytest.raises(InvalidInput, match=r"modules\.0\.ects: Field required"):
+        load_programme(write(tmp_path / "p.yaml", data))
+
+
+def test_credential_without_workload(tmp_path: Path) -> None:
+    data = make_credential().model_dump(mode="json")
+    data["workload"] = {}
+    with pytest.raises(InvalidInput, match="workload needs ECTS credits or notional hours"):
+        load_credentials(write(tmp_path / "c.yaml", data))
+
+
+def test_empty_outcomes_and_no_description(tmp_path: Path) -> None:
+    data = make_credential().model_dump(mode="json")
+    data["learning_outcomes"] = ["  "]
+    with pytest.raises(InvalidInput, match="no learning outcomes and no description"):
+        load_credentials(write(tmp_path / "c.yaml", data))
+
+
+def test_unknown_field_is_refused(tmp_path: Path) -> None:
+    data = make_credential().model_dump(mode="json")
+    data["colour"] = "blue"
+    with pytest.raises(InvalidInput, match="colour: Extra inputs are not permitted"):
+        load_credentials(write(tmp_path / "c.yaml", data))
+
+
+def test_duplicate_module_codes(tmp_path: Path) -> None:
+    data = make_programme().model_dump(mode="json")
+    data["modules"][1]["code"] = data["modules"][0]["code"]
+    with pytest.raises(InvalidInput, match="appears twice"):
+        load_programme(write(tmp_path / "p.yaml", data))
+
+
+def test_learner_identity_is_read_but_never_serialised(tmp_path: Path) -> None:
+    data = make_credential().model_dump(mode="json")
+    data["learner"] = {"name": "Nino Beridze", "identifier": "01001012345"}
+    [credential] = load_credentials(write(tmp_path / "c.yaml", data))
+    assert credential.learner is not None
+    assert "Beridze" not in credential.model_dump_json()
+    assert "Beridze" not in repr(credential)
