@@ -1,0 +1,60 @@
+"""Helpers shared by the API tests (importable by name: pytest puts tests/api on the path)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from api import create_app
+from api.examples import CREDENTIAL, CREDENTIAL_2, PROGRAMME
+from api.security import Role, create_key
+from recognition_engine.config import Settings
+from recognition_engine.embedding import HashingEmbedder
+from recognition_engine.errors import InvalidInput
+from recognition_engine.ingestion.files import load_credentials, load_programme
+from recognition_engine.service import RecognitionEngine
+
+CORPORA = Path(__file__).resolve().parents[2] / "corpora"
+
+
+def corpus_programme() -> dict[str, Any]:
+    path = CORPORA / "programmes" / "ge-computer-engineering-bsc.yaml"
+    return load_programme(path).model_dump(mode="json") if path.exists() else PROGRAMME
+
+
+def corpus_credentials() -> list[dict[str, Any]]:
+    found = []
+    for path in sorted((CORPORA / "credentials").glob("*.yaml")):
+        try:
+            found += [c.model_dump(mode="json") for c in load_credentials(path)]
+        except InvalidInput:  # not a credential file (e.g. the expected outcomes)
+            continue
+    return found or [CREDENTIAL, CREDENTIAL_2]
+
+
+def make_settings(data_dir: Path, **overrides: Any) -> Settings:
+    return Settings(data_dir=data_dir, embedder="fake", _env_file=None, **overrides)
+
+
+def make_client(settings: Settings) -> TestClient:
+    engine = RecognitionEngine(settings, embedder=HashingEmbedder())
+    return TestClient(create_app(settings, engine=engine))
+
+
+def key_headers(client: TestClient, role: Role, name: str | None = None) -> dict[str, str]:
+    key, _ = create_key(client.app.state.services.database, role, name)
+    return {"X-API-Key": key}
+
+
+def assert_problem(response: Any, status: int, slug: str | None = None) -> dict[str, Any]:
+    """Check an RFC 9457 problem response and return its body."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    body = response.json()
+    assert {"type", "title", "status", "detail", "instance"} <= body.keys()
+    assert body["status"] == status
+    if slug is not None:
+        assert body["type"].endswith(":" + slug), body["type"]
+    return body

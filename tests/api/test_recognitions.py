@@ -1,0 +1,166 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from apitest_support import assert_problem
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+from sqlalchemy.exc import DatabaseError
+
+from recognition_engine.domain import MicroCredential, Programme
+
+SECURITY_1 = "am-network-security-essentials-1"
+SECURITY_2 = "am-network-security-essentials-2"
+
+
+@pytest.fixture(scope="module")
+def stacked(
+    client: TestClient, screener: dict, programme_id: str, credential_ids: dict[str, str]
+) -> dict[str, Any]:
+    ids = [credential_ids[SECURITY_1], credential_ids[SECURITY_2]]
+    response = client.post(
+        "/v1/recognitions", json={"programme_id": programme_id, "credential_ids": ids},
+        headers=screener,
+    )
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def test_proposal_is_the_engines(
+    client: TestClient, stacked: dict, programme: dict, credentials: list[dict]
+) -> None:
+    engine = client.app.state.services.engine
+    chosen = [c for c in credentials if c.get("id") in (SECURITY_1, SECURITY_2)]
+    expected = engine.recognise(
+        [MicroCredential.model_validate(c) for c in chosen], Programme.model_validate(programme)
+    )
+    assert stacked["proposal"] == expected.model_dump(mode="json")
+    assert stacked["requested_by"] == "intake office"
+
+
+def test_get_returns_the_stored_proposal(client: TestClient, evaluator: dict, stacked) -> None:
+    response = client.get(f"/v1/recognitions/{stacked['id']}", headers=evaluator)
+    assert response.status_code == 200
+    assert response.json() == stacked
+
+
+def test_the_same_credential_twice_is_refused(
+    client: TestClient, screener: dict, programme_id: str, credential_ids: dict[str, str]
+) -> None:
+    one = credential_ids[SECURITY_1]
+    response = client.post(
+        "/v1/recognitions", json={"programme_id": programme_id, "credential_ids": [one, one]},
+        headers=screener,
+    )
+    assert_problem(response, 422, "stacking-refused")
+
+
+def test_unknown_ids_are_404(
+    client: TestClient, screener: dict, programme_id: str, credential_ids: dict[str, str]
+) -> None:
+    one = credential_ids[SECURITY_1]
+    for body in (
+        {"programme_id": "unknown", "credential_ids": [one]},
+        {"programme_id": programme_id, "credential_ids": [one, "unknown"]},
+    ):
+        response = client.post("/v1/recognitions", json=body, headers=screener)
+        assert_problem(response, 404, "not-found")
+    assert_problem(client.get("/v1/recognitions/unknown", headers=screener), 404)
+
+
+def test_evaluator_cannot_request_proposals(
+    client: TestClient, evaluator: dict, programme_id: str, credential_ids: dict[str, str]
+) -> None:
+    body = {"programme_id": programme_id, "credential_ids": [credential_ids[SECURITY_1]]}
+    assert_problem(client.post("/v1/recognitions", json=body, headers=evaluator), 403)
+
+
+# --- decisions ----------------------------------------------------------------------------
+
+
+def test_decisions_form_an_audit_trail(
+    client: TestClient, evaluator: dict, stacked: dict
+) -> None:
+    url = f"/v1/recognitions/{stacked['id']}/decisions"
+    code = stacked["proposal"]["modules"][0]["module_code"] if stacked["proposal"]["modules"] else (
+        stacked["proposal"]["considered"][0]["module_code"]
+    )
+    bodies = [
+        {"action": "accept", "reason": "Outcomes match."},
+        {"action": "modify", "reason": "Partial.", "modules": [{"module_code": code, "ects": 1}]},
+        {"action": "reject", "reason": "Assessment not supervised."},
+    ]
+    for body in bodies:
+        response = client.post(url, json=body, headers=evaluator)
+        assert response.status_code == 201, response.text
+    history = client.get(url, headers=evaluator).json()
+    assert [d["action"] for d in history[-3:]] == ["accept", "modify", "reject"]
+    accept, modify, reject = history[-3:]
+    assert accept["total_ects"] == stacked["proposal"]["total_proposed_ects"]
+    assert modify["modules"] == [{"module_code": code, "ects": 1.0}]
+    assert reject["modules"] == [] and reject["total_ects"] == 0
+    assert {d["decided_by"]["name"] for d in history} == {"Dr Evaluator"}
+    assert all(d["decided_at"] and d["reason"] for d in history)
+
+
+def test_decisions_cannot_be_changed_through_the_api(
+    client: TestClient, admin: dict, stacked: dict
+) -> None:
+    url = f"/v1/recognitions/{stacked['id']}/decisions"
+    for method in ("PUT", "PATCH", "DELETE"):
+        response = client.request(method, url, headers=admin, json={})
+        assert_problem(response, 405, "method-not-allowed")
+        response = client.request(method, f"{url}/1", headers=admin, json={})
+        assert response.status_code in (404, 405)
+
+
+def test_database_refuses_to_edit_the_audit_trail(
+    client: TestClient, evaluator: dict, stacked: dict
+) -> None:
+    url = f"/v1/recognitions/{stacked['id']}/decisions"
+    client.post(url, json={"action": "reject", "reason": "no"}, headers=evaluator)
+    database = client.app.state.services.database
+    for statement in (
+        "UPDATE decisions SET reason = 'forged'",
+        "DELETE FROM decisions",
+        "UPDATE recognitions SET proposal = '{}'",
+        "DELETE FROM recognitions",
+    ):
+        with pytest.raises(DatabaseError, match="append-only"), database.engine.begin() as conn:
+            conn.execute(text(statement))
+    assert all(d["reason"] != "forged" for d in client.get(url, headers=evaluator).json())
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"action": "modify", "reason": "x"},  # modify needs modules
+        {"action": "accept", "reason": "x", "modules": [{"module_code": "CE3201", "ects": 1}]},
+        {"action": "accept", "reason": ""},
+        {"action": "approve", "reason": "x"},
+        {"action": "modify", "reason": "x", "modules": [{"module_code": "NOPE", "ects": 1}]},
+        {"action": "modify", "reason": "x", "modules": [{"module_code": "CE3201", "ects": 99}]},
+    ],
+)
+def test_bad_decisions_are_422(client: TestClient, evaluator: dict, stacked, body) -> None:
+    response = client.post(
+        f"/v1/recognitions/{stacked['id']}/decisions", json=body, headers=evaluator
+    )
+    assert_problem(response, 422)
+
+
+def test_screening_role_cannot_decide_nor_read_decisions(
+    client: TestClient, screener: dict, stacked: dict
+) -> None:
+    url = f"/v1/recognitions/{stacked['id']}/decisions"
+    response = client.post(url, json={"action": "accept", "reason": "x"}, headers=screener)
+    assert_problem(response, 403, "forbidden")
+    assert_problem(client.get(url, headers=screener), 403, "forbidden")
+
+
+def test_decision_on_unknown_recognition_is_404(client: TestClient, evaluator: dict) -> None:
+    url = "/v1/recognitions/unknown/decisions"
+    response = client.post(url, json={"action": "accept", "reason": "x"}, headers=evaluator)
+    assert_problem(response, 404)
+    assert_problem(client.get(url, headers=evaluator), 404)

@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from apitest_support import assert_problem
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from api.tables import ScreeningItemRecord
+
+
+def wait_for(client: TestClient, screening_id: str, headers: dict, seconds: float = 60) -> dict:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        status = client.get(f"/v1/screenings/{screening_id}", headers=headers).json()
+        if status["status"] == "completed":
+            return status
+        time.sleep(0.05)
+    raise AssertionError(f"screening {screening_id} did not complete: {status}")
+
+
+def test_screening_runs_and_pages_its_results(
+    client: TestClient, screener: dict, evaluator: dict, programme_id: str,
+    credentials: list[dict[str, Any]],
+) -> None:
+    body = {
+        "programme_ids": [programme_id],
+        "credentials": [c | {"learner": {"name": "SECRET learner"}} for c in credentials],
+    }
+    response = client.post("/v1/screenings", json=body, headers=screener)
+    assert response.status_code == 202, response.text
+    assert response.json()["status"] in {"queued", "running", "completed"}
+    screening_id = response.json()["id"]
+    assert response.headers["location"] == f"/v1/screenings/{screening_id}"
+    status = wait_for(client, screening_id, evaluator)
+    assert status["completed"] + status["failed"] == status["total"] == len(credentials)
+
+    first = client.get(f"/v1/screenings/{screening_id}/results?limit=2", headers=evaluator).json()
+    rest = client.get(
+        f"/v1/screenings/{screening_id}/results?offset=2&limit=200", headers=evaluator
+    ).json()
+    items = first["items"] + rest["items"]
+    assert [item["position"] for item in items] == list(range(len(credentials)))
+    assert [item["credential_title"] for item in items] == [c["title"] for c in credentials]
+    for item in items:
+        assert (item["state"] == "done") == (item["proposal"] is not None)
+
+    with client.app.state.services.database.session() as session:
+        stored = session.scalars(
+            select(ScreeningItemRecord.credential).where(
+                ScreeningItemRecord.screening_id == screening_id
+            )
+        ).all()
+    assert stored and not any("SECRET" in str(payload) for payload in stored)
+
+
+def test_server_answers_while_a_screening_runs(
+    client: TestClient, screener: dict, programme_id: str, credentials: list[dict[str, Any]]
+) -> None:
+    many = [c | {"id": f"batch-{i}"} for i in range(60) for c in credentials[:1]]
+    response = client.post(
+        "/v1/screenings", json={"programme_ids": [programme_id], "credentials": many},
+        headers=screener,
+    )
+    assert response.status_code == 202
+    screening_id = response.json()["id"]
+    started = time.monotonic()
+    assert client.get("/health").status_code == 200
+    assert client.get("/v1/programmes", headers=screener).status_code == 200
+    answered = time.monotonic() - started
+    status = client.get(f"/v1/screenings/{screening_id}", headers=screener).json()
+    assert status["status"] != "completed", "the screening finished before the check"
+    assert answered < 2
+    wait_for(client, screening_id, screener)
+
+
+def test_one_credential_against_several_programmes(
+    client: TestClient, admin: dict, screener: dict, programme: dict, programme_id: str,
+    credentials: list[dict[str, Any]],
+) -> None:
+    other = programme | {"id": "second-programme"}
+    assert client.post("/v1/programmes", json=other, headers=admin).status_code in (201, 409)
+    response = client.post(
+        "/v1/screenings",
+        json={"programme_ids": [programme_id, "second-programme"], "credentials": credentials[:1]},
+        headers=screener,
+    )
+    status = wait_for(client, response.json()["id"], screener)
+    assert status["total"] == 2
+    items = client.get(f"/v1/screenings/{status['id']}/results", headers=screener).json()["items"]
+    assert {item["programme_id"] for item in items} == {programme_id, "second-programme"}
+
+
+def test_screening_errors(
+    client: TestClient, screener: dict, evaluator: dict, programme_id: str,
+    credentials: list[dict[str, Any]],
+) -> None:
+    body = {"programme_ids": ["unknown"], "credentials": credentials[:1]}
+    assert_problem(client.post("/v1/screenings", json=body, headers=screener), 404)
+    body = {"programme_ids": [programme_id], "credentials": credentials[:1]}
+    assert_problem(client.post("/v1/screenings", json=body, headers=evaluator), 403)
+    body = {"programme_ids": [programme_id], "credentials": []}
+    assert_problem(client.post("/v1/screenings", json=body, headers=screener), 422)
+    assert_problem(client.get("/v1/screenings/unknown", headers=screener), 404)
+    assert_problem(client.get("/v1/screenings/unknown/results", headers=screener), 404)
+    response = client.get("/v1/screenings/x/results?limit=100000", headers=screener)
+    assert_problem(response, 422)
