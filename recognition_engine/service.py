@@ -23,7 +23,13 @@ from recognition_engine.decision import (
     credential_ects,
     propose_recognition,
 )
-from recognition_engine.domain import LevelEstimate, MicroCredential, Programme, RecognitionProposal
+from recognition_engine.domain import (
+    DescribedItem,
+    LevelEstimate,
+    MicroCredential,
+    Programme,
+    RecognitionProposal,
+)
 from recognition_engine.embedding import CachedEmbedder, Embedder, create_embedder
 from recognition_engine.errors import IndexUnavailable, InvalidInput, StackingRefused
 from recognition_engine.index import CatalogueEntry, CatalogueIndex, catalogue_fingerprint
@@ -58,12 +64,14 @@ def _entries_of(programme_json: str) -> tuple[CatalogueEntry, ...]:
     # Keyed by the programme's content, so that recognising against an unchanged programme
     # does not split its outcomes again.
     programme = Programme.model_validate_json(programme_json)
-    entries = []
-    for module in programme.modules:
-        outcomes = tuple(outcomes_of(module))
-        text = " ".join([module.title, module.description or "", *outcomes]).strip()
-        entries.append(CatalogueEntry(module.code, module.title, outcomes, text))
-    return tuple(entries)
+    return tuple(catalogue_entry(module.code, module) for module in programme.modules)
+
+
+def catalogue_entry(key: str, item: DescribedItem) -> CatalogueEntry:
+    """Return one module or catalogue course as the index sees it."""
+    outcomes = tuple(outcomes_of(item))
+    text = " ".join([item.title, item.description or "", *outcomes]).strip()
+    return CatalogueEntry(key, item.title, outcomes, text)
 
 
 class RecognitionEngine:

@@ -12,7 +12,8 @@ from recognition_engine.cli.common import console, handles_errors, load_settings
 from recognition_engine.cli.render import render_proposal
 from recognition_engine.errors import InvalidInput
 from recognition_engine.ingestion.files import load_credentials, load_programme
-from recognition_engine.service import RecognitionEngine
+from recognition_engine.ingestion.equivalence import read_records
+from recognition_engine.service import RecognitionEngine, catalogue_entry
 
 ProgrammeOption = Annotated[
     Path, typer.Option("--programme", "-p", help="Programme catalogue (YAML or JSON).")
@@ -20,12 +21,24 @@ ProgrammeOption = Annotated[
 
 
 def index(
-    programme: Annotated[Path, typer.Argument(help="Programme catalogue (YAML or JSON).")],
+    programme: Annotated[
+        Path, typer.Argument(help="Programme catalogue (YAML or JSON), or a modules.jsonl.")
+    ],
 ) -> None:
-    """Build the index of a programme catalogue, or update it after the catalogue changed."""
+    """Build the index of a programme catalogue, or update it after the catalogue changed.
+
+    A ``modules.jsonl`` in the equivalence format (one course a line) is indexed as a course
+    catalogue under the name of its folder.
+    """
     settings = load_settings()
-    loaded = load_programme(programme, max_bytes=settings.max_file_bytes)
-    report = RecognitionEngine(settings).index_programme(loaded, progress=True)
+    engine = RecognitionEngine(settings)
+    if programme.suffix == ".jsonl":
+        records = read_records(programme)
+        entries = [catalogue_entry(record.id, record) for record in records]  # type: ignore[arg-type]
+        report = engine.index_entries(programme.parent.name, entries, progress=True)
+    else:
+        loaded = load_programme(programme, max_bytes=settings.max_file_bytes)
+        report = engine.index_programme(loaded, progress=True)
     state = "rebuilt" if report.rebuilt else "already up to date"
     console.print(
         f"{report.programme_id}: {report.modules} modules, {report.outcomes} outcomes, index "
