@@ -1,0 +1,37 @@
+"""The shipped corpus: one degree programme and a set of micro-credentials to recognise toward it.
+
+Everything here is illustrative and was written for this product: the institutions are
+fictitious, and the modules and learning outcomes were written for the corpus rather than copied
+from any real catalogue. The programme is a Georgian first-cycle Computer Engineering degree; the
+credentials include the four micro-credentials planned for pilots in Georgia, one that deserves
+only partial recognition, two meant to be stacked, and two that should not be recognised.
+``credentials/expected.yaml`` records an evaluator's judgement of each, for tests and evaluation.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+CORPORA_DIR = Path(__file__).parent
+PROGRAMMES_DIR = CORPORA_DIR / "programmes"
+CREDENTIALS_DIR = CORPORA_DIR / "credentials"
+DEMO_PROGRAMME = PROGRAMMES_DIR / "ge-computer-engineering-bsc.yaml"
+EXPECTED_JUDGEMENTS = CREDENTIALS_DIR / "expected.yaml"
+
+
+def credential_paths() -> list[Path]:
+    """Return the micro-credential files, sorted by name (the judgements file is not one)."""
+    return sorted(p for p in CREDENTIALS_DIR.glob("*.yaml") if p != EXPECTED_JUDGEMENTS)
+
+
+def programme_paths() -> list[Path]:
+    """Return the programme catalogue files, sorted by name."""
+    return sorted(PROGRAMMES_DIR.glob("*.yaml"))
+
+
+def stacks() -> list[list[Path]]:
+    """Return each group of credentials that expected.yaml says should be recognised together."""
+    judgements = yaml.safe_load(EXPECTED_JUDGEMENTS.read_text(encoding="utf-8"))
+    return [[CREDENTIALS_DIR / name for name in stack["files"]] for stack in judgements["stacks"]]
