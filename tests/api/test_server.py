@@ -1,0 +1,160 @@
+"""The real server: `recognition-engine serve` in a subprocess, spoken to over HTTP on
+127.0.0.1; then killed with SIGKILL and restarted to show that acknowledged writes survive."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import typer
+from typer.testing import CliRunner
+
+from api.commands import register
+
+REPO = Path(__file__).resolve().parents[2]
+CLI = [sys.executable, "-c", "from recognition_engine.cli import main; main()"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def environment(data_dir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RECOGNITION_")}
+    env |= {
+        "RECOGNITION_DATA_DIR": str(data_dir),
+        "RECOGNITION_EMBEDDER": "fake",
+        "PYTHONPATH": str(REPO),
+    }
+    return env
+
+
+def keys_cli() -> typer.Typer:
+    """Only the service's commands: the whole CLI takes seconds to import."""
+    app = typer.Typer()
+    register(app)
+    return app
+
+
+def create_key(data_dir: Path, role: str) -> str:
+    """`recognition-engine keys create --role ROLE` prints the key on its last line."""
+    result = CliRunner().invoke(
+        keys_cli(), ["keys", "create", "--role", role, "--name", f"{role} over http"],
+        env={"RECOGNITION_DATA_DIR": str(data_dir), "RECOGNITION_DATABASE_URL": None},
+    )
+    assert result.exit_code == 0, result.output
+    return result.output.strip().splitlines()[-1]
+
+
+@contextmanager
+def server(data_dir: Path) -> Iterator[tuple[str, subprocess.Popen]]:
+    port = free_port()
+    process = subprocess.Popen(
+        [*CLI, "serve", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+        cwd=REPO, env=environment(data_dir),
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                raise AssertionError(process.stderr.read().decode())
+            try:
+                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise AssertionError("the server did not start")
+            time.sleep(0.1)
+        yield url, process
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def wait_completed(http: httpx.Client, screening_id: str, seconds: float = 120) -> dict[str, Any]:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        status = http.get(f"/v1/screenings/{screening_id}").json()
+        if status["status"] == "completed":
+            return status
+        time.sleep(0.1)
+    raise AssertionError(f"screening not completed: {status}")
+
+
+def test_real_server_survives_sigkill(
+    tmp_path: Path, programme: dict[str, Any], credentials: list[dict[str, Any]]
+) -> None:
+    data_dir = tmp_path / "var"
+    key = create_key(data_dir, "admin")
+    headers = {"X-API-Key": key}
+    with server(data_dir) as (url, process), httpx.Client(
+        base_url=url, headers=headers, timeout=30
+    ) as http:
+        assert http.get("/ready").json()["status"] == "ready"
+        assert http.post("/v1/programmes", json=programme).status_code == 201
+        credential_id = http.post("/v1/credentials", json=credentials[0]).json()["id"]
+        recognition = http.post(
+            "/v1/recognitions",
+            json={"programme_id": programme["id"], "credential_ids": [credential_id]},
+        ).json()
+        decision = http.post(
+            f"/v1/recognitions/{recognition['id']}/decisions",
+            json={"action": "reject", "reason": "written before the crash"},
+        )
+        assert decision.status_code == 201
+        batch = [credentials[0] | {"id": f"c{i}"} for i in range(60)]
+        screening = http.post(
+            "/v1/screenings", json={"programme_ids": [programme["id"]], "credentials": batch}
+        ).json()
+        time.sleep(0.3)  # let the screening start, then kill the process mid-run
+        assert http.get(f"/v1/screenings/{screening['id']}").json()["status"] != "completed"
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+
+    with server(data_dir) as (url, _), httpx.Client(
+        base_url=url, headers=headers, timeout=30
+    ) as http:
+        assert http.get("/ready").json() == {
+            "status": "ready", "database": True, "programmes": 1, "indexes_missing": []
+        }
+        assert http.get(f"/v1/credentials/{credential_id}").json()["id"] == credential_id
+        assert http.get(f"/v1/recognitions/{recognition['id']}").json() == recognition
+        history = http.get(f"/v1/recognitions/{recognition['id']}/decisions").json()
+        assert [d["reason"] for d in history] == ["written before the crash"]
+        status = wait_completed(http, screening["id"])  # resumed after the restart
+        assert status["completed"] + status["failed"] == status["total"] == len(batch)
+        results = http.get(f"/v1/screenings/{screening['id']}/results?limit=200").json()
+        assert [item["position"] for item in results["items"]] == list(range(len(batch)))
+        assert all(item["state"] != "pending" for item in results["items"])
+
+
+def test_keys_cli(tmp_path: Path) -> None:
+    refused = CliRunner().invoke(
+        keys_cli(), ["keys", "create", "--role", "nobody"],
+        env={"RECOGNITION_DATA_DIR": str(tmp_path)},
+    )
+    assert refused.exit_code != 0 and "role" in refused.output
+    key = create_key(tmp_path, "evaluator")
+    listed = CliRunner().invoke(
+        keys_cli(), ["keys", "list"], env={"RECOGNITION_DATA_DIR": str(tmp_path)}
+    )
+    assert "evaluator over http" in listed.output and key not in listed.output
