@@ -1,0 +1,362 @@
+"""Outcome extraction: published learning-outcome texts → single, clean learning outcomes.
+
+Outcomes arrive as numbered lists without spaces ("...able to:1.Identify X;2.Describe Y"),
+bullets, semicolon lists, run-together sentences ("...systemsGain an understanding of..."),
+preambles ("By the end of this course students will be able to:") or as a description only.
+The rules below were written against the Glasgow/Deakin, Coursera and VCCS/VT catalogues.
+Sentence boundaries come from spaCy's rule-based sentencizer (no model needed), guarded
+against abbreviations and lower-case continuations.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+
+from spacy.language import Language
+
+from recognition_engine.domain import DescribedItem
+
+MIN_WORDS = 3
+
+
+def _words(text: str) -> tuple[str, ...]:
+    """Return the words of a space-separated word list."""
+    return tuple(text.split())
+
+
+_HARD = "\x1e"  # boundary that no later rule may undo (list markers, bullets, semicolons)
+
+# Verbs that open learning outcomes. A capitalised one glued to, or following, a lower-case
+# word marks a lost boundary ("useRead in", "portfolios Implement robust estimates").
+# Product names that are also verbs (Excel, Spark, Access, Build, Go) are left out on purpose.
+_VERBS = _words(
+    "Acquire Analyse Analyze Apply Appraise Appreciate Argue Articulate Assess Become Calculate "
+    "Carry Choose Classify Code Collaborate Communicate Compare Compute Conduct Construct "
+    "Contrast Create Critically Critique Deduce Define Demonstrate Deploy Derive Describe "
+    "Design Determine Develop Differentiate Discover Discuss Distinguish Employ Enumerate "
+    "Estimate Evaluate Examine Explain Explore Fit Formulate Gain Identify Illustrate Implement "
+    "Interpret Investigate Justify Know Learn List Manage Master Name Outline Perform Plan "
+    "Predict Prepare Present Produce Propose Read Recall Recognise Recognize Reflect Relate "
+    "Review Select Solve Summarise Summarize Synthesise Synthesize Understand Use Utilise "
+    "Utilize Write"
+)
+_VERB_ALT = "|".join(_VERBS)
+# Glued to a lower-case word ("outliersComplete a project") these are boundaries too, but
+# after a space they are as often names ("Google Cloud Build", "Microsoft Access").
+_GLUED_VERB_ALT = "|".join(
+    _VERBS
+    + _words(
+        "Access Add Advance Arrange Automate Bring Build Complete Configure Debug Detect Draw "
+        "Engage Enhance Establish Extend Improve Install Integrate Leverage Measure Modify "
+        "Navigate Optimise Optimize Practice Put Record Set Setup Test Train Visualise Visualize"
+    )
+)
+# Words after which a capitalised verb is an object or title, not a new outcome ("the Build").
+_FUNCTION_WORDS = frozenset(
+    _words(
+        "a an the of in on for with to and or nor using via by from your our their its this "
+        "these that those into as at than how what which who about"
+    )
+)
+_FINAL_ABBREVIATION = re.compile(r"(?<![\w.])(?:etc|e\.g|i\.e|vs|et al|approx|U\.S|U\.K|Dept)\.\Z")
+_HEADING_WORDS = frozenset(
+    _words(
+        "knowledge understanding skills skill attitudes values competences competencies "
+        "abilities and & of key general generic subject specific subject-specific cognitive "
+        "practical transferable intellectual professional personal intended learning outcomes "
+        "outcome aims aim objectives objective"
+    )
+)
+_ROMANS = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii")
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200d\u2028\u2029\ufeff]")
+_SPACES = re.compile(r"[^\S\n]+")
+_INLINE_BULLET = re.compile(r"\s*[•●▪◦‣∙·■□➢►✓✔➤]\s*")
+_LINE_BULLET = re.compile(r"(?m)^\s*(?:[-*–—>]|o(?=\s+[A-Za-z]))\s+")
+_NUMBER_MARKER = re.compile(
+    r"(?=[(\d])(?<![\d/\\])(?<!\d[.,:-])(?P<open>\()?(?P<num>\d{1,2}(?:\.\d{1,2})*)(?P<close>[.):])?(?!\d)"
+    r"(?=(?P<gap>\s*)[A-Za-z\"'(“‘])"
+)
+_LETTER_MARKER = re.compile(r"(?<![\w.])\(?(?P<tag>[a-z]|[ivx]{1,4})\)(?=\s*[A-Za-z\"'(“‘])")
+_ADMIN_TAIL = re.compile(
+    r"\b(?:Pre|Co|Pre-?requisites?|Co-?requisites?|Course contact to credit hour structure)"
+    r"\s*:.*\Z|\(\d+H, ?\d+C\)",
+    re.IGNORECASE | re.DOTALL,
+)
+_GLUED_PERIOD = re.compile(r"(?<=[a-z]{2})\.(?=[A-Z][a-z])")
+_SEAM = re.compile(r"[a-z][A-Z]|[a-z]\.[A-Za-z]")  # cheap test before the verb patterns
+_GLUED_PERIOD_VERB = re.compile(rf"(?<=[a-z]{{2}})\.(?=(?:{_VERB_ALT})\s)", re.IGNORECASE)
+_GLUED_VERB = re.compile(rf"(?<=[a-z]{{2}})(?=[A-Z])(?=(?:{_GLUED_VERB_ALT}|How to|You will)\s)")
+_SPACED_VERB = re.compile(rf"\b(?P<word>[a-z][a-z'’-]*) (?=(?:{_VERB_ALT}) )")
+# Never left in an extracted outcome, so extracted outcomes are never glued back together.
+_LIST_HINT = re.compile(r"[;\n•●▪◦‣∙·■□➢►✓✔➤]")
+_LEADING_MARKER = re.compile(
+    r"^(?:[-*•>–—.,;:!?]+(?=\s|$)|o(?=\s)"
+    r"|\(?\d{1,2}(?:\.\d{1,2})*[.):](?!\d)|\(?(?:[a-z]|[ivx]{1,4})\))\s*"
+)
+_WHO = (
+    r"(?:(?:the|a|an|each|all|every|successful)\s+)*"
+    r"(?:students?|learners?|you|participants?|graduates?|trainees?|candidates?)\b"
+)
+_MODAL = r"(?:will|should|shall|must|can|may|would)\s+(?:also\s+)?"
+_WHO_MODAL = rf"(?:and\s+)?(?:[^.;:]{{0,160}}?,\s*)?{_WHO}[^.;:]{{0,80}}?\b{_MODAL}"
+_ABLE = (
+    r"(?:be\s+able\s+to|have\s+the\s+ability\s+to|be\s+expected\s+to|"
+    r"have\s+learn(?:ed|t)\s+(?:how\s+)?to|learn\s+(?:how\s+)?to)\b"
+)
+_PREAMBLE = re.compile(
+    rf"^(?:{_WHO_MODAL}{_ABLE}|{_WHO_MODAL}(?:be\s+able\s+to\s*)?(?=:)"
+    rf"|(?:and\s+)?(?:also\s+)?be\s+able\s+to\b)\s*:?\s*",
+    re.IGNORECASE,
+)
+# "You will identify X" → "identify X": the modal before a bare verb is preamble too.
+_SUBJECT_MODAL = re.compile(
+    rf"^(?:and\s+)?(?:[^.;:]{{0,160}}?,\s*)?{_WHO}[^.;:]{{0,80}}?\b(?:will|should|shall)\s+"
+    r"(?:also\s+)?(?=[a-z]+\s)(?!be\s|have\s|not\s)",
+    re.IGNORECASE,
+)
+_PREAMBLE_HINT = re.compile(
+    r"\b(?:students?|learners?|you|participants?|graduates?|trainees?|candidates?|able)\b",
+    re.IGNORECASE,
+)
+_HEADING_PREFIX = re.compile(
+    r"^[^.;:]{0,60}?\b(?:to|about|that|should|will|shall|can|must|following)\s*:\s*",
+    re.IGNORECASE,
+)
+_LEADING_CONJUNCTION = re.compile(r"^(?:(?:and|or)\s+|(?:and|or)(?=[A-Z]))")
+_LEADING_TO = re.compile(r"^to\s+(?=[a-z])", re.IGNORECASE)
+_TRAILING = re.compile(r"(?:[\s.;,:(\[]|\s(?:and|or|then)\b)+$")
+
+
+def split_outcomes(texts: Sequence[str]) -> list[str]:
+    """Return single, cleaned learning outcomes from published outcome texts.
+
+    Each text may hold many outcomes; the result keeps their order, without repeats.
+    """
+    outcomes: list[str] = []
+    for text in _rejoin(texts):
+        for piece in _pieces(text):
+            outcomes.extend(_sentences(piece))
+    return _unique(cleaned for cleaned in map(_clean, outcomes) if _is_outcome(cleaned))
+
+
+def outcomes_of(item: DescribedItem) -> list[str]:
+    """Return the item's outcomes; an item with a description only contributes its sentences.
+
+    Published outcomes are the evidence, so the description is read only when they yield
+    nothing. If neither yields a sentence of MIN_WORDS words, the whole cleaned text (or the
+    title) is returned so that every item can still be matched.
+    """
+    outcomes = split_outcomes(item.learning_outcomes)
+    if outcomes:
+        return outcomes
+    description = _ADMIN_TAIL.sub("", _normalise(item.description or ""))
+    outcomes = split_outcomes([description])
+    if outcomes:
+        return outcomes
+    fallback = " ".join(item.learning_outcomes) if any(item.learning_outcomes) else description
+    return [_clean(fallback) or item.title]
+
+
+def _rejoin(texts: Sequence[str]) -> list[str]:
+    """Return the texts with comma-split continuations glued back onto the list they came from.
+
+    Some catalogues were scraped by splitting at commas, so one published list arrives as
+    ["...able to:1.Explain X", "such as arrays", "and hash tables;2.Use Y"]: a text that starts
+    in lower case after an unfinished multi-outcome text is the rest of that text.
+    """
+    joined: list[str] = []
+    for text in texts:
+        text = text.strip()
+        previous = joined[-1] if joined else ""
+        if text[:1].islower() and previous[-1:] not in ".!?;:" and _LIST_HINT.search(previous):
+            joined[-1] = f"{previous}, {text}"
+        else:
+            joined.append(text)
+    return joined
+
+
+def _pieces(text: str) -> list[str]:
+    """Return the fragments of one text between hard boundaries (lists, bullets, lines, ';')."""
+    text = _normalise(text)
+    text = _INLINE_BULLET.sub(_HARD, text)
+    text = _LINE_BULLET.sub(_HARD, text)
+    text = _mark_numbered(text)
+    text = _mark_lettered(text)
+    text = re.sub(r"\n(?=\s*[a-z])", " ", text)  # a wrapped line continues its sentence
+    text = text.replace("\n", _HARD).replace(";", _HARD)
+    if _SEAM.search(text):
+        text = _GLUED_PERIOD.sub("." + _HARD, text)
+        text = _GLUED_PERIOD_VERB.sub("." + _HARD, text)
+        text = _GLUED_VERB.sub(_HARD, text)
+    text = _SPACED_VERB.sub(_split_before_verb, text)
+    return [piece.strip() for piece in text.split(_HARD) if piece.strip()]
+
+
+def _normalise(text: str) -> str:
+    """Return text in NFKC form without control characters, with single spaces, lines kept."""
+    text = unicodedata.normalize("NFKC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL.sub(" ", text).replace("\t", " ")
+    return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+
+
+def _mark_numbered(text: str) -> str:
+    """Return text with the markers of a numbered list ("1.", "2)", "(3)", "1.1") as boundaries."""
+    accepted: list[re.Match[str]] = []
+    previous: tuple[int, ...] | None = None
+    for match in _NUMBER_MARKER.finditer(text):
+        number = tuple(int(part) for part in match["num"].split("."))
+        if not _is_marker_shape(match, len(number)):
+            continue
+        if number in ((1,), (1, 1)) or (previous is not None and _follows(previous, number)):
+            accepted.append(match)
+            previous = number
+    return _replace_markers(text, accepted)
+
+
+def _is_marker_shape(match: re.Match[str], depth: int) -> bool:
+    """Return whether a number looks like a list marker rather than content ("IPv4", "2.3 of")."""
+    if match["open"]:
+        return match["close"] == ")"
+    if match["close"]:
+        return True
+    return depth > 1 and bool(match["gap"])
+
+
+def _follows(previous: tuple[int, ...], number: tuple[int, ...]) -> bool:
+    """Return whether number comes next in outline order after previous (1.2 → 1.3, 2, 2.1)."""
+    if number == (*previous, 1):
+        return True
+    for depth in range(len(previous)):
+        head = (*previous[:depth], previous[depth] + 1)
+        if number[: len(head)] == head and all(part == 1 for part in number[len(head) :]):
+            return True
+    return False
+
+
+def _mark_lettered(text: str) -> str:
+    """Return text with the markers of an "(a) (b)" or "i) ii)" list as boundaries."""
+    for sequence in ("abcdefghijklmnopqrstuvwxyz", _ROMANS):
+        accepted: list[re.Match[str]] = []
+        expected = 0
+        for match in _LETTER_MARKER.finditer(text):
+            tag = match["tag"]
+            if tag not in sequence:
+                continue
+            position = sequence.index(tag)
+            if position == 0 or position == expected:
+                accepted.append(match)
+                expected = position + 1
+        text = _replace_markers(text, accepted)
+    return text
+
+
+def _replace_markers(text: str, markers: list[re.Match[str]]) -> str:
+    """Return text with each marker replaced by a hard boundary, if they make a list (≥ 2)."""
+    if len(markers) < 2:
+        return text
+    for match in reversed(markers):
+        text = text[: match.start()] + _HARD + text[match.end() :]
+    return text
+
+
+def _split_before_verb(match: re.Match[str]) -> str:
+    """Return the matched word followed by a boundary, unless it is a function word."""
+    word = match["word"]
+    return f"{word} " if word in _FUNCTION_WORDS else f"{word}{_HARD}"
+
+
+@lru_cache(maxsize=1)
+def _sentencizer() -> Language:
+    """Return the rule-based spaCy pipeline (blank English + sentencizer), built once."""
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def _sentences(piece: str) -> list[str]:
+    """Return the sentences of a fragment; a sentence starting in lower case stays attached."""
+    if not re.search(r"[.!?]\s", piece):
+        return [piece]
+    sentences: list[str] = []
+    for span in _sentencizer()(piece).sents:
+        text = span.text.strip()
+        if sentences and text[:1].islower():
+            sentences[-1] = f"{sentences[-1]} {text}"
+        elif text:
+            sentences.append(text)
+    return sentences
+
+
+def _clean(fragment: str) -> str:
+    """Return a fragment without markers, preambles, conjunctions and trailing punctuation."""
+    previous = None
+    text = fragment
+    while text != previous:
+        previous = text
+        text = _SPACES.sub(" ", text.replace("\n", " ")).strip()
+        text = _LEADING_MARKER.sub("", text)
+        # The preamble patterns backtrack a lot: try them only where a preamble is possible.
+        if _PREAMBLE_HINT.search(text, 0, 300):
+            text = _PREAMBLE.sub("", text)
+            text = _SUBJECT_MODAL.sub("", text)
+        text = _HEADING_PREFIX.sub("", text)
+        text = _LEADING_CONJUNCTION.sub("", text)
+        text = _LEADING_TO.sub("", text)
+        text = _strip_trailing(_unwrap(text))
+    return _capitalise(text)
+
+
+def _unwrap(text: str) -> str:
+    """Return text without a leading "(" or trailing ")" left unmatched by sentence splitting."""
+    if text.startswith("(") and text.count("(") > text.count(")"):
+        text = text[1:].lstrip()
+    if text.endswith(")") and text.count(")") > text.count("("):
+        text = text[:-1].rstrip()
+    if text.count('"') % 2 and (text.startswith('"') or text.endswith('"')):
+        text = text[1:] if text.startswith('"') else text[:-1]
+    return text
+
+
+def _strip_trailing(text: str) -> str:
+    """Return text without trailing punctuation, keeping the period of a final abbreviation."""
+    if _FINAL_ABBREVIATION.search(text):
+        return text
+    stripped = _TRAILING.sub("", text)
+    kept_period = f"{stripped}."
+    if text.startswith(kept_period) and _FINAL_ABBREVIATION.search(kept_period):
+        return kept_period
+    return stripped
+
+
+def _capitalise(text: str) -> str:
+    """Return text with its first letter in upper case when the first word is all lower case."""
+    first = text.split(" ", 1)[0]
+    if first.isalpha() and first.islower():
+        return text[0].upper() + text[1:]
+    return text
+
+
+def _is_outcome(text: str) -> bool:
+    """Return whether a cleaned fragment is long enough and not a pure heading."""
+    words = [word for word in text.split() if any(char.isalnum() for char in word)]
+    if len(words) < MIN_WORDS:
+        return False
+    return not all(word.strip(",:-").lower() in _HEADING_WORDS for word in words)
+
+
+def _unique(outcomes: Iterable[str]) -> list[str]:
+    """Return outcomes without repeats (ignoring case), first occurrence first."""
+    seen: set[str] = set()
+    unique: list[str] = []
+    for outcome in outcomes:
+        key = outcome.casefold()
+        if key not in seen:
+            seen.add(key)
+            unique.append(outcome)
+    return unique
