@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, TypeDecorator
+from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, String, Text, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -89,7 +89,7 @@ class DecisionRecord(Base):
     recognition_id: Mapped[str] = mapped_column(ForeignKey("recognitions.id"), index=True)
     action: Mapped[str] = mapped_column(String(20))
     modules: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True)
-    total_ects: Mapped[float | None] = mapped_column(nullable=True)
+    total_ects: Mapped[float | None] = mapped_column(Float, nullable=True)
     reason: Mapped[str] = mapped_column(Text)
     key_id: Mapped[str] = mapped_column(String(32))
     key_name: Mapped[str] = mapped_column(String(200))

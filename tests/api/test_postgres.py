@@ -1,0 +1,109 @@
+"""The same service on PostgreSQL: run with RECOGNITION_TEST_POSTGRES_URL set, e.g.
+``export RECOGNITION_TEST_POSTGRES_URL="$(.ci/postgres.sh | tail -n 1)"``; skipped otherwise.
+The tables of the service in that database are dropped and re-created."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from apitest_support import assert_problem, key_headers, make_client, make_settings
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+from sqlalchemy.exc import DatabaseError
+
+from api.database import Database
+from api.security import Role
+
+URL = os.environ.get("RECOGNITION_TEST_POSTGRES_URL")
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(not URL, reason="set RECOGNITION_TEST_POSTGRES_URL (see .ci/postgres.sh)"),
+]
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    database = Database(URL or "")
+    database.downgrade_to_base()  # a clean schema from a previous run's leftovers
+    database.dispose()
+    yield tmp_path_factory.mktemp("pg")
+    database = Database(URL or "")
+    database.downgrade_to_base()
+    database.dispose()
+
+
+def pg_client(data_dir: Path) -> TestClient:
+    return make_client(make_settings(data_dir, database_url=URL))
+
+
+def test_full_flow_and_restart_on_postgres(
+    data_dir: Path, programme: dict[str, Any], credentials: list[dict[str, Any]]
+) -> None:
+    with pg_client(data_dir) as client:
+        admin = key_headers(client, Role.ADMIN, "pg admin")
+        assert client.post("/v1/programmes", json=programme, headers=admin).status_code == 201
+        changed = programme | {"title": programme["title"] + " (2025)"}
+        replaced = client.put(f"/v1/programmes/{programme['id']}", json=changed, headers=admin)
+        assert replaced.json()["version"] == 2
+        body = credentials[0] | {"learner": {"name": "SECRET"}}
+        credential = client.post("/v1/credentials", json=body, headers=admin).json()
+        recognition = client.post(
+            "/v1/recognitions",
+            json={"programme_id": programme["id"], "credential_ids": [credential["id"]]},
+            headers=admin,
+        ).json()
+        url = f"/v1/recognitions/{recognition['id']}/decisions"
+        decision = client.post(url, json={"action": "reject", "reason": "pg"}, headers=admin)
+        assert decision.status_code == 201
+        screening = client.post(
+            "/v1/screenings",
+            json={"programme_ids": [programme["id"]], "credentials": credentials},
+            headers=admin,
+        ).json()
+        deadline = time.monotonic() + 60
+        while client.get(f"/v1/screenings/{screening['id']}", headers=admin).json()[
+            "status"
+        ] != "completed":
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+
+    with pg_client(data_dir) as client:  # a restart: everything acknowledged is there
+        assert client.get("/ready", headers=admin).json()["status"] == "ready"
+        stored = client.get(f"/v1/credentials/{credential['id']}", headers=admin)
+        assert "SECRET" not in stored.text
+        assert client.get(f"/v1/recognitions/{recognition['id']}", headers=admin).json() == (
+            recognition
+        )
+        assert [d["reason"] for d in client.get(url, headers=admin).json()] == ["pg"]
+        results = client.get(f"/v1/screenings/{screening['id']}/results", headers=admin).json()
+        assert len(results["items"]) == len(credentials)
+        assert_problem(client.get("/v1/programmes/nope", headers=admin), 404)
+
+
+def test_postgres_refuses_to_edit_the_audit_trail(data_dir: Path) -> None:
+    database = Database(URL or "")
+    database.migrate()
+    with database.engine.begin() as conn:  # rows to refuse to change, whatever ran before
+        conn.execute(text(
+            "INSERT INTO recognitions VALUES ('audit-probe', 'p', 1, '[]', '{}', 'k', now())"
+        ))
+        conn.execute(text(
+            "INSERT INTO decisions (recognition_id, action, modules, total_ects, reason, key_id,"
+            " key_name, created_at) VALUES ('audit-probe', 'reject', '[]', 0, 'r', 'k', 'n', now())"
+        ))
+    for statement in (
+        "UPDATE decisions SET reason = 'forged'",
+        "DELETE FROM decisions",
+        "TRUNCATE decisions CASCADE",
+        "UPDATE recognitions SET requested_by = 'someone else'",
+        "DELETE FROM recognitions",
+    ):
+        with pytest.raises(DatabaseError, match="append-only"), database.engine.begin() as conn:
+            conn.execute(text(statement))
+    database.dispose()
