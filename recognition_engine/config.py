@@ -63,6 +63,13 @@ class Settings(BaseSettings):
     min_proposal_score: float = Field(
         0.45, ge=0, le=1, description="Module score below which nothing is proposed (abstention)."
     )
+    level_estimate_min_confidence: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Confidence from which an estimated level that contradicts the declared one "
+        "is a substantial difference (below: a warning).",
+    )
     max_candidates: int = Field(
         10, ge=1, le=200, description="Modules reported per proposal (proposed and considered)."
     )

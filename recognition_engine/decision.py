@@ -45,6 +45,7 @@ class DecisionParams:
     full_coverage: float = 0.8
     min_proposal_score: float = 0.45
     max_candidates: int = 10
+    level_estimate_min_confidence: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -126,9 +127,16 @@ def assess_profile(credential: MicroCredential) -> ElementAssessment:
 
 
 def assess_level(
-    credential_level: int | None, target_level: int, estimate: LevelEstimate | None
+    credential_level: int | None,
+    target_level: int,
+    estimate: LevelEstimate | None,
+    min_confidence: float = 0.5,
 ) -> ElementAssessment:
-    """Compare a credential's level with the level of a module or programme."""
+    """Compare a credential's level with the level of a module or programme.
+
+    A declared level that the outcomes contradict is a substantial difference only when the
+    estimate is confident; a weak estimate is shown as a warning, not as a finding.
+    """
     if credential_level is None:
         if estimate is None:
             return _element(
@@ -148,11 +156,14 @@ def assess_level(
             f"Declared EQF {credential_level} is below the EQF {target_level} required.",
         )
     if estimate is not None and abs(estimate.eqf_level - credential_level) >= 1:
+        confident = estimate.confidence >= min_confidence
         return _element(
             Element.LEVEL,
-            Verdict.SUBSTANTIAL_DIFFERENCE,
+            Verdict.SUBSTANTIAL_DIFFERENCE if confident else Verdict.WARNING,
             f"Declared EQF {credential_level}, but its outcomes read as EQF {estimate.eqf_level} "
-            f"(estimate, confidence {estimate.confidence:.2f}): check the level.",
+            f"(estimate, confidence {estimate.confidence:.2f}"
+            + ("" if confident else ", weak evidence")
+            + "): check the level.",
         )
     return _element(
         Element.LEVEL,
@@ -197,7 +208,8 @@ def propose_recognition(
 
     quality = _worst([assess_quality(c.credential) for c in credentials], Element.QUALITY_ASSURANCE)
     profile = _worst([assess_profile(c.credential) for c in credentials], Element.PROFILE)
-    programme_level = assess_level(declared, programme.eqf_level, level_estimate)
+    min_confidence = params.level_estimate_min_confidence
+    programme_level = assess_level(declared, programme.eqf_level, level_estimate, min_confidence)
     blockers = [a for a in (quality, profile) if a.verdict is Verdict.SUBSTANTIAL_DIFFERENCE]
     policy_floor = programme.recognition_policy.min_eqf_level
     if policy_floor is not None and (declared is None or declared < policy_floor):
@@ -215,7 +227,7 @@ def propose_recognition(
     for match in matches[: params.max_candidates * 3]:
         module = programme.module(match.key)
         module_level = assess_level(
-            declared, module.nqf_level or programme.nqf_level, level_estimate
+            declared, module.nqf_level or programme.nqf_level, level_estimate, min_confidence
         )
         outcome_element = _assess_outcomes(match, params)
         refusals = [b.reason for b in blockers]

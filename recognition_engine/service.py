@@ -100,6 +100,7 @@ class RecognitionEngine:
             full_coverage=s.full_coverage,
             min_proposal_score=s.min_proposal_score,
             max_candidates=s.max_candidates,
+            level_estimate_min_confidence=s.level_estimate_min_confidence,
         )
 
     def index_folder(self, programme_id: str) -> Path:

@@ -152,3 +152,34 @@ def test_stacked_credentials_pool_their_workload() -> None:
     assert proposal.credential_ects == 6
     assert proposal.modules[0].recognition is RecognitionKind.FULL
     assert [c.id for c in proposal.credentials] == ["a", "b"]
+
+
+def estimate(eqf: int, confidence: float):  # noqa: ANN201
+    from recognition_engine.domain import LevelEstimate
+
+    return LevelEstimate(
+        eqf_level=eqf,
+        georgian_nqf_level=eqf,
+        armenian_nqf_level=eqf,
+        qf_ehea_cycle=None,
+        confidence=confidence,
+        declared_eqf_level=6,
+        bloom_profile={},
+        descriptor_similarity={},
+        evidence=[],
+        outcomes=[],
+    )
+
+
+def test_a_confident_estimate_contradicting_the_level_is_a_substantial_difference() -> None:
+    assert assess_level(6, 6, estimate(4, 0.8)).verdict is Verdict.SUBSTANTIAL_DIFFERENCE
+
+
+def test_a_weak_estimate_contradicting_the_level_is_only_a_warning() -> None:
+    assessment = assess_level(6, 6, estimate(4, 0.2))
+    assert assessment.verdict is Verdict.WARNING
+    assert "weak evidence" in assessment.reason
+
+
+def test_an_agreeing_estimate_passes() -> None:
+    assert assess_level(6, 6, estimate(6, 0.9)).verdict is Verdict.PASS
