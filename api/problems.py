@@ -79,6 +79,12 @@ def not_found(kind: str, identifier: str) -> NotFound:
     return NotFound(f"no {kind} with id {identifier!r}")
 
 
+def already_exists(kind: str, identifier: str, hint: str) -> ApiProblem:
+    return ApiProblem(
+        409, "already-exists", "Already exists", f"{kind} {identifier!r} exists; {hint}"
+    )
+
+
 def problem_response(
     instance: str,
     status: int,

@@ -2,7 +2,9 @@
 
 A screening is stored with all its credential × programme items before it is acknowledged, and
 results are committed in small batches; a screening left unfinished by a stop or a crash is
-resumed at the next start, from its first unscreened item.
+resumed at the next start, from its first unscreened item. Each screening is split into one lane
+per worker thread (items by id modulo the number of workers), so that one large screening uses
+every worker.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from api.database import Database
 from api.problems import engine_problem, not_found
@@ -55,7 +57,7 @@ class ScreeningRunner:
             ).all()
         for screening_id in unfinished:
             logger.info("resuming screening %s", screening_id)
-            self._executor.submit(self._run, screening_id)
+            self._start_lanes(screening_id)
 
     def stop(self) -> None:
         """Stop after the item being screened; unfinished screenings resume at the next start."""
@@ -96,9 +98,7 @@ class ScreeningRunner:
             session.add(screening)
             session.flush()
             session.add_all(items)
-        if self._executor is None:
-            raise RuntimeError("the screening runner is not started")
-        self._executor.submit(self._run, screening.id)
+        self._start_lanes(screening.id)
         return _public(screening)
 
     def status(self, screening_id: str) -> ScreeningPublic:
@@ -129,13 +129,19 @@ class ScreeningRunner:
 
     # --- work ------------------------------------------------------------------------------
 
-    def _run(self, screening_id: str) -> None:
+    def _start_lanes(self, screening_id: str) -> None:
+        if self._executor is None:
+            raise RuntimeError("the screening runner is not started")
+        for lane in range(self._workers):
+            self._executor.submit(self._run, screening_id, lane)
+
+    def _run(self, screening_id: str, lane: int) -> None:
         try:
-            self._screen(screening_id)
+            self._screen(screening_id, lane)
         except Exception:  # a thread must not die silently; the screening resumes at restart
             logger.exception("screening %s stopped on an unexpected error", screening_id)
 
-    def _screen(self, screening_id: str) -> None:
+    def _screen(self, screening_id: str, lane: int) -> None:
         with self.database.session() as session:
             record = session.get(ScreeningRecord, screening_id)
             if record is None or record.status == ScreeningStatus.COMPLETED.value:
@@ -155,12 +161,13 @@ class ScreeningRunner:
                     .where(
                         ScreeningItemRecord.screening_id == screening_id,
                         ScreeningItemRecord.state == ItemState.PENDING.value,
+                        ScreeningItemRecord.id % self._workers == lane,
                     )
                     .order_by(ScreeningItemRecord.id)
                     .limit(BATCH)
                 ).all()
             if not pending:
-                self._finish(screening_id)
+                self._finish_if_done(screening_id)
                 return
             outcomes = []
             for item_id, programme_id, credential in pending:
@@ -202,14 +209,29 @@ class ScreeningRunner:
                 )
             )
 
-    def _finish(self, screening_id: str) -> None:
+    def _finish_if_done(self, screening_id: str) -> None:
+        """Mark the screening completed once no lane has anything left."""
         with self.database.session() as session:
-            session.execute(
+            left = session.scalar(
+                select(func.count())
+                .select_from(ScreeningItemRecord)
+                .where(
+                    ScreeningItemRecord.screening_id == screening_id,
+                    ScreeningItemRecord.state == ItemState.PENDING.value,
+                )
+            )
+            if left:
+                return
+            finished = session.execute(
                 update(ScreeningRecord)
-                .where(ScreeningRecord.id == screening_id)
+                .where(
+                    ScreeningRecord.id == screening_id,
+                    ScreeningRecord.status != ScreeningStatus.COMPLETED.value,
+                )
                 .values(status=ScreeningStatus.COMPLETED.value, finished_at=utcnow())
             )
-        logger.info("screening %s completed", screening_id)
+        if finished.rowcount:
+            logger.info("screening %s completed", screening_id)
 
 
 def _public(record: ScreeningRecord) -> ScreeningPublic:

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from api.database import Database
-from api.problems import ApiProblem, not_found
+from api.problems import already_exists, not_found
 from api.schemas import (
     CredentialPublic,
     DecidedBy,
@@ -41,6 +41,11 @@ def new_id() -> str:
     return uuid.uuid4().hex
 
 
+def programme_exists(programme_id: str) -> Exception:
+    hint = f"replace it with PUT /v1/programmes/{programme_id}"
+    return already_exists("programme", programme_id, hint)
+
+
 class Store:
     def __init__(self, database: Database) -> None:
         self.database = database
@@ -59,7 +64,7 @@ class Store:
             with self.database.session() as session:
                 session.add(record)
         except IntegrityError as error:
-            raise _already_exists(programme.id) from error
+            raise programme_exists(programme.id) from error
         return _programme_public(record)
 
     def replace_programme(self, programme: Programme) -> ProgrammePublic:
@@ -227,13 +232,6 @@ def _awards(
             "for micro-credentials in this programme"
         )
     return awards
-
-
-def _already_exists(programme_id: str) -> ApiProblem:
-    return ApiProblem(
-        409, "already-exists", "Already exists",
-        f"programme {programme_id!r} exists; replace it with PUT /v1/programmes/{programme_id}",
-    )
 
 
 def _programme_public(record: ProgrammeRecord) -> ProgrammePublic:

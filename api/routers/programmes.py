@@ -11,6 +11,7 @@ from api.problems import ApiProblem, problem_responses
 from api.schemas import ProgrammePublic, ProgrammeSummary
 from api.security import ANY_ROLE, require
 from api.services import ServicesDep
+from api.store import programme_exists
 from recognition_engine.domain import Programme
 
 router = APIRouter(prefix="/programmes", tags=["programmes"])
@@ -30,11 +31,8 @@ def create_programme(
     programme: Annotated[Programme, Body(openapi_examples=PROGRAMME_EXAMPLES)],
     svc: ServicesDep,
 ) -> ProgrammePublic:
-    if svc.store.programme_exists(programme.id):
-        raise ApiProblem(
-            409, "already-exists", "Already exists",
-            f"programme {programme.id!r} exists; replace it with PUT /v1/programmes/{programme.id}",
-        )
+    if svc.store.programme_exists(programme.id):  # before indexing over the stored one's index
+        raise programme_exists(programme.id)
     report = svc.engine.index_programme(programme)
     public = svc.store.create_programme(programme)
     response.headers["Location"] = f"/v1/programmes/{programme.id}"

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Any
 
-from apitest_support import assert_problem
+from apitest_support import assert_problem, key_headers, make_client, make_settings
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from api.security import Role
 from api.tables import ScreeningItemRecord
 
 
@@ -106,3 +108,24 @@ def test_screening_errors(
     assert_problem(client.get("/v1/screenings/unknown/results", headers=screener), 404)
     response = client.get("/v1/screenings/x/results?limit=100000", headers=screener)
     assert_problem(response, 422)
+
+
+def test_several_workers_share_one_screening(
+    tmp_path: Path, programme: dict, credentials: list[dict[str, Any]]
+) -> None:
+    with make_client(make_settings(tmp_path, screening_workers=3)) as client:
+        headers = key_headers(client, Role.ADMIN)
+        assert client.post("/v1/programmes", json=programme, headers=headers).status_code == 201
+        batch = [credentials[i % len(credentials)] | {"id": f"w{i}"} for i in range(20)]
+        response = client.post(
+            "/v1/screenings",
+            json={"programme_ids": [programme["id"]], "credentials": batch},
+            headers=headers,
+        )
+        status = wait_for(client, response.json()["id"], headers)
+        assert status["completed"] + status["failed"] == 20
+        items = client.get(
+            f"/v1/screenings/{status['id']}/results?limit=50", headers=headers
+        ).json()["items"]
+        assert [item["credential_id"] for item in items] == [f"w{i}" for i in range(20)]
+        assert all(item["state"] != "pending" for item in items)
