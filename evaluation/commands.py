@@ -1,0 +1,155 @@
+"""The ``evaluate`` and ``analyze`` commands, registered on the engine's CLI."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from recognition_engine.cli.common import console, handles_errors, load_settings
+from recognition_engine.errors import InvalidInput
+
+DEFAULT_REPORTS = Path("reports")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("evaluate")(evaluate)
+    app.command("analyze")(analyze)
+
+
+@handles_errors
+def evaluate(
+    dataset: Annotated[Path, typer.Option("--dataset", help="A dataset folder (format detected).")],
+    train: Annotated[
+        Path | None, typer.Option("--train", help="Training folder, for tasks that fit a model.")
+    ] = None,
+    json_out: Annotated[
+        Path | None, typer.Option("--json-out", help="Write the results here.")
+    ] = None,
+    report_dir: Annotated[
+        Path | None, typer.Option("--report-dir", help="Report folder (default reports/<dataset>).")
+    ] = None,
+    synthetic: Annotated[
+        bool,
+        typer.Option(
+            help="When the set has no credential without a match, also measure abstention on a "
+            "synthetic hold-out (gold modules removed from the catalogue)."
+        ),
+    ] = True,
+    rankers: Annotated[
+        str | None, typer.Option(help="Comma-separated ranker names (default: all).")
+    ] = None,
+) -> None:
+    """Measure the engine against human decisions (equivalence sets) or labelled levels."""
+    from evaluation.datasets import Task, detect_task
+
+    settings = load_settings()
+    task_kind = detect_task(dataset)
+    report_dir = report_dir or DEFAULT_REPORTS / dataset.resolve().name
+    if task_kind is Task.EQUIVALENCE:
+        _evaluate_equivalence(dataset, settings, json_out, report_dir, synthetic, rankers)
+    else:
+        _evaluate_levels(task_kind, dataset, train, settings, json_out)
+
+
+def _evaluate_equivalence(
+    dataset: Path,
+    settings,  # noqa: ANN001 - Settings
+    json_out: Path | None,
+    report_dir: Path,
+    synthetic: bool,
+    names: str | None,
+) -> None:
+    from evaluation.datasets import holdout_task, load_retrieval_task
+    from evaluation.harness import evaluate_equivalence
+    from evaluation.rankers import standard_rankers
+    from evaluation.report import rich_table, write_json, write_report
+    from recognition_engine.embedding import create_embedder
+
+    start = time.perf_counter()
+    task = load_retrieval_task(dataset)
+    embedder = create_embedder(settings)
+    rankers, default = standard_rankers(embedder, settings)
+    if names:
+        wanted = {n.strip() for n in names.split(",") if n.strip()}
+        unknown = wanted - {r.name for r in rankers}
+        if unknown:
+            raise InvalidInput(f"unknown rankers: {', '.join(sorted(unknown))}")
+        rankers = [r for r in rankers if r.name in wanted]
+        default = default if default in wanted else rankers[0].name
+    synthetic_task = (
+        holdout_task(task) if synthetic and not task.credentials_without_match else None
+    )
+    result, runs = evaluate_equivalence(
+        task,
+        rankers,
+        default_ranker=default,
+        fixed_threshold=settings.min_proposal_score,
+        synthetic_task=synthetic_task,
+    )
+    console.print(rich_table(result))
+    report = write_report(result, task, runs, report_dir)
+    console.print(f"report: {report}")
+    if json_out:
+        write_json(result, json_out)
+        console.print(f"results: {json_out}")
+    console.print(f"took {time.perf_counter() - start:.0f} s")
+
+
+def _evaluate_levels(
+    task_kind,  # noqa: ANN001 - Task
+    dataset: Path,
+    train: Path | None,
+    settings,  # noqa: ANN001 - Settings
+    json_out: Path | None,
+) -> None:
+    from evaluation.datasets import Task
+
+    try:
+        from evaluation import levels
+    except ImportError as error:
+        raise InvalidInput(f"{dataset}: level evaluation is not available ({error})") from error
+    from recognition_engine.embedding import create_embedder
+
+    embedder = create_embedder(settings)
+    if task_kind is Task.BLOOM:
+        result = levels.evaluate_bloom(dataset, train, embedder)
+    elif task_kind is Task.STAGE:
+        result = levels.evaluate_stage(dataset, embedder)
+    else:
+        result = levels.evaluate_mastery(dataset, embedder)
+    console.print_json(data=result)
+    if json_out:
+        json_out.parent.mkdir(parents=True, exist_ok=True)
+        json_out.write_text(json.dumps(result, indent=2, ensure_ascii=False))
+
+
+@handles_errors
+def analyze(
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            help="One or two corpora: jsonl, a programme YAML or credential YAMLs (a folder)."
+        ),
+    ],
+    report_dir: Annotated[Path | None, typer.Option("--report-dir")] = None,
+    json_out: Annotated[Path | None, typer.Option("--json-out")] = None,
+) -> None:
+    """Text-mine learning-outcome corpora: verbs, Bloom levels, vague verbs, completeness."""
+    from evaluation.analysis import analyze_corpus, load_corpus, print_summary, write_analysis
+
+    if not 1 <= len(files) <= 2:
+        raise InvalidInput("give one or two corpora")
+    analyses = [analyze_corpus(load_corpus(path)) for path in files]
+    print_summary(analyses, console)
+    folder = report_dir or DEFAULT_REPORTS / ("analysis-" + "-vs-".join(a.name for a in analyses))
+    report = write_analysis(analyses, folder)
+    console.print(f"report: {report}")
+    if json_out:
+        json_out.parent.mkdir(parents=True, exist_ok=True)
+        payload = [a.model_dump(mode="json") for a in analyses]
+        json_out.write_text(json.dumps(payload, indent=2, ensure_ascii=False))
+        console.print(f"results: {json_out}")

@@ -1,0 +1,284 @@
+"""Rankers: each turns a retrieval task into a run, ``{credential_id: {module_id: score}}``.
+
+Every ranker is the same kind of plug-in (the :class:`Ranker` protocol), so the harness puts
+lexical baselines, dense embeddings, outcome-level alignment, fusions and the product's own
+matching side by side on the same data. Rankers that score the whole catalogue do it through
+:class:`ScoreMatrixRanker`: one matrix of shape (credentials, modules), the top of each row kept.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+from evaluation.datasets import ItemText, RetrievalTask, Run
+from recognition_engine.config import Settings
+from recognition_engine.embedding import Embedder
+
+DEPTH = 100  # modules kept per credential in a run: enough for R@10 and for fusion
+
+
+@runtime_checkable
+class Ranker(Protocol):
+    """Ranks the catalogue's modules for each credential."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def description(self) -> str:
+        """One line for the report: what the ranker looks at."""
+        ...
+
+    def rank(self, task: RetrievalTask, depth: int = DEPTH) -> Run:
+        """Return the best ``depth`` modules per credential with their scores (higher is better)."""
+        ...
+
+
+class ScoreMatrixRanker:
+    """Base of rankers that score every (credential, module) pair."""
+
+    name = "matrix"
+    description = ""
+
+    def __init__(self) -> None:
+        self._memo: dict[int, np.ndarray] = {}
+
+    def scores(self, task: RetrievalTask) -> np.ndarray:
+        """Return the score matrix of shape (len(task.credentials), len(task.modules)), memoised."""
+        key = id(task)
+        if key not in self._memo:
+            self._memo = {key: np.asarray(self._score(task), dtype=np.float64)}
+        return self._memo[key]
+
+    def _score(self, task: RetrievalTask) -> np.ndarray:
+        raise NotImplementedError
+
+    def rank(self, task: RetrievalTask, depth: int = DEPTH) -> Run:
+        return run_from_matrix(task, self.scores(task), depth)
+
+
+def run_from_matrix(task: RetrievalTask, scores: np.ndarray, depth: int = DEPTH) -> Run:
+    """Return the top ``depth`` modules of each row of a (credentials, modules) score matrix."""
+    depth = min(depth, scores.shape[1])
+    run: Run = {}
+    top = np.argpartition(-scores, depth - 1, axis=1)[:, :depth]
+    for row, credential in enumerate(task.credentials):
+        columns = top[row][np.argsort(-scores[row, top[row]], kind="stable")]
+        run[credential.id] = {
+            task.modules[j].id: float(scores[row, j])
+            for j in columns
+            if np.isfinite(scores[row, j])
+        }
+    return run
+
+
+# --- lexical ------------------------------------------------------------------------------
+
+
+class TfidfRanker(ScoreMatrixRanker):
+    """Cosine of TF-IDF vectors (scikit-learn), fitted on the catalogue."""
+
+    def __init__(self, field: str = "text") -> None:
+        super().__init__()
+        self.field = field
+        self.name = "tfidf" if field == "text" else f"tfidf-{field}"
+        self.description = f"TF-IDF cosine on the {field} (sublinear tf, English stop words)"
+
+    def _score(self, task: RetrievalTask) -> np.ndarray:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        vectorizer = TfidfVectorizer(sublinear_tf=True, stop_words="english", min_df=1)
+        modules = vectorizer.fit_transform([_field(m, self.field) for m in task.modules])
+        credentials = vectorizer.transform([_field(c, self.field) for c in task.credentials])
+        return (credentials @ modules.T).toarray()
+
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def tokenize(text: str) -> list[str]:
+    """Return lower-case word tokens without English stop words."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return [w for w in _WORD.findall(text.lower()) if w not in ENGLISH_STOP_WORDS]
+
+
+class Bm25Ranker(ScoreMatrixRanker):
+    """Okapi BM25 (rank-bm25) over the whole texts."""
+
+    name = "bm25"
+    description = "Okapi BM25 on the whole text (k1=1.5, b=0.75)"
+
+    def _score(self, task: RetrievalTask) -> np.ndarray:
+        from rank_bm25 import BM25Okapi
+
+        bm25 = BM25Okapi([tokenize(m.text) or ["_"] for m in task.modules])
+        return np.vstack([bm25.get_scores(tokenize(c.text)) for c in task.credentials])
+
+
+# --- dense --------------------------------------------------------------------------------
+
+
+class DenseRanker(ScoreMatrixRanker):
+    """Cosine of sentence embeddings of one text field per item."""
+
+    def __init__(self, embedder: Embedder, field: str = "text") -> None:
+        super().__init__()
+        self.embedder = embedder
+        self.field = field
+        self.name = "dense" if field == "text" else f"dense-{field}"
+        model = embedder.model_id.split(":")[1] if ":" in embedder.model_id else embedder.model_id
+        self.description = f"cosine of {model} embeddings of the {field}"
+
+    def _score(self, task: RetrievalTask) -> np.ndarray:
+        modules = self.embedder.embed([_field(m, self.field) for m in task.modules], progress=True)
+        credentials = self.embedder.embed([_field(c, self.field) for c in task.credentials])
+        return credentials @ modules.T
+
+
+class OutcomeRanker(ScoreMatrixRanker):
+    """Outcome-level alignment: every credential outcome against every module outcome.
+
+    For each pair the similarity matrix between outcomes is read both ways: the mean best
+    similarity of the module's outcomes (how much of the module the credential covers) and
+    of the credential's outcomes (how much of the credential lands in the module); the score
+    is their mean, a symmetric BERTScore-like F over outcomes.
+    """
+
+    name = "outcomes"
+    description = (
+        "outcome-level alignment: mean of best-match similarity, module and credential sides"
+    )
+
+    def __init__(self, embedder: Embedder) -> None:
+        super().__init__()
+        self.embedder = embedder
+
+    def _score(self, task: RetrievalTask) -> np.ndarray:
+        module_side, credential_side = self.sides(task)
+        return (module_side + credential_side) / 2
+
+    def sides(self, task: RetrievalTask) -> tuple[np.ndarray, np.ndarray]:
+        """Return (module side, credential side), each of shape (credentials, modules)."""
+        return outcome_alignment(task, self.embedder)
+
+
+def outcome_alignment(task: RetrievalTask, embedder: Embedder) -> tuple[np.ndarray, np.ndarray]:
+    """Return the module-side and credential-side mean best similarities, (credentials, modules)."""
+    module_counts = [len(m.outcomes) for m in task.modules]
+    starts = np.concatenate([[0], np.cumsum(module_counts)[:-1]]).astype(np.int64)
+    module_vectors = embedder.embed([o for m in task.modules for o in m.outcomes], progress=True)
+    counts = np.asarray(module_counts, dtype=np.float64)
+    module_side = np.zeros((len(task.credentials), len(task.modules)))
+    credential_side = np.zeros_like(module_side)
+    for row, credential in enumerate(task.credentials):
+        query = embedder.embed(list(credential.outcomes))
+        similarity = query @ module_vectors.T  # (credential outcomes, module outcomes)
+        best_per_module_outcome = similarity.max(axis=0)
+        module_side[row] = np.add.reduceat(best_per_module_outcome, starts) / counts
+        best_in_module = np.maximum.reduceat(similarity, starts, axis=1)
+        credential_side[row] = best_in_module.mean(axis=0)
+    return module_side, credential_side
+
+
+# --- fusion and the product ---------------------------------------------------------------
+
+
+class FusionRanker:
+    """Fuses the runs of other rankers with ranx (reciprocal-rank fusion by default)."""
+
+    def __init__(
+        self,
+        components: Sequence[Ranker],
+        *,
+        name: str = "hybrid",
+        method: str = "rrf",
+        norm: str | None = None,
+        params: dict | None = None,
+    ) -> None:
+        self.components = list(components)
+        self.name = name
+        self.method = method
+        self.norm = norm
+        self.params = params or {}
+        parts = " + ".join(c.name for c in self.components)
+        self.description = f"{method} fusion ({norm or 'no'} norm) of {parts}"
+
+    def rank(self, task: RetrievalTask, depth: int = DEPTH) -> Run:
+        from ranx import Run as RanxRun
+        from ranx import fuse
+
+        runs = [RanxRun(c.rank(task, depth), name=c.name) for c in self.components]
+        fused = fuse(runs=runs, norm=self.norm, method=self.method, params=self.params or None)
+        return _top(fused.to_dict(), depth)
+
+
+class EngineRanker:
+    """The product's default: the engine's own outcome matching, ``ModuleMatch.score``.
+
+    The catalogue is indexed with the engine's ``CatalogueIndex`` and each credential matched
+    with ``recognition_engine.matching`` with the settings' parameters, building the module and
+    credential texts the way ``RecognitionEngine.recognise`` does; nothing is reimplemented.
+    """
+
+    name = "default"
+    description = "the product's default: recognition_engine.matching, ModuleMatch.score"
+
+    def __init__(self, embedder: Embedder, settings: Settings) -> None:
+        self.embedder = embedder
+        self.settings = settings
+
+    def rank(self, task: RetrievalTask, depth: int = DEPTH) -> Run:
+        from recognition_engine.index import CatalogueEntry, CatalogueIndex
+        from recognition_engine.matching import MatchParams, match_vectors
+
+        entries = [
+            CatalogueEntry(
+                m.id, m.title, m.outcomes, " ".join([m.title, m.description, *m.outcomes]).strip()
+            )
+            for m in task.modules
+        ]
+        index = CatalogueIndex.build(
+            entries, self.embedder, backend=self.settings.index_backend, progress=True
+        )
+        params = MatchParams(
+            neighbours_per_outcome=self.settings.neighbours_per_outcome,
+            outcome_match_threshold=self.settings.outcome_match_threshold,
+            max_modules=depth,
+        )
+        run: Run = {}
+        for credential in task.credentials:
+            query = self.embedder.embed(list(credential.outcomes))
+            whole_text = " ".join([credential.title, *credential.outcomes])
+            text_vector = self.embedder.embed([whole_text])[0]
+            matches = match_vectors(query, text_vector, index, params)
+            run[credential.id] = {m.key: float(m.score) for m in matches[:depth]}
+        return run
+
+
+def standard_rankers(embedder: Embedder, settings: Settings) -> tuple[list[Ranker], str]:
+    """Return the rankers the harness compares, and the name of the product's default."""
+    tfidf, bm25 = TfidfRanker(), Bm25Ranker()
+    dense, outcomes = DenseRanker(embedder), OutcomeRanker(embedder)
+    hybrid = FusionRanker([bm25, dense, outcomes], name="hybrid-rrf")
+    default = EngineRanker(embedder, settings)
+    return [tfidf, bm25, dense, outcomes, hybrid, default], default.name
+
+
+def _top(run: Run, depth: int) -> Run:
+    return {
+        query: dict(sorted(docs.items(), key=lambda kv: kv[1], reverse=True)[:depth])
+        for query, docs in run.items()
+    }
+
+
+def _field(item: ItemText, field: str) -> str:
+    if field == "title":
+        return item.title
+    if field == "outcomes":
+        return " ".join(item.outcomes)
+    return item.text
