@@ -1,0 +1,248 @@
+"""Evaluation of level estimation: Bloom classification, course stage and CS2013 mastery.
+
+Pure functions over dataset folders; the ``evaluate`` command dispatches to them.
+
+- ``bloom``: ``outcomes.jsonl`` with ``labels`` (Bloom levels, multi-label). Micro/macro and
+  per-level F1 of the trained classifier, by 5-fold cross-validation or on a separate training
+  folder, next to the verb lexicon on the same outcomes.
+- ``stage``: ``items.jsonl`` with ``stage`` lower/upper. AUROC of the continuous level score
+  (upper-division courses should score higher). Nothing is trained on the evaluated set.
+- ``mastery``: CS2013 ``outcomes.jsonl`` with ``mastery`` Familiarity < Usage < Assessment.
+  Spearman correlation of the per-outcome score with the mastery rank.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from recognition_engine.embedding import Embedder
+from recognition_engine.errors import InvalidInput
+from recognition_engine.levels.bloom import (
+    decide_labels,
+    label_matrix,
+    lexicon_outcome_level,
+    train_classifier,
+)
+from recognition_engine.levels.eqf import LevelEstimator
+from recognition_engine.levels.verbs import BLOOM_ORDER, load_lexicon
+
+MASTERY_RANK = {"familiarity": 1, "usage": 2, "assessment": 3}
+STAGE_POSITIVE, STAGE_NEGATIVE = "upper", "lower"
+CV_FOLDS = 5
+_SENTENCE = re.compile(r"(?<=[.;!?])\s+(?=[A-Z(])")
+
+
+def detect_task(dataset_dir: Path) -> str | None:
+    """Return 'bloom', 'stage' or 'mastery' for the level data sets, None for anything else."""
+    items, outcomes = dataset_dir / "items.jsonl", dataset_dir / "outcomes.jsonl"
+    if items.is_file() and "stage" in _first(items):
+        return "stage"
+    if outcomes.is_file():
+        first = _first(outcomes)
+        if "labels" in first:
+            return "bloom"
+        if "mastery" in first:
+            return "mastery"
+    return None
+
+
+# --- Bloom ----------------------------------------------------------------------------------
+
+
+def evaluate_bloom(
+    dataset_dir: Path, train_dir: Path | None, embedder: Embedder, *, folds: int = CV_FOLDS
+) -> dict:
+    """Return micro/macro/per-level F1 of the Bloom classifier (and of the lexicon) on a set."""
+    texts, labels = _bloom_set(dataset_dir)
+    embeddings = embedder.embed(texts, progress=True)
+    if train_dir is not None:
+        train_texts, train_labels = _bloom_set(train_dir)
+        classifier = train_classifier(
+            train_texts, train_labels, embedder.embed(train_texts, progress=True), embedder.model_id
+        )
+        predicted = decide_labels(
+            classifier.predict_proba(texts, embeddings), classifier.thresholds
+        )
+        protocol = f"trained on {train_dir.name} ({len(train_texts)} outcomes)"
+    else:
+        predicted = _cross_validated_predictions(
+            texts, labels, embeddings, embedder.model_id, folds
+        )
+        protocol = f"{folds}-fold cross-validation"
+    lexicon = load_lexicon()
+    lexicon_predicted = label_matrix(
+        [[b.value for b in lexicon_outcome_level(text, lexicon).bloom] for text in texts]
+    )
+    return {
+        "task": "bloom",
+        "dataset": dataset_dir.name,
+        "outcomes": len(texts),
+        "protocol": protocol,
+        "embedder": embedder.model_id,
+        **_f1_scores(labels, predicted),
+        "exact_match": round(float((predicted == labels).all(axis=1).mean()), 4),
+        "lexicon": _f1_scores(labels, lexicon_predicted),
+    }
+
+
+def _cross_validated_predictions(
+    texts: list[str], labels: np.ndarray, embeddings: np.ndarray, embedder_id: str, folds: int
+) -> np.ndarray:
+    from sklearn.model_selection import KFold
+
+    predicted = np.zeros(labels.shape, dtype=bool)
+    for train_rows, test_rows in KFold(folds, shuffle=True, random_state=0).split(texts):
+        classifier = train_classifier(
+            [texts[i] for i in train_rows], labels[train_rows], embeddings[train_rows], embedder_id
+        )
+        test_texts = [texts[i] for i in test_rows]
+        probabilities = classifier.predict_proba(test_texts, embeddings[test_rows])
+        predicted[test_rows] = decide_labels(probabilities, classifier.thresholds)
+    return predicted
+
+
+def _f1_scores(truth: np.ndarray, predicted: np.ndarray) -> dict:
+    from sklearn.metrics import f1_score
+
+    per_label = f1_score(truth, predicted, average=None, zero_division=0)
+    return {
+        "micro_f1": round(float(f1_score(truth, predicted, average="micro", zero_division=0)), 4),
+        "macro_f1": round(float(f1_score(truth, predicted, average="macro", zero_division=0)), 4),
+        "per_label": {
+            level.value: round(float(score), 4)
+            for level, score in zip(BLOOM_ORDER, per_label, strict=True)
+        },
+    }
+
+
+def _bloom_set(folder: Path) -> tuple[list[str], np.ndarray]:
+    rows = [row for row in _records(folder / "outcomes.jsonl") if row.get("text")]
+    if not rows:
+        raise InvalidInput(f"{folder}: no labelled outcomes")
+    return [row["text"] for row in rows], label_matrix([row.get("labels", []) for row in rows])
+
+
+# --- stage and mastery --------------------------------------------------------------------
+
+
+def evaluate_stage(
+    dataset_dir: Path, embedder: Embedder, *, classifier_path: Path | None = None
+) -> dict:
+    """Return the AUROC of the level score for upper- vs lower-division items."""
+    items = [
+        row
+        for row in _records(dataset_dir / "items.jsonl")
+        if str(row.get("stage", "")).lower() in (STAGE_POSITIVE, STAGE_NEGATIVE)
+    ]
+    if not items:
+        raise InvalidInput(f"{dataset_dir}: no items with stage lower or upper")
+    estimator = LevelEstimator(embedder, classifier_path)
+    outcome_lists = [_item_outcomes(row) for row in items]
+    components = estimator.level_components(outcome_lists)
+    upper = np.array([str(row["stage"]).lower() == STAGE_POSITIVE for row in items])
+    return {
+        "task": "stage",
+        "dataset": dataset_dir.name,
+        "items": len(items),
+        "upper": int(upper.sum()),
+        "lower": int((~upper).sum()),
+        "method": estimator.method,
+        "auroc": _auroc(upper, components["score"]),
+        "auroc_bloom_only": _auroc(upper, components["bloom"]),
+        "auroc_descriptors_only": _auroc(upper, components["descriptors"]),
+    }
+
+
+def evaluate_mastery(
+    dataset_dir: Path, embedder: Embedder, *, classifier_path: Path | None = None
+) -> dict:
+    """Return the Spearman correlation of the per-outcome level score with CS2013 mastery."""
+    from scipy.stats import spearmanr
+
+    rows = [
+        row
+        for row in _records(dataset_dir / "outcomes.jsonl")
+        if str(row.get("mastery", "")).lower() in MASTERY_RANK and row.get("text")
+    ]
+    if not rows:
+        raise InvalidInput(f"{dataset_dir}: no outcomes with a CS2013 mastery level")
+    estimator = LevelEstimator(embedder, classifier_path)
+    mastery = np.array([MASTERY_RANK[str(row["mastery"]).lower()] for row in rows])
+    components = estimator.level_components([[row["text"]] for row in rows])
+
+    def correlation(scores: np.ndarray) -> float:
+        return round(float(spearmanr(scores, mastery).statistic), 4)
+
+    return {
+        "task": "mastery",
+        "dataset": dataset_dir.name,
+        "outcomes": len(rows),
+        "method": estimator.method,
+        "spearman": correlation(components["score"]),
+        "spearman_bloom_only": correlation(components["bloom"]),
+        "spearman_descriptors_only": correlation(components["descriptors"]),
+        "mean_score_by_mastery": {
+            name: round(float(components["score"][mastery == rank].mean()), 3)
+            for name, rank in MASTERY_RANK.items()
+            if (mastery == rank).any()
+        },
+    }
+
+
+def _item_outcomes(row: dict) -> list[str]:
+    """The sentences of an item's outcomes, or of its description, or its title."""
+    texts = [t for t in row.get("learning_outcomes") or [] if t and t.strip()]
+    if not texts and row.get("description"):
+        texts = [row["description"]]
+    sentences = _split(texts)
+    return sentences or [str(row.get("title") or row.get("id") or "")]
+
+
+def _split(texts: Sequence[str]) -> list[str]:
+    try:
+        from recognition_engine.ingestion.outcomes import split_outcomes
+    except ImportError:  # pragma: no cover - the engine's splitter is there in a full checkout
+        return [s.strip() for text in texts for s in _SENTENCE.split(text) if s.strip()]
+    return list(split_outcomes(list(texts)))
+
+
+def _auroc(positive: np.ndarray, scores: np.ndarray) -> float | None:
+    from sklearn.metrics import roc_auc_score
+
+    if positive.all() or not positive.any():
+        return None
+    return round(float(roc_auc_score(positive, scores)), 4)
+
+
+def _records(path: Path) -> list[dict]:
+    if not path.is_file():
+        raise InvalidInput(f"{path}: no such file")
+    records = []
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as error:
+                raise InvalidInput(f"{path}:{number}: not JSON ({error.msg})") from error
+            if isinstance(record, dict):
+                records.append(record)
+    return records
+
+
+def _first(path: Path) -> dict:
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError:
+                    return {}
+                return record if isinstance(record, dict) else {}
+    return {}

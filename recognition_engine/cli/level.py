@@ -1,0 +1,168 @@
+"""Commands `level` (Bloom and EQF/NQF level of a credential) and `level-train`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from recognition_engine.cli.common import console, handles_errors, load_settings
+from recognition_engine.domain import LevelEstimate, MicroCredential
+from recognition_engine.errors import InvalidInput
+from recognition_engine.ingestion.files import read_document, validate
+
+_CREDENTIAL_FIELDS = {"awarding_body", "workload", "country", "date_of_issue"}
+
+
+def level(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="A micro-credential (YAML/JSON), a JSON/YAML list of outcomes, or a text file "
+            "with one outcome a line."
+        ),
+    ],
+    declared: Annotated[
+        int | None, typer.Option("--declared", min=1, max=8, help="Declared EQF level.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the estimate as JSON.")] = False,
+) -> None:
+    """Estimate the Bloom level of each outcome and the EQF/NQF level of the whole."""
+    from recognition_engine.embedding import create_embedder
+    from recognition_engine.levels import LevelEstimator
+
+    settings = load_settings()
+    outcomes, declared_level, ects = read_outcomes(
+        file, settings.max_file_bytes, settings.hours_per_ects
+    )
+    estimator = LevelEstimator.from_settings(settings, create_embedder(settings))
+    estimate = estimator.estimate(
+        outcomes, declared_eqf_level=declared or declared_level, ects=ects
+    )
+    if as_json:
+        typer.echo(json.dumps(estimate.model_dump(mode="json"), indent=2, ensure_ascii=False))
+    else:
+        render_estimate(estimate)
+
+
+def level_train(
+    data: Annotated[
+        Path,
+        typer.Option("--data", help="Folder with an outcomes.jsonl of Bloom-labelled outcomes."),
+    ],
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="Where to save the classifier; default: data_dir/bloom-classifier.joblib."
+        ),
+    ] = None,
+) -> None:
+    """Train the Bloom classifier on labelled outcomes ({"text", "labels": [...]}) and save it."""
+    from recognition_engine.embedding import create_embedder
+    from recognition_engine.levels import CLASSIFIER_FILE, train_classifier
+    from recognition_engine.levels.bloom import label_matrix
+
+    settings = load_settings()
+    texts, labels = read_labelled_outcomes(data / "outcomes.jsonl" if data.is_dir() else data)
+    embedder = create_embedder(settings)
+    console.print(f"embedding {len(texts)} outcomes with {embedder.model_id} …")
+    embeddings = embedder.embed(texts, progress=True)
+    classifier = train_classifier(texts, label_matrix(labels), embeddings, embedder.model_id)
+    path = out or settings.data_dir / CLASSIFIER_FILE
+    classifier.save(path)
+    thresholds = ", ".join(f"{t:.2f}" for t in classifier.thresholds)
+    console.print(f"saved the Bloom classifier to {path} (per-level thresholds {thresholds})")
+
+
+def read_outcomes(
+    path: Path, max_bytes: int, hours_per_ects: float
+) -> tuple[list[str], int | None, float | None]:
+    """Return (outcomes, declared EQF level, ECTS) from a credential or a list of outcomes."""
+    from recognition_engine.ingestion.outcomes import outcomes_of, split_outcomes
+
+    if path.suffix.lower() in {".txt", ".md", ""}:
+        if not path.is_file():
+            raise InvalidInput(f"{path}: no such file")
+        if path.stat().st_size > max_bytes:
+            raise InvalidInput(f"{path}: over the limit of {max_bytes:,} bytes")
+        lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        return _require(split_outcomes(lines) or lines, path), None, None
+    data: Any = read_document(path, max_bytes=max_bytes)
+    if isinstance(data, dict) and _CREDENTIAL_FIELDS & data.keys():
+        credential = validate(MicroCredential, data, str(path))
+        ects = credential.workload.ects
+        if ects is None and credential.workload.hours is not None:
+            ects = credential.workload.hours / hours_per_ects
+        declared = credential.eqf_level
+        if (
+            declared is None
+            and credential.nqf_level
+            and credential.nqf_level.framework in {"GE", "AM"}
+        ):
+            declared = credential.nqf_level.level  # both are level-for-level with the EQF
+        return _require(outcomes_of(credential), path), declared, ects
+    if isinstance(data, dict) and isinstance(data.get("learning_outcomes"), list):
+        data = data["learning_outcomes"]
+    if isinstance(data, list) and all(isinstance(item, str) for item in data):
+        return _require(split_outcomes(data) or data, path), None, None
+    raise InvalidInput(
+        f"{path}: expected a micro-credential, a list of outcome strings or "
+        "a mapping with 'learning_outcomes'"
+    )
+
+
+def read_labelled_outcomes(path: Path) -> tuple[list[str], list[list[str]]]:
+    """Return texts and Bloom label lists from a JSON-lines file of {"text", "labels"}."""
+    if not path.is_file():
+        raise InvalidInput(f"{path}: no such file (expected an outcomes.jsonl)")
+    texts: list[str] = []
+    labels: list[list[str]] = []
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as error:
+                raise InvalidInput(f"{path}:{number}: not JSON ({error.msg})") from error
+            if not isinstance(record, dict) or not record.get("text") or not record.get("labels"):
+                raise InvalidInput(f"{path}:{number}: expected 'text' and a list of 'labels'")
+            texts.append(str(record["text"]))
+            labels.append([str(label) for label in record["labels"]])
+    if not texts:
+        raise InvalidInput(f"{path}: no labelled outcomes")
+    return texts, labels
+
+
+def _require(outcomes: list[str], path: Path) -> list[str]:
+    outcomes = [text for text in outcomes if text.strip()]
+    if not outcomes:
+        raise InvalidInput(f"{path}: no learning outcomes found")
+    return outcomes
+
+
+def render_estimate(estimate: LevelEstimate) -> None:
+    """Print the per-outcome levels and the credential estimate for a person."""
+    for outcome in estimate.outcomes:
+        levels = ", ".join(level.value for level in outcome.bloom)
+        verbs = ", ".join(outcome.verbs) or "—"
+        console.print(
+            f"[bold]{levels}[/bold] ({outcome.method}, {outcome.confidence:.2f}) "
+            f"[dim]verbs: {verbs}[/dim]\n  {outcome.text}",
+            highlight=False,
+        )
+    cycle = f", QF-EHEA {estimate.qf_ehea_cycle} cycle" if estimate.qf_ehea_cycle else ""
+    console.print(
+        f"\n[bold]EQF {estimate.eqf_level}[/bold] (Georgian NQF {estimate.georgian_nqf_level}, "
+        f"Armenian NQF {estimate.armenian_nqf_level}{cycle}), confidence {estimate.confidence:.2f}",
+        highlight=False,
+    )
+    for line in estimate.evidence:
+        console.print(f"  - {line}", highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("level")(handles_errors(level))
+    app.command("level-train")(handles_errors(level_train))

@@ -1,0 +1,240 @@
+"""Bloom level(s) of learning outcomes: a trained multi-label classifier, or the verb lexicon.
+
+The classifier is one-vs-rest logistic regression on the sentence embedding of the outcome
+joined with sparse verb features (the leading words, the extracted verbs and the levels the
+lexicon gives them). An outcome may carry several levels ("design and evaluate"), so each level
+has its own decision threshold, chosen by cross-validation on the training data only.
+
+No trained model ships with the package (the labelled data it would be trained on carries no
+licence); `recognition-engine level-train` builds one, and the lexicon is the default.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from scipy import sparse
+
+from recognition_engine.domain import BloomLevel, OutcomeLevel
+from recognition_engine.errors import InvalidInput
+from recognition_engine.levels.verbs import (
+    BLOOM_ORDER,
+    VerbAnalysis,
+    VerbLexicon,
+    clean_outcome,
+    extract_verbs,
+    load_lexicon,
+    tokenise,
+)
+
+MODEL_FORMAT = 1
+_THRESHOLD_GRID = np.round(np.arange(0.10, 0.91, 0.025), 3)
+# Confidence of lexicon answers: a level read off a leading verb is usually right (about two in
+# three on human-labelled outcomes), one read further in less so, a default guess rarely.
+_LEXICON_CONFIDENCE = {"leading": 0.6, "later": 0.4, "default": 0.2}
+_DEFAULT_LEVEL = BloomLevel.UNDERSTAND
+
+
+def lexicon_outcome_level(text: str, lexicon: VerbLexicon | None = None) -> OutcomeLevel:
+    """Return the verbs and Bloom level(s) of one outcome from the verb lexicon alone."""
+    analysis = extract_verbs(text, lexicon)
+    bloom = analysis.bloom
+    if bloom:
+        confidence = _LEXICON_CONFIDENCE["leading" if analysis.leading else "later"]
+    else:
+        bloom, confidence = [_DEFAULT_LEVEL], _LEXICON_CONFIDENCE["default"]
+    return OutcomeLevel(
+        text=text, verbs=analysis.verbs, bloom=bloom, confidence=confidence, method="lexicon"
+    )
+
+
+def verb_features(analysis: VerbAnalysis, text: str) -> dict[str, float]:
+    """Sparse features of one outcome: its first words, its verbs and their lexicon levels."""
+    tokens = [t for t in tokenise(clean_outcome(text)) if t.isalpha()]
+    features: dict[str, float] = {}
+    for position, token in enumerate(tokens[:2]):
+        features[f"w{position}={token}"] = 1.0
+    if len(tokens) >= 2:
+        features[f"w01={tokens[0]}_{tokens[1]}"] = 1.0
+    for verb in analysis.verbs:
+        features[f"verb={verb}"] = 1.0
+    for level in analysis.levels:
+        features[f"lex={level.value if level else 'none'}"] = 1.0
+    features["verbs"] = float(len(analysis.verbs))
+    features["leading"] = 1.0 if analysis.leading else 0.0
+    return features
+
+
+@dataclass
+class BloomClassifier:
+    """A fitted multi-label Bloom classifier over embeddings and verb features."""
+
+    model: object  # sklearn OneVsRestClassifier
+    vectoriser: object  # sklearn DictVectorizer
+    thresholds: np.ndarray  # shape (6,), one per BloomLevel in BLOOM_ORDER
+    embedder_id: str
+    embedding_weight: float = 1.0
+
+    def _features(
+        self, texts: Sequence[str], embeddings: np.ndarray, analyses: Sequence[VerbAnalysis]
+    ) -> sparse.csr_matrix:
+        return _stack(texts, embeddings, analyses, self.vectoriser, self.embedding_weight)
+
+    def predict_proba(
+        self,
+        texts: Sequence[str],
+        embeddings: np.ndarray,
+        analyses: Sequence[VerbAnalysis] | None = None,
+    ) -> np.ndarray:
+        """Return shape (len(texts), 6): the probability of each level, in Bloom order."""
+        if not texts:
+            return np.zeros((0, len(BLOOM_ORDER)))
+        analyses = analyses or [extract_verbs(text) for text in texts]
+        return np.asarray(self.model.predict_proba(self._features(texts, embeddings, analyses)))
+
+    def predict(
+        self,
+        texts: Sequence[str],
+        embeddings: np.ndarray,
+        analyses: Sequence[VerbAnalysis] | None = None,
+    ) -> list[OutcomeLevel]:
+        """Return the verbs, levels and confidence of each outcome."""
+        analyses = analyses or [extract_verbs(text) for text in texts]
+        probabilities = self.predict_proba(texts, embeddings, analyses)
+        chosen = decide_labels(probabilities, self.thresholds)
+        return [
+            OutcomeLevel(
+                text=text,
+                verbs=analysis.verbs,
+                bloom=[BLOOM_ORDER[j] for j in np.flatnonzero(row)],
+                confidence=round(float(probabilities[i][row].min()), 4),
+                method="classifier",
+            )
+            for i, (text, analysis, row) in enumerate(zip(texts, analyses, chosen, strict=True))
+        ]
+
+    def save(self, path: Path) -> None:
+        import joblib
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        joblib.dump({"format": MODEL_FORMAT, "classifier": self}, path)
+
+    @classmethod
+    def load(cls, path: Path) -> BloomClassifier:
+        """Return the classifier saved at ``path``; InvalidInput if it is not one."""
+        import joblib
+
+        try:
+            saved = joblib.load(path)
+        except Exception as error:  # noqa: BLE001 - any unpickling failure is a bad file
+            raise InvalidInput(f"{path} is not a Bloom classifier: {error}") from error
+        if not isinstance(saved, dict) or saved.get("format") != MODEL_FORMAT:
+            raise InvalidInput(f"{path} is not a Bloom classifier of format {MODEL_FORMAT}")
+        return saved["classifier"]
+
+
+def decide_labels(probabilities: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
+    """Return a boolean array: levels at or above their threshold, at least one per row."""
+    chosen = probabilities >= thresholds
+    ratio = probabilities / np.maximum(thresholds, 1e-9)
+    empty = ~chosen.any(axis=1)
+    chosen[empty, ratio[empty].argmax(axis=1)] = True
+    return chosen
+
+
+def label_matrix(labels: Sequence[Sequence[str]]) -> np.ndarray:
+    """Return shape (n, 6) booleans from lists of level names; InvalidInput on unknown names."""
+    index = {level.value.lower(): j for j, level in enumerate(BLOOM_ORDER)}
+    matrix = np.zeros((len(labels), len(BLOOM_ORDER)), dtype=bool)
+    for i, row in enumerate(labels):
+        for name in row:
+            key = str(name).strip().lower().replace("analyse", "analyze")
+            if key not in index:
+                raise InvalidInput(f"unknown Bloom level {name!r}")
+            matrix[i, index[key]] = True
+    return matrix
+
+
+def train_classifier(
+    texts: Sequence[str],
+    labels: np.ndarray,
+    embeddings: np.ndarray,
+    embedder_id: str,
+    *,
+    regularisation: float = 4.0,
+    embedding_weight: float = 1.0,
+    threshold_folds: int = 3,
+    seed: int = 0,
+) -> BloomClassifier:
+    """Fit the classifier on outcomes with their (n, 6) label matrix and (n, d) embeddings."""
+    from sklearn.feature_extraction import DictVectorizer
+
+    if len(texts) < 2 * threshold_folds:
+        raise InvalidInput(f"too few labelled outcomes to train on: {len(texts)}")
+    lexicon = load_lexicon()
+    analyses = [extract_verbs(text, lexicon) for text in texts]
+    vectoriser = DictVectorizer()
+    vectoriser.fit([verb_features(a, t) for a, t in zip(analyses, texts, strict=True)])
+    features = _stack(texts, embeddings, analyses, vectoriser, embedding_weight)
+    thresholds = _cross_validated_thresholds(
+        features, labels, regularisation, threshold_folds, seed
+    )
+    model = _fit_model(features, labels, regularisation)
+    return BloomClassifier(model, vectoriser, thresholds, embedder_id, embedding_weight)
+
+
+def _stack(
+    texts: Sequence[str],
+    embeddings: np.ndarray,
+    analyses: Sequence[VerbAnalysis],
+    vectoriser: object,
+    embedding_weight: float,
+) -> sparse.csr_matrix:
+    verbs = vectoriser.transform(  # type: ignore[attr-defined]
+        [verb_features(a, t) for a, t in zip(analyses, texts, strict=True)]
+    )
+    dense = sparse.csr_matrix(np.asarray(embeddings, dtype=np.float64) * embedding_weight)
+    return sparse.hstack([dense, verbs], format="csr")
+
+
+def _fit_model(features: sparse.csr_matrix, labels: np.ndarray, regularisation: float) -> object:
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.multiclass import OneVsRestClassifier
+
+    # A level absent from the training labels still needs a column: OneVsRest handles a
+    # constant column by predicting it constantly.
+    model = OneVsRestClassifier(
+        LogisticRegression(C=regularisation, max_iter=2000, solver="liblinear")
+    )
+    return model.fit(features, labels.astype(int))
+
+
+def _cross_validated_thresholds(
+    features: sparse.csr_matrix, labels: np.ndarray, regularisation: float, folds: int, seed: int
+) -> np.ndarray:
+    """Per-level thresholds that maximise F1 on out-of-fold predictions of the training data."""
+    from sklearn.model_selection import KFold
+
+    out_of_fold = np.zeros(labels.shape, dtype=float)
+    for fit_rows, held_rows in KFold(folds, shuffle=True, random_state=seed).split(labels):
+        model = _fit_model(features[fit_rows], labels[fit_rows], regularisation)
+        out_of_fold[held_rows] = model.predict_proba(features[held_rows])
+    return np.array(
+        [_best_threshold(out_of_fold[:, j], labels[:, j]) for j in range(labels.shape[1])]
+    )
+
+
+def _best_threshold(scores: np.ndarray, truth: np.ndarray) -> float:
+    if not truth.any():
+        return 0.5
+    best, best_f1 = 0.5, -1.0
+    for threshold in _THRESHOLD_GRID:
+        predicted = scores >= threshold
+        tp = float(np.sum(predicted & truth))
+        f1 = 2 * tp / max(float(predicted.sum() + truth.sum()), 1.0)
+        if f1 > best_f1:
+            best, best_f1 = float(threshold), f1
+    return best

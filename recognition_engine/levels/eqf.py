@@ -1,0 +1,296 @@
+"""The EQF level of a credential from its learning outcomes, with the evidence behind it.
+
+Two signals make a continuous level score on the EQF scale:
+
+- the Bloom profile of the outcomes: higher cognitive processes (analyse, evaluate, create)
+  are what the EQF descriptors ask of levels 6-8 ("critical understanding", "solve complex and
+  unpredictable problems", "original thinking", "synthesis and evaluation"), lower ones
+  (remember, understand, apply) what they ask of levels 3-5 ("knowledge of facts, principles",
+  "selecting and applying basic methods");
+- the similarity of the outcomes to the EQF level descriptors (Annex II of the 2017 Council
+  Recommendation), in each of knowledge, skills, and responsibility and autonomy.
+
+Both mappings are fixed a priori, from the wording of the descriptors, and not fitted to any
+labelled set. The declared level and the workload are reported as evidence and never move the
+estimate: the decision layer compares the estimate with the declared level, which would be
+pointless if one were built from the other.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from recognition_engine.config import Settings
+from recognition_engine.domain import BloomLevel, LevelEstimate, OutcomeLevel
+from recognition_engine.embedding import Embedder
+from recognition_engine.errors import InvalidInput
+from recognition_engine.levels.bloom import BloomClassifier, lexicon_outcome_level
+from recognition_engine.levels.frameworks import (
+    DESCRIPTOR_DOMAINS,
+    load_correspondence,
+    load_eqf_descriptors,
+)
+from recognition_engine.levels.verbs import BLOOM_ORDER, extract_verbs, load_lexicon
+
+logger = logging.getLogger(__name__)
+
+CLASSIFIER_FILE = "bloom-classifier.joblib"
+EQF_LEVELS = tuple(range(1, 9))
+
+# Bloom rank r (Remember = 1 ... Create = 6) → EQF: 3 + 0.75 r puts Remember at 3.75,
+# Understand 4.5, Apply 5.25, Analyze 6, Evaluate 6.75, Create 7.5 — the descriptors' verbs
+# ("knowledge of facts" at 3, "critical understanding" and "complex problems" at 6, "original
+# thinking", "synthesis and evaluation" at 7-8). The top of the profile counts as much as the
+# average: a credential is at the level of what it asks at its most demanding, tempered by
+# how much of it does.
+_BLOOM_TO_EQF = (3.0, 0.75)
+_TOP_SHARE = 1 / 3
+_BLOOM_WEIGHT = 0.75  # the descriptor similarity takes the rest
+_DESCRIPTOR_SHARPNESS = 2.0  # softmax over z-scored similarities: scale-free across models
+_SMALL_CREDENTIAL_ECTS = 3.0
+
+
+class LevelEstimator:
+    """Bloom levels of outcomes and EQF/NQF levels of credentials."""
+
+    def __init__(self, embedder: Embedder, classifier_path: Path | None = None) -> None:
+        self._embedder = embedder
+        self._lexicon = load_lexicon()
+        self._classifier: BloomClassifier | None = None
+        if classifier_path is not None:
+            classifier = BloomClassifier.load(classifier_path)
+            if classifier.embedder_id != embedder.model_id:
+                logger.warning(
+                    "the Bloom classifier in %s was trained with embedder %s, not %s: "
+                    "using the verb lexicon instead",
+                    classifier_path,
+                    classifier.embedder_id,
+                    embedder.model_id,
+                )
+            else:
+                self._classifier = classifier
+        self._descriptor_vectors: np.ndarray | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings, embedder: Embedder) -> LevelEstimator:
+        """An estimator with the classifier in settings.data_dir if one was trained."""
+        path = settings.data_dir / CLASSIFIER_FILE
+        return cls(embedder, path if path.is_file() else None)
+
+    @property
+    def method(self) -> str:
+        return "classifier" if self._classifier is not None else "lexicon"
+
+    # --- outcomes -------------------------------------------------------------------------
+
+    def outcome_levels(self, texts: Sequence[str]) -> list[OutcomeLevel]:
+        """Return the leading verbs and Bloom level(s) of each outcome."""
+        levels, _ = self._outcome_levels_and_ranks(list(texts))
+        return levels
+
+    def outcome_scores(self, texts: Sequence[str]) -> np.ndarray:
+        """Return shape (len(texts),): a continuous Bloom rank per outcome, 1 (Remember) to 6."""
+        _, ranks = self._outcome_levels_and_ranks(list(texts))
+        return ranks
+
+    def _outcome_levels_and_ranks(
+        self, texts: list[str], embeddings: np.ndarray | None = None
+    ) -> tuple[list[OutcomeLevel], np.ndarray]:
+        if not texts:
+            return [], np.zeros(0)
+        if self._classifier is None:
+            levels = [lexicon_outcome_level(text, self._lexicon) for text in texts]
+            return levels, np.array([_lexicon_rank(level) for level in levels])
+        analyses = [extract_verbs(text, self._lexicon) for text in texts]
+        if embeddings is None:
+            embeddings = self._embedder.embed(texts)
+        probabilities = self._classifier.predict_proba(texts, embeddings, analyses)
+        levels = self._classifier.predict(texts, embeddings, analyses)
+        return levels, expected_rank(probabilities)
+
+    # --- credentials ----------------------------------------------------------------------
+
+    def level_score(self, outcomes: Sequence[str]) -> float:
+        """Return the continuous EQF-scale level score of a set of outcomes (1.0 to 8.0)."""
+        return float(self.level_components([outcomes])["score"][0])
+
+    def level_components(self, outcome_lists: Sequence[Sequence[str]]) -> dict[str, np.ndarray]:
+        """Return, for many sets of outcomes at once, shape (n,) arrays on the EQF scale:
+        ``score`` (the combined level score), ``bloom`` and ``descriptors`` (its two signals).
+        """
+        texts_per_set = [_non_empty(outcomes) for outcomes in outcome_lists]
+        every_text = [text for texts in texts_per_set for text in texts]
+        embeddings = self._embedder.embed(every_text, progress=len(every_text) > 1000)
+        _, ranks = self._outcome_levels_and_ranks(every_text, embeddings)
+        similarity = self._descriptor_similarity(embeddings)
+        bloom, descriptors = np.zeros(len(texts_per_set)), np.zeros(len(texts_per_set))
+        start = 0
+        for i, texts in enumerate(texts_per_set):
+            rows = slice(start, start + len(texts))
+            bloom[i], descriptors[i] = _bloom_eqf(ranks[rows]), _descriptor_eqf(similarity[rows])
+            start += len(texts)
+        score = np.array([_combine(b, d) for b, d in zip(bloom, descriptors, strict=True)])
+        return {"score": score, "bloom": bloom, "descriptors": descriptors}
+
+    def estimate(
+        self,
+        outcomes: Sequence[str],
+        *,
+        declared_eqf_level: int | None = None,
+        ects: float | None = None,
+    ) -> LevelEstimate:
+        """Return the proposed EQF level, its NQF/QF-EHEA correspondences and the evidence."""
+        texts = _non_empty(outcomes)
+        embeddings = self._embedder.embed(texts)
+        levels, ranks = self._outcome_levels_and_ranks(texts, embeddings)
+        similarity = self._descriptor_similarity(embeddings)
+        bloom_level, descriptor_level = _bloom_eqf(ranks), _descriptor_eqf(similarity)
+        score = _combine(bloom_level, descriptor_level)
+        eqf_level = int(np.clip(np.floor(score + 0.5), 1, 8))
+        row = load_correspondence()[eqf_level]
+        profile = bloom_profile(levels)
+        confidence = _confidence(levels, bloom_level, descriptor_level, score)
+        evidence = _evidence(
+            levels,
+            profile,
+            similarity,
+            bloom_level,
+            descriptor_level,
+            score,
+            eqf_level,
+            declared_eqf_level,
+            ects,
+            self.method,
+        )
+        return LevelEstimate(
+            eqf_level=eqf_level,
+            georgian_nqf_level=row.georgia,
+            armenian_nqf_level=row.armenia,
+            qf_ehea_cycle=row.qf_ehea,
+            confidence=confidence,
+            declared_eqf_level=declared_eqf_level,
+            bloom_profile=profile,
+            descriptor_similarity={
+                str(level): round(float(value), 4)
+                for level, value in zip(EQF_LEVELS, similarity.mean(axis=0), strict=True)
+            },
+            evidence=evidence,
+            outcomes=levels,
+        )
+
+    def _descriptor_similarity(self, embeddings: np.ndarray) -> np.ndarray:
+        """Return shape (n, 8): each outcome's best cosine with a level's three descriptors."""
+        if self._descriptor_vectors is None:
+            descriptors = load_eqf_descriptors()
+            texts = [
+                descriptors[level][domain] for level in EQF_LEVELS for domain in DESCRIPTOR_DOMAINS
+            ]
+            self._descriptor_vectors = self._embedder.embed(texts).reshape(
+                len(EQF_LEVELS), len(DESCRIPTOR_DOMAINS), -1
+            )
+        cosines = np.einsum("nd,lkd->nlk", embeddings, self._descriptor_vectors)
+        return cosines.max(axis=2)
+
+
+def expected_rank(probabilities: np.ndarray) -> np.ndarray:
+    """Return shape (n,): the probability-weighted Bloom rank (1-6) of each outcome."""
+    ranks = np.arange(1, len(BLOOM_ORDER) + 1, dtype=float)
+    weights = probabilities / np.maximum(probabilities.sum(axis=1, keepdims=True), 1e-12)
+    return weights @ ranks
+
+
+def bloom_profile(levels: Sequence[OutcomeLevel]) -> dict[str, float]:
+    """Return the share of outcomes at each Bloom level (an outcome may count at several)."""
+    counts = {level.value: 0 for level in BloomLevel}
+    for outcome in levels:
+        for level in outcome.bloom:
+            counts[level.value] += 1
+    total = max(len(levels), 1)
+    return {name: round(count / total, 4) for name, count in counts.items()}
+
+
+def _lexicon_rank(level: OutcomeLevel) -> float:
+    return float(np.mean([BLOOM_ORDER.index(b) + 1 for b in level.bloom]))
+
+
+def _bloom_eqf(ranks: np.ndarray) -> float:
+    ordered = np.sort(ranks)[::-1]
+    top = ordered[: max(1, int(np.ceil(len(ordered) * _TOP_SHARE)))]
+    rank = 0.5 * float(ordered.mean()) + 0.5 * float(top.mean())
+    intercept, slope = _BLOOM_TO_EQF
+    return intercept + slope * rank
+
+
+def _descriptor_eqf(similarity: np.ndarray) -> float:
+    mean = similarity.mean(axis=0)
+    spread = float(mean.std()) or 1.0
+    weights = np.exp(_DESCRIPTOR_SHARPNESS * (mean - mean.max()) / spread)
+    return float(weights @ np.array(EQF_LEVELS, dtype=float) / weights.sum())
+
+
+def _combine(bloom_level: float, descriptor_level: float) -> float:
+    score = _BLOOM_WEIGHT * bloom_level + (1 - _BLOOM_WEIGHT) * descriptor_level
+    return float(np.clip(score, 1.0, 8.0))
+
+
+def _confidence(
+    levels: Sequence[OutcomeLevel], bloom_level: float, descriptor_level: float, score: float
+) -> float:
+    """A 0-1 confidence: more outcomes, surer outcome levels, agreeing signals, a clear level."""
+    size = len(levels) / (len(levels) + 3)
+    outcome_confidence = float(np.mean([level.confidence for level in levels]))
+    agreement = max(0.0, 1 - abs(bloom_level - descriptor_level) / 3)
+    centrality = 1 - 2 * abs(score - np.floor(score + 0.5))
+    value = size * np.sqrt(outcome_confidence) * (0.5 + 0.5 * agreement) * (0.6 + 0.4 * centrality)
+    return round(float(np.clip(value, 0.0, 1.0)), 2)
+
+
+def _evidence(
+    levels: Sequence[OutcomeLevel],
+    profile: dict[str, float],
+    similarity: np.ndarray,
+    bloom_level: float,
+    descriptor_level: float,
+    score: float,
+    eqf_level: int,
+    declared: int | None,
+    ects: float | None,
+    method: str,
+) -> list[str]:
+    shares = ", ".join(f"{name} {share:.0%}" for name, share in profile.items() if share > 0)
+    best_descriptor = int(np.argmax(similarity.mean(axis=0))) + 1
+    lines = [
+        f"Bloom profile of {len(levels)} outcome(s) ({method}): {shares}; "
+        f"reads as EQF {bloom_level:.1f}.",
+        f"Closest EQF descriptors: level {best_descriptor}; similarity-weighted level "
+        f"{descriptor_level:.1f}.",
+        f"Level score {score:.2f} → EQF {eqf_level}.",
+    ]
+    if declared is not None:
+        gap = eqf_level - declared
+        lines.append(
+            f"Declared EQF {declared}: the estimate agrees."
+            if gap == 0
+            else f"Declared EQF {declared}: the estimate is {abs(gap)} level(s) "
+            f"{'higher' if gap > 0 else 'lower'}."
+        )
+    else:
+        lines.append("No level declared.")
+    if ects is None:
+        lines.append("No workload given.")
+    elif ects < _SMALL_CREDENTIAL_ECTS:
+        lines.append(f"Workload {ects:g} ECTS: small, so few outcomes carry the estimate.")
+    else:
+        lines.append(f"Workload {ects:g} ECTS (workload does not set the level).")
+    return lines
+
+
+def _non_empty(outcomes: Sequence[str]) -> list[str]:
+    texts = [text.strip() for text in outcomes if text and text.strip()]
+    if not texts:
+        raise InvalidInput("no learning outcomes to estimate a level from")
+    return texts

@@ -1,0 +1,72 @@
+"""Credential level estimates: correspondences, evidence, declared level and workload."""
+
+from __future__ import annotations
+
+import pytest
+
+from recognition_engine.embedding import HashingEmbedder
+from recognition_engine.errors import InvalidInput
+from recognition_engine.levels import LevelEstimator
+
+INTRODUCTORY = [
+    "List the parts of a personal computer",
+    "Describe what an operating system does",
+    "Recall basic keyboard shortcuts",
+]
+ADVANCED = [
+    "Critically evaluate competing research methodologies in data science",
+    "Design and develop an original machine learning system for a novel problem",
+    "Synthesise findings from different fields to formulate research questions",
+    "Justify design decisions to expert audiences",
+]
+
+
+@pytest.fixture(scope="module")
+def estimator() -> LevelEstimator:
+    return LevelEstimator(HashingEmbedder(), None)
+
+
+def test_advanced_outcomes_score_above_introductory_ones(estimator: LevelEstimator) -> None:
+    low, high = estimator.estimate(INTRODUCTORY), estimator.estimate(ADVANCED)
+    assert low.eqf_level < high.eqf_level
+    assert estimator.level_score(INTRODUCTORY) < estimator.level_score(ADVANCED)
+    assert high.bloom_profile["Create"] > 0 and low.bloom_profile["Create"] == 0
+
+
+def test_estimate_carries_the_correspondences_of_its_eqf_level(estimator: LevelEstimator) -> None:
+    estimate = estimator.estimate(ADVANCED, declared_eqf_level=6, ects=6)
+    cycles = {5: "short", 6: "first", 7: "second", 8: "third"}
+    assert estimate.georgian_nqf_level == estimate.eqf_level
+    assert estimate.armenian_nqf_level == estimate.eqf_level
+    assert estimate.qf_ehea_cycle == cycles.get(estimate.eqf_level)
+    assert 0 <= estimate.confidence <= 1
+    assert set(estimate.descriptor_similarity) == {str(level) for level in range(1, 9)}
+    assert len(estimate.outcomes) == len(ADVANCED)
+
+
+def test_declared_level_is_evidence_and_does_not_move_the_estimate(
+    estimator: LevelEstimator,
+) -> None:
+    undeclared = estimator.estimate(INTRODUCTORY)
+    declared = estimator.estimate(INTRODUCTORY, declared_eqf_level=8, ects=1)
+    assert declared.eqf_level == undeclared.eqf_level
+    assert declared.declared_eqf_level == 8
+    assert any("Declared EQF 8" in line and "lower" in line for line in declared.evidence)
+    assert any("1 ECTS" in line for line in declared.evidence)
+    assert any("No level declared" in line for line in undeclared.evidence)
+
+
+def test_more_outcomes_give_more_confidence(estimator: LevelEstimator) -> None:
+    assert estimator.estimate(ADVANCED[:1]).confidence < estimator.estimate(ADVANCED).confidence
+
+
+def test_no_outcomes_is_invalid_input(estimator: LevelEstimator) -> None:
+    with pytest.raises(InvalidInput):
+        estimator.estimate(["  ", ""])
+
+
+def test_level_components_score_many_sets_at_once(estimator: LevelEstimator) -> None:
+    components = estimator.level_components([INTRODUCTORY, ADVANCED])
+    assert components["score"].shape == (2,)
+    assert components["bloom"][0] < components["bloom"][1]
+    assert estimator.level_score(ADVANCED) == pytest.approx(components["score"][1])
