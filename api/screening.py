@@ -169,12 +169,26 @@ class ScreeningRunner:
             if not pending:
                 self._finish_if_done(screening_id)
                 return
+            self._prepare([credential for _, _, credential in pending])
             outcomes = []
             for item_id, programme_id, credential in pending:
                 if self._stopping.is_set():
                     break
                 outcomes.append((item_id, *self._screen_one(credential, programmes[programme_id])))
             self._save(screening_id, outcomes)
+
+    def _prepare(self, payloads: list[dict]) -> None:
+        """Embed the batch's texts in one model call; invalid items fail later, one by one."""
+        credentials = []
+        for payload in payloads:
+            try:
+                credentials.append(MicroCredential.model_validate(payload))
+            except ValueError:
+                continue
+        try:
+            self.engine.prepare(credentials)
+        except RecognitionError:
+            logger.warning("screening batch could not be prepared; items run one by one")
 
     def _screen_one(
         self, payload: dict, programme: Programme

@@ -178,9 +178,7 @@ class RecognitionEngine:
         if not pooled:
             raise InvalidInput("the credential has no learning outcomes to match")
         index = self._index_for(programme)
-        whole_text = " ".join(
-            " ".join([c.title, *o.outcomes]) for c, o in zip(credentials, extracted, strict=True)
-        )
+        whole_text = _whole_text(extracted)
         matches = match_credential(
             pooled, index, self.embedder, self.match_params, whole_text=whole_text
         )
@@ -211,6 +209,20 @@ class RecognitionEngine:
         )
         return proposal
 
+    def prepare(self, credentials: Sequence[MicroCredential]) -> None:
+        """Embed in one model call every text that recognising these credentials will need.
+
+        For bulk screening: one batch through the model instead of one small call per
+        credential; the recognitions that follow read the vectors from the cache.
+        """
+        texts: list[str] = []
+        for credential in credentials:
+            extracted = CredentialOutcomes(credential, outcomes_of(credential))
+            texts.extend(extracted.outcomes)
+            texts.append(_whole_text([extracted]))
+        if texts:
+            self.embedder.embed(texts)
+
     def _index_for(self, programme: Programme) -> CatalogueIndex:
         fingerprint = catalogue_fingerprint(self.embedder.model_id, catalogue_entries(programme))
         with self._lock:
@@ -239,6 +251,10 @@ class RecognitionEngine:
         return self._level_estimator.estimate(
             outcomes, declared_eqf_level=min(declared) if declared else None, ects=ects
         )
+
+
+def _whole_text(extracted: Sequence[CredentialOutcomes]) -> str:
+    return " ".join(" ".join([item.credential.title, *item.outcomes]) for item in extracted)
 
 
 def check_stacking(credentials: Sequence[MicroCredential]) -> None:

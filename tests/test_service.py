@@ -78,3 +78,15 @@ def test_stacking_refuses_the_same_credential_twice(settings: Settings) -> None:
 def test_no_credential_is_invalid(settings: Settings) -> None:
     with pytest.raises(InvalidInput):
         RecognitionEngine(settings).recognise([], make_programme())
+
+
+def test_prepare_embeds_a_batch_once(settings: Settings) -> None:
+    engine = RecognitionEngine(settings)
+    programme = make_programme()
+    engine.recognise([make_credential()], programme)  # loads what is embedded once per engine
+    credentials = [make_credential(id=str(i), title=f"Networks {i}") for i in range(3)]
+    engine.prepare(credentials)
+    misses = engine.embedder.misses  # type: ignore[attr-defined]
+    for credential in credentials:
+        engine.recognise([credential], programme)
+    assert engine.embedder.misses == misses  # type: ignore[attr-defined]
