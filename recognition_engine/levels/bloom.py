@@ -30,7 +30,11 @@ from recognition_engine.levels.verbs import (
     tokenise,
 )
 
-MODEL_FORMAT = 1
+MODEL_FORMAT = 2
+# Chosen by 5-fold cross-validation on human-labelled outcomes (see evaluation/levels.py).
+REGULARISATION = 10.0
+EMBEDDING_WEIGHT = 1.0
+CHARACTERS = True
 _THRESHOLD_GRID = np.round(np.arange(0.10, 0.91, 0.025), 3)
 # Confidence of lexicon answers: a level read off a leading verb is usually right (about two in
 # three on human-labelled outcomes), one read further in less so, a default guess rarely.
@@ -73,15 +77,14 @@ class BloomClassifier:
     """A fitted multi-label Bloom classifier over embeddings and verb features."""
 
     model: object  # sklearn OneVsRestClassifier
-    vectoriser: object  # sklearn DictVectorizer
+    featuriser: OutcomeFeaturiser
     thresholds: np.ndarray  # shape (6,), one per BloomLevel in BLOOM_ORDER
     embedder_id: str
-    embedding_weight: float = 1.0
 
     def _features(
         self, texts: Sequence[str], embeddings: np.ndarray, analyses: Sequence[VerbAnalysis]
     ) -> sparse.csr_matrix:
-        return _stack(texts, embeddings, analyses, self.vectoriser, self.embedding_weight)
+        return self.featuriser.transform(texts, embeddings, analyses)
 
     def predict_proba(
         self,
@@ -158,46 +161,75 @@ def label_matrix(labels: Sequence[Sequence[str]]) -> np.ndarray:
     return matrix
 
 
+class OutcomeFeaturiser:
+    """Sparse features of outcomes: weighted embedding, verb features, TF-IDF of the words."""
+
+    def __init__(self, embedding_weight: float = 1.0, characters: bool = False) -> None:
+        from sklearn.feature_extraction import DictVectorizer
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.pipeline import FeatureUnion
+
+        self.embedding_weight = embedding_weight
+        self.verbs = DictVectorizer()
+        # Words around the verb ("identify an issue ... for investigation") tell levels apart
+        # where the verb alone does not.
+        parts = [("words", TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True))]
+        if characters:
+            parts.append(
+                (
+                    "characters",
+                    TfidfVectorizer(
+                        analyzer="char_wb",
+                        ngram_range=(2, 5),
+                        min_df=3,
+                        sublinear_tf=True,
+                        max_features=100_000,
+                    ),
+                )
+            )
+        self.words = FeatureUnion(parts)
+
+    def fit(self, texts: Sequence[str], analyses: Sequence[VerbAnalysis]) -> OutcomeFeaturiser:
+        self.verbs.fit([verb_features(a, t) for a, t in zip(analyses, texts, strict=True)])
+        self.words.fit([clean_outcome(text) or text for text in texts])
+        return self
+
+    def transform(
+        self, texts: Sequence[str], embeddings: np.ndarray, analyses: Sequence[VerbAnalysis]
+    ) -> sparse.csr_matrix:
+        """Return shape (len(texts), d + verb features + words)."""
+        verbs = self.verbs.transform(
+            [verb_features(a, t) for a, t in zip(analyses, texts, strict=True)]
+        )
+        words = self.words.transform([clean_outcome(text) or text for text in texts])
+        dense = sparse.csr_matrix(np.asarray(embeddings, dtype=np.float64) * self.embedding_weight)
+        return sparse.hstack([dense, verbs, words], format="csr")
+
+
 def train_classifier(
     texts: Sequence[str],
     labels: np.ndarray,
     embeddings: np.ndarray,
     embedder_id: str,
     *,
-    regularisation: float = 4.0,
-    embedding_weight: float = 1.0,
+    regularisation: float = REGULARISATION,
+    embedding_weight: float = EMBEDDING_WEIGHT,
+    characters: bool = CHARACTERS,
     threshold_folds: int = 3,
     seed: int = 0,
 ) -> BloomClassifier:
     """Fit the classifier on outcomes with their (n, 6) label matrix and (n, d) embeddings."""
-    from sklearn.feature_extraction import DictVectorizer
-
     if len(texts) < 2 * threshold_folds:
         raise InvalidInput(f"too few labelled outcomes to train on: {len(texts)}")
     lexicon = load_lexicon()
     analyses = [extract_verbs(text, lexicon) for text in texts]
-    vectoriser = DictVectorizer()
-    vectoriser.fit([verb_features(a, t) for a, t in zip(analyses, texts, strict=True)])
-    features = _stack(texts, embeddings, analyses, vectoriser, embedding_weight)
+    featuriser = OutcomeFeaturiser(embedding_weight, characters).fit(texts, analyses)
+    features = featuriser.transform(texts, embeddings, analyses)
     thresholds = _cross_validated_thresholds(
         features, labels, regularisation, threshold_folds, seed
     )
     model = _fit_model(features, labels, regularisation)
-    return BloomClassifier(model, vectoriser, thresholds, embedder_id, embedding_weight)
-
-
-def _stack(
-    texts: Sequence[str],
-    embeddings: np.ndarray,
-    analyses: Sequence[VerbAnalysis],
-    vectoriser: object,
-    embedding_weight: float,
-) -> sparse.csr_matrix:
-    verbs = vectoriser.transform(  # type: ignore[attr-defined]
-        [verb_features(a, t) for a, t in zip(analyses, texts, strict=True)]
-    )
-    dense = sparse.csr_matrix(np.asarray(embeddings, dtype=np.float64) * embedding_weight)
-    return sparse.hstack([dense, verbs], format="csr")
+    return BloomClassifier(model, featuriser, thresholds, embedder_id)
 
 
 def _fit_model(features: sparse.csr_matrix, labels: np.ndarray, regularisation: float) -> object:

@@ -70,3 +70,17 @@ def test_level_components_score_many_sets_at_once(estimator: LevelEstimator) -> 
     assert components["score"].shape == (2,)
     assert components["bloom"][0] < components["bloom"][1]
     assert estimator.level_score(ADVANCED) == pytest.approx(components["score"][1])
+
+
+@pytest.mark.real_model
+def test_real_model_orders_introductory_below_advanced_outcomes() -> None:
+    from recognition_engine.config import Settings
+    from recognition_engine.embedding import create_embedder
+
+    embedder = create_embedder(
+        Settings(embedder="sentence-transformers", _env_file=None), cached=False
+    )
+    estimator = LevelEstimator(embedder, None)
+    low, high = estimator.estimate(INTRODUCTORY), estimator.estimate(ADVANCED)
+    assert low.eqf_level < high.eqf_level
+    assert all(value > 0 for value in high.descriptor_similarity.values())
