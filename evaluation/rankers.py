@@ -131,8 +131,7 @@ class DenseRanker(ScoreMatrixRanker):
         self.embedder = embedder
         self.field = field
         self.name = "dense" if field == "text" else f"dense-{field}"
-        model = embedder.model_id.split(":")[1] if ":" in embedder.model_id else embedder.model_id
-        self.description = f"cosine of {model} embeddings of the {field}"
+        self.description = f"cosine of sentence embeddings of the {field} ({embedder.model_id})"
 
     def _score(self, task: RetrievalTask) -> np.ndarray:
         modules = self.embedder.embed([_field(m, self.field) for m in task.modules], progress=True)
@@ -186,6 +185,19 @@ def outcome_alignment(task: RetrievalTask, embedder: Embedder) -> tuple[np.ndarr
 
 
 # --- fusion and the product ---------------------------------------------------------------
+
+
+class MeanRanker(ScoreMatrixRanker):
+    """The mean of other rankers' score matrices: for signals on one scale (cosines)."""
+
+    def __init__(self, components: Sequence[ScoreMatrixRanker], *, name: str) -> None:
+        super().__init__()
+        self.components = list(components)
+        self.name = name
+        self.description = "mean of " + " + ".join(c.name for c in self.components)
+
+    def _score(self, task: RetrievalTask) -> np.ndarray:
+        return sum(c.scores(task) for c in self.components) / len(self.components)
 
 
 class FusionRanker:
@@ -263,10 +275,13 @@ class EngineRanker:
 def standard_rankers(embedder: Embedder, settings: Settings) -> tuple[list[Ranker], str]:
     """Return the rankers the harness compares, and the name of the product's default."""
     tfidf, bm25 = TfidfRanker(), Bm25Ranker()
-    dense, outcomes = DenseRanker(embedder), OutcomeRanker(embedder)
-    hybrid = FusionRanker([bm25, dense, outcomes], name="hybrid-rrf")
+    dense, title = DenseRanker(embedder), DenseRanker(embedder, "title")
+    outcomes = OutcomeRanker(embedder)
+    # the candidate for the product's score (evaluation/experiments/fusion_cv.py)
+    text_title = MeanRanker([dense, title], name="dense+title")
+    hybrid = FusionRanker([bm25, dense, title, outcomes], name="hybrid-rrf")
     default = EngineRanker(embedder, settings)
-    return [tfidf, bm25, dense, outcomes, hybrid, default], default.name
+    return [tfidf, bm25, dense, title, outcomes, text_title, hybrid, default], default.name
 
 
 def _top(run: Run, depth: int) -> Run:

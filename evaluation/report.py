@@ -222,7 +222,7 @@ def rich_table(result: EvaluationResult):  # noqa: ANN201 - a rich Table
     table = Table(
         title=f"{result.dataset} ({result.credentials_with_match} credentials with a match)"
     )
-    table.add_column("ranker")
+    table.add_column("ranker", no_wrap=True)
     for metric in [*RANKING_METRICS, "AUROC∅"]:
         table.add_column(metric, justify="right")
     synthetic = any("AUROC_no_match_synthetic" in row for row in result.rankers.values())
