@@ -63,6 +63,9 @@ JSONL_ELEMENTS: dict[str, tuple[str, ...]] = {
     "skills": ("skills",),
 }
 
+# Optional in the shared formats: not counted when asking whether a record is complete.
+OPTIONAL_ELEMENTS = frozenset({"description", "skills"})
+
 BLOOM_ORDER = ["Remember", "Understand", "Apply", "Analyze", "Evaluate", "Create"]
 
 
@@ -330,12 +333,9 @@ def analyze_corpus(corpus: Corpus, top: int = 25) -> CorpusAnalysis:
         element: float(np.mean([item.fields.get(element, False) for item in corpus.items]))
         for element in corpus.elements
     }
+    required = [e for e in corpus.elements if e not in OPTIONAL_ELEMENTS]
     complete = (
-        float(
-            np.mean(
-                [all(item.fields.get(e, False) for e in corpus.elements) for item in corpus.items]
-            )
-        )
+        float(np.mean([all(item.fields.get(e, False) for e in required) for item in corpus.items]))
         if corpus.elements
         else 1.0
     )

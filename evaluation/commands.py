@@ -145,7 +145,8 @@ def analyze(
         raise InvalidInput("give one or two corpora")
     analyses = [analyze_corpus(load_corpus(path)) for path in files]
     print_summary(analyses, console)
-    folder = report_dir or DEFAULT_REPORTS / ("analysis-" + "-vs-".join(a.name for a in analyses))
+    label = "-vs-".join(a.name.replace("/", "-") for a in analyses)
+    folder = report_dir or DEFAULT_REPORTS / f"analysis-{label}"
     report = write_analysis(analyses, folder)
     console.print(f"report: {report}")
     if json_out:
