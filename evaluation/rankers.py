@@ -230,7 +230,7 @@ class FusionRanker:
 
 
 class EngineRanker:
-    """The product's default: the engine's own outcome matching, ``ModuleMatch.score``.
+    """The product's default: the engine's own matching, ``ModuleMatch.score``.
 
     The catalogue is indexed with the engine's ``CatalogueIndex`` and each credential matched
     with ``recognition_engine.matching`` with the settings' parameters, building the module and
@@ -238,7 +238,7 @@ class EngineRanker:
     """
 
     name = "default"
-    description = "the product's default: recognition_engine.matching, ModuleMatch.score"
+    description = "the product's default: recognition_engine.matching, ModuleMatch.score (text + title)"
 
     def __init__(self, embedder: Embedder, settings: Settings) -> None:
         self.embedder = embedder
@@ -266,8 +266,8 @@ class EngineRanker:
         for credential in task.credentials:
             query = self.embedder.embed(list(credential.outcomes))
             whole_text = " ".join([credential.title, *credential.outcomes])
-            text_vector = self.embedder.embed([whole_text])[0]
-            matches = match_vectors(query, text_vector, index, params)
+            text_vector, title_vector = self.embedder.embed([whole_text, credential.title])
+            matches = match_vectors(query, text_vector, title_vector, index, params)
             run[credential.id] = {m.key: float(m.score) for m in matches[:depth]}
         return run
 

@@ -221,9 +221,8 @@ def propose_recognition(
             )
         )
 
-    proposals: list[ModuleProposal] = []
     considered: list[ConsideredModule] = []
-    remaining = budget
+    eligible: list[tuple[ModuleMatch, Module, list[ElementAssessment]]] = []
     for match in matches[: params.max_candidates * 3]:
         module = programme.module(match.key)
         module_level = assess_level(
@@ -241,28 +240,29 @@ def propose_recognition(
             )
         if outcome_element.verdict is Verdict.SUBSTANTIAL_DIFFERENCE:
             refusals.append(outcome_element.reason)
-        if not refusals and remaining <= 0:
-            refusals.append("The credential's ECTS, or the programme's cap, are already used up.")
         if refusals:
-            if len(considered) < params.max_candidates:
-                considered.append(
-                    ConsideredModule(
-                        module_code=module.code,
-                        module_title=module.title,
-                        coverage=round(match.coverage, 3),
-                        score=round(match.score, 3),
-                        reasons=refusals,
-                    )
+            considered.append(_considered(match, module, refusals))
+        else:
+            eligible.append((match, module, [module_level, quality, profile, outcome_element]))
+
+    # The workload goes first to the modules whose outcomes are best covered: a fully covered
+    # module should not lose its credit to a better-ranked but half-covered one.
+    eligible.sort(key=lambda item: (item[0].coverage, item[0].score), reverse=True)
+    proposals: list[ModuleProposal] = []
+    remaining = budget
+    for match, module, elements in eligible:
+        if remaining <= 0 or len(proposals) >= params.max_candidates:
+            considered.append(
+                _considered(
+                    match, module, ["The credential's ECTS, or the programme's cap, are used up."]
                 )
+            )
             continue
-        proposal = _module_proposal(
-            match, module, pooled, owners, remaining, params,
-            [module_level, quality, profile, outcome_element],
-        )
+        proposal = _module_proposal(match, module, pooled, owners, remaining, params, elements)
         remaining -= proposal.proposed_ects
         proposals.append(proposal)
-        if len(proposals) >= params.max_candidates:
-            break
+    considered = sorted(considered, key=lambda item: item.score, reverse=True)
+    considered = considered[: params.max_candidates]
 
     total = sum(p.proposed_ects for p in proposals)
     reasons = _overall_reasons(proposals, considered, workload, cap, total)
@@ -286,6 +286,16 @@ def propose_recognition(
         elements=[programme_level, workload_element, quality, profile, outcomes_element],
         reasons=reasons,
         level_estimate=level_estimate,
+    )
+
+
+def _considered(match: ModuleMatch, module: Module, reasons: list[str]) -> ConsideredModule:
+    return ConsideredModule(
+        module_code=module.code,
+        module_title=module.title,
+        coverage=round(match.coverage, 3),
+        score=round(match.score, 3),
+        reasons=reasons,
     )
 
 

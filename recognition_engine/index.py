@@ -20,7 +20,7 @@ from recognition_engine.embedding import Embedder
 from recognition_engine.errors import IndexUnavailable
 
 Backend = Literal["faiss", "numpy"]
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 class VectorIndex(Protocol):
@@ -157,6 +157,7 @@ class CatalogueIndex:
         entries: Sequence[CatalogueEntry],
         outcome_vectors: np.ndarray,
         text_vectors: np.ndarray,
+        title_vectors: np.ndarray,
         index: VectorIndex,
         *,
         model_id: str,
@@ -165,6 +166,7 @@ class CatalogueIndex:
         self.entries = list(entries)
         self.outcome_vectors = outcome_vectors
         self.text_vectors = text_vectors
+        self.title_vectors = title_vectors
         self.index = index
         self.model_id = model_id
         self.backend = backend
@@ -183,7 +185,7 @@ class CatalogueIndex:
         *,
         progress: bool = False,
     ) -> CatalogueIndex:
-        """Embed every outcome and whole text of the entries and index the outcomes."""
+        """Embed every outcome, whole text and title of the entries and index the outcomes."""
         if not entries:
             raise IndexUnavailable("the catalogue has no modules to index")
         keys = [entry.key for entry in entries]
@@ -192,10 +194,17 @@ class CatalogueIndex:
         outcome_texts = [text for entry in entries for text in entry.outcomes]
         outcome_vectors = embedder.embed(outcome_texts, progress=progress)
         text_vectors = embedder.embed([entry.text for entry in entries], progress=progress)
+        title_vectors = embedder.embed([entry.title for entry in entries], progress=progress)
         index = create_vector_index(backend, embedder.dimension)
         index.add(outcome_vectors)
         return cls(
-            entries, outcome_vectors, text_vectors, index, model_id=embedder.model_id, backend=backend
+            entries,
+            outcome_vectors,
+            text_vectors,
+            title_vectors,
+            index,
+            model_id=embedder.model_id,
+            backend=backend,
         )
 
     def module_vectors(self, position: int) -> np.ndarray:
@@ -208,6 +217,7 @@ class CatalogueIndex:
         self.index.save(folder / _VECTOR_FILES[self.backend])
         np.save(folder / "outcome_vectors.npy", self.outcome_vectors)
         np.save(folder / "text_vectors.npy", self.text_vectors)
+        np.save(folder / "title_vectors.npy", self.title_vectors)
         meta = {
             "format": FORMAT_VERSION,
             "model_id": self.model_id,
@@ -251,6 +261,7 @@ class CatalogueIndex:
             entries,
             np.load(folder / "outcome_vectors.npy"),
             np.load(folder / "text_vectors.npy"),
+            np.load(folder / "title_vectors.npy"),
             index,
             model_id=model_id,
             backend=backend,

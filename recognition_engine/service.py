@@ -179,8 +179,9 @@ class RecognitionEngine:
             raise InvalidInput("the credential has no learning outcomes to match")
         index = self._index_for(programme)
         whole_text = _whole_text(extracted)
+        title = " + ".join(c.title for c in credentials)
         matches = match_credential(
-            pooled, index, self.embedder, self.match_params, whole_text=whole_text
+            pooled, index, self.embedder, self.match_params, whole_text=whole_text, title=title
         )
         estimate = self._estimate_level(credentials, pooled)
         proposal = propose_recognition(
@@ -219,7 +220,7 @@ class RecognitionEngine:
         for credential in credentials:
             extracted = CredentialOutcomes(credential, outcomes_of(credential))
             texts.extend(extracted.outcomes)
-            texts.append(_whole_text([extracted]))
+            texts.extend([_whole_text([extracted]), credential.title])
         if texts:
             self.embedder.embed(texts)
 
@@ -248,8 +249,15 @@ class RecognitionEngine:
             return None
         declared = [c.eqf_level for c in credentials if c.eqf_level is not None]
         ects = sum(credential_ects(c, self.settings.hours_per_ects) for c in credentials)
+        # The raw text too: depth-of-study cues and prerequisites that outcome splitting drops.
+        context = "\n".join(
+            part for c in credentials for part in (c.title, c.description, c.prerequisites) if part
+        )
         return self._level_estimator.estimate(
-            outcomes, declared_eqf_level=min(declared) if declared else None, ects=ects
+            outcomes,
+            declared_eqf_level=min(declared) if declared else None,
+            ects=ects,
+            context=context,
         )
 
 

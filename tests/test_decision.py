@@ -31,6 +31,7 @@ def match(key: str, coverage: float, score: float, outcomes: int = 4) -> ModuleM
         strength=score,
         credential_coverage=1.0,
         text_similarity=score,
+        title_similarity=score,
         score=score,
         outcomes=tuple(f"outcome {j}" for j in range(outcomes)),
         links=links,
@@ -183,3 +184,13 @@ def test_a_weak_estimate_contradicting_the_level_is_only_a_warning() -> None:
 
 def test_an_agreeing_estimate_passes() -> None:
     assert assess_level(6, 6, estimate(6, 0.9)).verdict is Verdict.PASS
+
+
+def test_workload_goes_first_to_the_best_covered_module() -> None:
+    six = make_credential(workload={"ects": 6})
+    ranked = [match("DB201", 0.5, 0.9), match("NET101", 1.0, 0.7)]  # better rank, half covered
+    proposal = propose(six, matches=ranked)
+    first = proposal.modules[0]
+    assert first.module_code == "NET101" and first.recognition is RecognitionKind.FULL
+    assert proposal.total_proposed_ects == 6
+    assert proposal.considered[0].module_code == "DB201"

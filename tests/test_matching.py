@@ -66,7 +66,16 @@ def test_threshold_sets_coverage(index: CatalogueIndex) -> None:
     assert strict[0].coverage < loose[0].coverage == 1.0
 
 
-def test_module_score_is_monotone() -> None:
-    assert module_score(0.8, 0.5, 0.5) > module_score(0.6, 0.5, 0.5)
-    assert module_score(0.5, 0.8, 0.5) > module_score(0.5, 0.6, 0.5)
-    assert module_score(0.5, 0.5, 0.8) > module_score(0.5, 0.5, 0.6)
+def test_module_score_is_monotone_and_on_the_cosine_scale() -> None:
+    assert module_score(0.8, 0.5) > module_score(0.6, 0.5)
+    assert module_score(0.5, 0.8) > module_score(0.5, 0.6)
+    assert module_score(1.0, 1.0) == 1.0
+
+
+def test_title_counts_in_the_ranking(index: CatalogueIndex) -> None:
+    outcomes = ["write queries and configure routers"]
+    by_title = match_credential(
+        outcomes, index, HashingEmbedder(), MatchParams(), title="Databases"
+    )
+    assert by_title[0].key == "DB"
+    assert by_title[0].title_similarity == pytest.approx(1.0, abs=1e-5)

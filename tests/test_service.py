@@ -15,7 +15,7 @@ def test_index_is_saved_and_reused(settings: Settings) -> None:
     programme = make_programme()
     first = RecognitionEngine(settings).index_programme(programme)
     assert first.rebuilt and first.modules == 3 and first.outcomes == 9
-    assert first.embedded == first.outcomes + first.modules
+    assert first.embedded == first.outcomes + 2 * first.modules  # outcomes, whole texts, titles
     assert (settings.index_dir / programme.id / "catalogue.json").exists()
     again = RecognitionEngine(settings).index_programme(programme)  # a new process, same disk
     assert not again.rebuilt and again.embedded == 0
