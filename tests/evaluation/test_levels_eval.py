@@ -102,6 +102,31 @@ def test_stage_auroc_ignores_other_stages(tmp_path: Path) -> None:
     assert result["task"] == "stage"
     assert result["items"] == 2 * len(TOPICS)
     assert result["auroc"] > 0.9
+    assert 0 <= result["auroc_cv_supervised"] <= 1
+    assert "learned on this set" in result["auroc_cv_supervised_note"]
+
+
+def test_stage_reads_depth_cues_and_prerequisites_from_the_raw_description(
+    tmp_path: Path,
+) -> None:
+    # Same outcomes everywhere: only the title and the "Pre:" tail the splitter cuts tell apart.
+    rows = [
+        {
+            "id": f"{stage}{i}",
+            "title": f"{title} {t}",
+            "stage": stage,
+            "description": f"Explain the {t}. Apply the {t}.{tail}",
+        }
+        for i, t in enumerate(TOPICS)
+        for stage, title, tail in (
+            ("lower", "Introduction to", ""),
+            ("upper", "Topics in", " Pre: ABC 2114."),
+        )
+    ]
+    write_jsonl(tmp_path / "items.jsonl", rows)
+    result = evaluate_stage(tmp_path, HashingEmbedder())
+    assert result["auroc_depth_only"] == pytest.approx(1.0)
+    assert result["auroc"] > 0.9
 
 
 def test_mastery_spearman(tmp_path: Path) -> None:
@@ -117,4 +142,5 @@ def test_mastery_spearman(tmp_path: Path) -> None:
     assert result["task"] == "mastery"
     assert result["outcomes"] == len(rows)
     assert result["spearman"] > 0.5
+    assert "spearman_depth_only" in result
     assert list(result["mean_score_by_mastery"]) == ["familiarity", "usage", "assessment"]

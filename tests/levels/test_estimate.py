@@ -84,3 +84,26 @@ def test_real_model_orders_introductory_below_advanced_outcomes() -> None:
     low, high = estimator.estimate(INTRODUCTORY), estimator.estimate(ADVANCED)
     assert low.eqf_level < high.eqf_level
     assert all(value > 0 for value in high.descriptor_similarity.values())
+
+
+def test_context_cues_move_the_estimate_and_show_as_evidence(estimator: LevelEstimator) -> None:
+    outcomes = ["Explain the laws of motion", "Solve problems in mechanics"]
+    plain = estimator.estimate(outcomes)
+    intro = estimator.estimate(outcomes, context="Introduction to Physics. Overview of mechanics.")
+    upper = estimator.estimate(outcomes, context="Advanced Mechanics. Pre: PHYS 2305, MATH 2214.")
+    assert estimator.level_score(outcomes, "Introductory") < estimator.level_score(outcomes)
+    assert intro.eqf_level <= plain.eqf_level <= upper.eqf_level
+    assert any("'introduction to'" in line for line in intro.evidence)
+    assert any("PHYS 2305, MATH 2214" in line and "'advanced'" in line for line in upper.evidence)
+    assert any("no introductory, advanced" in line for line in plain.evidence)
+
+
+def test_level_components_take_one_context_per_set(estimator: LevelEstimator) -> None:
+    components = estimator.level_components(
+        [INTRODUCTORY, INTRODUCTORY], ["Fundamentals of computing", "Senior seminar. Pre: CS 3114"]
+    )
+    assert components["depth"][0] < 0 < components["depth"][1]
+    assert components["score"][0] < components["score"][1]
+    assert estimator.level_components([INTRODUCTORY])["depth"].shape == (1,)
+    with pytest.raises(InvalidInput):
+        estimator.level_components([INTRODUCTORY], ["a", "b"])
