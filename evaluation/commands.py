@@ -42,6 +42,15 @@ def evaluate(
     rankers: Annotated[
         str | None, typer.Option(help="Comma-separated ranker names (default: all).")
     ] = None,
+    adapt: Annotated[
+        bool,
+        typer.Option(
+            "--adapt",
+            help="Also rank with the model fine-tuned on accepted pairs, in 5-fold CV "
+            "(dense-adapted-cv, dense+title-adapted-cv). Slow without a GPU; the synthetic "
+            "hold-out repeats it (--no-synthetic skips that).",
+        ),
+    ] = False,
 ) -> None:
     """Measure the engine against human decisions (equivalence sets) or labelled levels."""
     from evaluation.datasets import Task, detect_task
@@ -50,7 +59,7 @@ def evaluate(
     task_kind = detect_task(dataset)
     report_dir = report_dir or DEFAULT_REPORTS / dataset.resolve().name
     if task_kind is Task.EQUIVALENCE:
-        _evaluate_equivalence(dataset, settings, json_out, report_dir, synthetic, rankers)
+        _evaluate_equivalence(dataset, settings, json_out, report_dir, synthetic, rankers, adapt)
     else:
         _evaluate_levels(task_kind, dataset, train, settings, json_out)
 
@@ -62,6 +71,7 @@ def _evaluate_equivalence(
     report_dir: Path,
     synthetic: bool,
     names: str | None,
+    adapt: bool = False,
 ) -> None:
     from evaluation.datasets import holdout_task, load_retrieval_task
     from evaluation.harness import evaluate_equivalence
@@ -73,6 +83,11 @@ def _evaluate_equivalence(
     task = load_retrieval_task(dataset)
     embedder = create_embedder(settings)
     rankers, default = standard_rankers(embedder, settings)
+    if adapt:
+        from evaluation.adapted import adapted_rankers
+        from recognition_engine.embedding import bundled_model_path
+
+        rankers = [*rankers, *adapted_rankers(settings.model_path or bundled_model_path())]
     if names:
         wanted = {n.strip() for n in names.split(",") if n.strip()}
         unknown = wanted - {r.name for r in rankers}
@@ -114,13 +129,20 @@ def _evaluate_levels(
         raise InvalidInput(f"{dataset}: level evaluation is not available ({error})") from error
     from recognition_engine.embedding import create_embedder
 
+    from recognition_engine.levels.eqf import CLASSIFIER_FILE
+
     embedder = create_embedder(settings)
+    # Stage and mastery measure the product's estimate as the engine would make it: with the
+    # trained Bloom classifier when one is installed (level-train), else with the lexicon.
+    installed = settings.data_dir / CLASSIFIER_FILE
+    classifier = installed if installed.exists() else None
     if task_kind is Task.BLOOM:
         result = levels.evaluate_bloom(dataset, train, embedder)
     elif task_kind is Task.STAGE:
-        result = levels.evaluate_stage(dataset, embedder)
+        result = levels.evaluate_stage(dataset, embedder, classifier_path=classifier)
     else:
-        result = levels.evaluate_mastery(dataset, embedder)
+        result = levels.evaluate_mastery(dataset, embedder, classifier_path=classifier)
+    result["bloom_method"] = "classifier" if classifier else "lexicon"
     console.print_json(data=result)
     if json_out:
         json_out.parent.mkdir(parents=True, exist_ok=True)
