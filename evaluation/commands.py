@@ -128,7 +128,6 @@ def _evaluate_levels(
     except ImportError as error:
         raise InvalidInput(f"{dataset}: level evaluation is not available ({error})") from error
     from recognition_engine.embedding import create_embedder
-
     from recognition_engine.levels.eqf import CLASSIFIER_FILE
 
     embedder = create_embedder(settings)

@@ -238,7 +238,7 @@ class EngineRanker:
     """
 
     name = "default"
-    description = "the product's default: recognition_engine.matching, ModuleMatch.score (text + title)"
+    description = "the product's default: ModuleMatch.score (whole text + title)"
 
     def __init__(self, embedder: Embedder, settings: Settings) -> None:
         self.embedder = embedder

@@ -230,8 +230,10 @@ def propose_recognition(
         )
         outcome_element = _assess_outcomes(match, params)
         refusals = [b.reason for b in blockers]
-        if module_level.verdict is Verdict.SUBSTANTIAL_DIFFERENCE and declared is not None and (
-            declared < (module.nqf_level or programme.nqf_level)
+        if (
+            module_level.verdict is Verdict.SUBSTANTIAL_DIFFERENCE
+            and declared is not None
+            and (declared < (module.nqf_level or programme.nqf_level))
         ):
             refusals.append(module_level.reason)
         if match.score < params.min_proposal_score:

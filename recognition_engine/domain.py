@@ -58,7 +58,9 @@ class ParticipationForm(StrEnum):
 class QualityAssuranceType(StrEnum):
     """EU 2022: 'type of quality assurance used to underpin the micro-credential'."""
 
-    EXTERNAL_ACCREDITED = "external_accredited"  # accredited provider or ENQA/EQAR-registered agency
+    EXTERNAL_ACCREDITED = (
+        "external_accredited"  # accredited provider or ENQA/EQAR-registered agency
+    )
     EXTERNAL_OTHER = "external_other"  # external review outside the formal QA system
     INTERNAL = "internal"  # provider's own internal QA only
     NONE = "none"
@@ -107,8 +109,8 @@ class DescribedItem(Strict):
     """Anything with learning outcomes and/or a description to be matched."""
 
     title: NonEmptyStr = Field(max_length=500)
-    learning_outcomes: list[Annotated[str, StringConstraints(max_length=MAX_TEXT_CHARS)]] = (
-        Field(default_factory=list, max_length=MAX_OUTCOMES_PER_ITEM)
+    learning_outcomes: list[Annotated[str, StringConstraints(max_length=MAX_TEXT_CHARS)]] = Field(
+        default_factory=list, max_length=MAX_OUTCOMES_PER_ITEM
     )
     description: str | None = Field(None, max_length=MAX_TEXT_CHARS)
 
@@ -172,7 +174,8 @@ class RecognitionPolicy(Strict):
     max_microcredential_ects: float | None = Field(None, ge=0)
     max_microcredential_share: float | None = Field(None, ge=0, le=1)
     min_eqf_level: EQFLevel | None = Field(
-        None, description="Credentials below this EQF level are not recognised toward the programme."
+        None,
+        description="Credentials below this EQF level are not recognised toward the programme.",
     )
 
     def cap_ects(self, total_ects: float) -> float:

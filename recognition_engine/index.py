@@ -246,7 +246,8 @@ class CatalogueIndex:
             raise IndexUnavailable(f"the index in {folder} has an old format: rebuild it")
         if meta["model_id"] != model_id:
             raise IndexUnavailable(
-                f"the index in {folder} was built with {meta['model_id']}, not {model_id}: rebuild it"
+                f"the index in {folder} was built with {meta['model_id']}, not {model_id}: "
+                "rebuild it"
             )
         backend: Backend = meta["backend"]
         vector_path = folder / _VECTOR_FILES[backend]

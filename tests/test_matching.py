@@ -61,8 +61,12 @@ def test_no_outcomes_no_matches(index: CatalogueIndex) -> None:
 
 def test_threshold_sets_coverage(index: CatalogueIndex) -> None:
     outcomes = ["configure routers"]
-    strict = match_credential(outcomes, index, HashingEmbedder(), MatchParams(outcome_match_threshold=0.99))
-    loose = match_credential(outcomes, index, HashingEmbedder(), MatchParams(outcome_match_threshold=-1.0))
+    strict = match_credential(
+        outcomes, index, HashingEmbedder(), MatchParams(outcome_match_threshold=0.99)
+    )
+    loose = match_credential(
+        outcomes, index, HashingEmbedder(), MatchParams(outcome_match_threshold=-1.0)
+    )
     assert strict[0].coverage < loose[0].coverage == 1.0
 
 

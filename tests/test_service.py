@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 from recognition_engine.config import Settings
 from recognition_engine.domain import ProposalStatus
 from recognition_engine.errors import InvalidInput, StackingRefused
 from recognition_engine.service import RecognitionEngine
 from tests.conftest import make_credential, make_programme
-
-import pytest
 
 
 def test_index_is_saved_and_reused(settings: Settings) -> None:
@@ -72,7 +72,9 @@ def test_stacking_refused_when_not_stackable(settings: Settings) -> None:
 
 def test_stacking_refuses_the_same_credential_twice(settings: Settings) -> None:
     with pytest.raises(StackingRefused, match="twice"):
-        RecognitionEngine(settings).recognise([make_credential(), make_credential()], make_programme())
+        RecognitionEngine(settings).recognise(
+            [make_credential(), make_credential()], make_programme()
+        )
 
 
 def test_no_credential_is_invalid(settings: Settings) -> None:

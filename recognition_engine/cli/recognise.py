@@ -11,8 +11,8 @@ import typer
 from recognition_engine.cli.common import console, handles_errors, load_settings
 from recognition_engine.cli.render import render_proposal
 from recognition_engine.errors import InvalidInput
-from recognition_engine.ingestion.files import load_credentials, load_programme
 from recognition_engine.ingestion.equivalence import read_records
+from recognition_engine.ingestion.files import load_credentials, load_programme
 from recognition_engine.service import RecognitionEngine, catalogue_entry
 
 ProgrammeOption = Annotated[
@@ -57,7 +57,9 @@ def recognise(
     """Propose the recognition of micro-credential(s) toward a programme, with evidence."""
     settings = load_settings()
     loaded = load_programme(programme, max_bytes=settings.max_file_bytes)
-    items = [c for path in credentials for c in load_credentials(path, max_bytes=settings.max_file_bytes)]
+    items = [
+        c for path in credentials for c in load_credentials(path, max_bytes=settings.max_file_bytes)
+    ]
     proposal = RecognitionEngine(settings).recognise(items, loaded)
     if as_json:
         typer.echo(json.dumps(proposal.model_dump(mode="json"), indent=2, ensure_ascii=False))
@@ -84,7 +86,9 @@ def demo(
     for group in demo_groups():
         credentials = [c for path in group for c in load_credentials(path)]
         proposal = engine.recognise(credentials, programme)
-        results.append({"files": [p.name for p in group], "proposal": proposal.model_dump(mode="json")})
+        results.append(
+            {"files": [p.name for p in group], "proposal": proposal.model_dump(mode="json")}
+        )
         if not as_json:
             render_proposal(proposal, console, evidence=3)
             console.print()

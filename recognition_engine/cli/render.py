@@ -34,7 +34,9 @@ def elements_table(elements: list[ElementAssessment]) -> Table:
 
 def render_proposal(proposal: RecognitionProposal, console: Console, *, evidence: int = 4) -> None:
     """Print the proposal: the verdict, the five elements, each module with its evidence."""
-    titles = " + ".join(f"{c.title} ({c.awarding_body}, {c.ects:g} ECTS)" for c in proposal.credentials)
+    titles = " + ".join(
+        f"{c.title} ({c.awarding_body}, {c.ects:g} ECTS)" for c in proposal.credentials
+    )
     proposed = proposal.status is ProposalStatus.PROPOSED
     headline = (
         f"[green]Recognition proposed: {proposal.total_proposed_ects:g} ECTS[/green]"
