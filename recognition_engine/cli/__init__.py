@@ -14,6 +14,7 @@ import typer
 COMMAND_MODULES = (
     "recognition_engine.cli.recognise",
     "recognition_engine.cli.level",
+    "recognition_engine.cli.adapt",
     "api.commands",
     "evaluation.commands",
 )

@@ -1,0 +1,103 @@
+"""Adapting the model: the training pairs, the batches, a short real fine-tuning, the CLI."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from recognition_engine.adaptation import (
+    accepted_pairs,
+    adapt_model,
+    in_batch_negative_batches,
+    whole_text,
+)
+from recognition_engine.cli import build_app
+from recognition_engine.errors import InvalidInput
+from recognition_engine.ingestion.equivalence import ItemRecord, load_equivalence_set
+
+PAIRS = [
+    ("Introduction to accounting: journals, ledgers", "Principles of Accounting I"),
+    ("Calculus: limits, derivatives and integrals", "Calculus I"),
+    ("Programming in Python: variables, loops", "Introduction to Programming"),
+    ("General chemistry: atoms, bonds, reactions", "Chemistry I"),
+    ("English composition: essays and argument", "Academic Writing"),
+    ("Microeconomics: supply, demand, markets", "Principles of Microeconomics"),
+]
+
+
+def write_set(folder: Path, qrels: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "modules.jsonl").write_text(
+        '{"id": "m1", "title": "Calculus I", "description": "Limits and derivatives."}\n'
+        '{"id": "m2", "title": "Chemistry I", "learning_outcomes": ["Balance reactions"]}\n'
+    )
+    (folder / "credentials.jsonl").write_text(
+        '{"id": "c1", "title": "Calculus", "description": "Limits, derivatives."}\n'
+        '{"id": "c2", "title": "Chemistry", "description": "Atoms and reactions."}\n'
+    )
+    (folder / "qrels.tsv").write_text(qrels)
+    return folder
+
+
+def test_whole_text_joins_title_description_and_outcomes() -> None:
+    record = ItemRecord(
+        id="x", title="Chemistry  I", description="Atoms\nand bonds.", learning_outcomes=["Mix"]
+    )
+    assert whole_text(record) == "Chemistry I Atoms and bonds. Mix"
+
+
+def test_accepted_pairs_follow_the_qrels(tmp_path: Path) -> None:
+    header = "credential_id\tmodule_id\trelevance\n"
+    dataset = load_equivalence_set(write_set(tmp_path / "set", header + "c1\tm1\t1\nc2\tm2\t1\n"))
+    pairs = accepted_pairs(dataset)
+    assert pairs == [
+        ("Calculus Limits, derivatives.", "Calculus I Limits and derivatives."),
+        ("Chemistry Atoms and reactions.", "Chemistry I Balance reactions"),
+    ]
+
+
+def test_batches_never_repeat_a_text() -> None:
+    pairs = [("a", "m"), ("b", "m"), ("c", "n"), ("d", "o"), ("a", "p")]
+    batches = in_batch_negative_batches(pairs, 4, random.Random(1))
+    assert sorted(p for batch in batches for p in batch) == sorted(pairs)
+    for batch in batches:
+        texts = [t for pair in batch for t in pair]
+        assert len(texts) == len(set(texts))
+        assert len(batch) <= 4
+
+
+def test_adapt_model_needs_two_pairs(tmp_path: Path) -> None:
+    with pytest.raises(InvalidInput):
+        adapt_model(PAIRS[:1], tmp_path / "base", tmp_path / "out")
+
+
+@pytest.mark.real_model
+def test_adapt_model_saves_a_loadable_model_that_moved(tmp_path: Path) -> None:
+    from recognition_engine.embedding import SentenceTransformerEmbedder, bundled_model_path
+
+    out = adapt_model(
+        PAIRS, bundled_model_path(), tmp_path / "adapted", batch_size=3, max_steps=1, device="cpu"
+    )
+    before = SentenceTransformerEmbedder(bundled_model_path()).embed([PAIRS[0][0]])
+    after = SentenceTransformerEmbedder(out).embed([PAIRS[0][0]])
+    assert after.shape == before.shape
+    assert np.isfinite(after).all()
+    assert not np.allclose(after, before)  # the weights were trained
+    again = adapt_model(
+        PAIRS, bundled_model_path(), tmp_path / "again", batch_size=3, max_steps=1, device="cpu"
+    )
+    np.testing.assert_allclose(SentenceTransformerEmbedder(again).embed([PAIRS[0][0]]), after)
+
+
+def test_cli_adapt_rejects_a_bad_dataset(tmp_path: Path) -> None:
+    bad = write_set(tmp_path / "bad", "credential_id\tmodule_id\trelevance\nc1\tnope\t1\n")
+    result = CliRunner().invoke(
+        build_app(), ["adapt", "--dataset", str(bad), "--out", str(tmp_path / "model")]
+    )
+    assert result.exit_code == 2
+    assert "unknown module" in result.output
+    assert not (tmp_path / "model").exists()
