@@ -61,7 +61,7 @@ class Settings(BaseSettings):
         0.8, ge=0, le=1, description="Share of a module's outcomes covered for full recognition."
     )
     min_proposal_score: float = Field(
-        0.45, ge=0, le=1, description="Module score below which nothing is proposed (abstention)."
+        0.55, ge=0, le=1, description="Module score below which nothing is proposed (abstention)."
     )
     level_estimate_min_confidence: float = Field(
         0.5,

@@ -43,7 +43,7 @@ class DecisionParams:
     outcome_match_threshold: float = 0.5
     partial_coverage: float = 0.5
     full_coverage: float = 0.8
-    min_proposal_score: float = 0.45
+    min_proposal_score: float = 0.55
     max_candidates: int = 10
     level_estimate_min_confidence: float = 0.5
 

@@ -10,7 +10,7 @@ import yaml
 from typer.testing import CliRunner
 
 from recognition_engine.cli import build_app
-from tests.conftest import make_credential, make_programme
+from tests.conftest import FAKE_MIN_PROPOSAL_SCORE, make_credential, make_programme
 
 runner = CliRunner()
 
@@ -18,6 +18,7 @@ runner = CliRunner()
 @pytest.fixture
 def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("RECOGNITION_EMBEDDER", "fake")
+    monkeypatch.setenv("RECOGNITION_MIN_PROPOSAL_SCORE", str(FAKE_MIN_PROPOSAL_SCORE))
     monkeypatch.setenv("RECOGNITION_DATA_DIR", str(tmp_path / "var"))
     (tmp_path / "programme.yaml").write_text(
         yaml.safe_dump(make_programme().model_dump(mode="json"))
