@@ -8,7 +8,6 @@ programme YAML (its modules), or credential YAMLs (one file or a folder of them)
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from evaluation.datasets import extract_outcomes
 from recognition_engine.errors import InvalidInput
+from recognition_engine.ingestion.files import read_jsonl
 
 # Verbs that name no observable performance (cf. the EU 2022 Recommendation's call for
 # outcomes stating what a learner can do, and the usual outcome-writing guides).
@@ -142,44 +142,35 @@ def load_corpus(path: Path) -> Corpus:
 def _jsonl(path: Path) -> Corpus:
     items: list[CorpusItem] = []
     kind = "items"
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise InvalidInput(f"{path}:{number}: not JSON ({error.msg})") from error
-            if not isinstance(record, dict):
-                raise InvalidInput(f"{path}:{number}: expected a JSON object")
-            if "text" in record and "learning_outcomes" not in record:
-                kind = "outcomes"  # one labelled outcome a line
-                text = str(record.get("text") or "")
-                outcomes = tuple(o for o in [" ".join(text.split())] if o)
-                given = True
-            else:
-                given_list = [
-                    str(o) for o in record.get("learning_outcomes") or [] if str(o).strip()
-                ]
-                outcomes = tuple(
-                    extract_outcomes(
-                        str(record.get("title") or ""), given_list, record.get("description")
-                    )
-                )
-                given = bool(given_list)
-            fields = {
-                element: any(_present(record.get(key)) for key in keys)
-                for element, keys in JSONL_ELEMENTS.items()
-            }
-            items.append(
-                CorpusItem(
-                    str(record.get("id", number)),
-                    str(record.get("title") or ""),
-                    outcomes,
-                    given,
-                    fields,
+    for number, record in read_jsonl(path):
+        if "text" in record and "learning_outcomes" not in record:
+            kind = "outcomes"  # one labelled outcome a line
+            text = str(record.get("text") or "")
+            outcomes = tuple(o for o in [" ".join(text.split())] if o)
+            given = True
+        else:
+            given_list = [
+                str(o) for o in record.get("learning_outcomes") or [] if str(o).strip()
+            ]
+            outcomes = tuple(
+                extract_outcomes(
+                    str(record.get("title") or ""), given_list, record.get("description")
                 )
             )
+            given = bool(given_list)
+        fields = {
+            element: any(_present(record.get(key)) for key in keys)
+            for element, keys in JSONL_ELEMENTS.items()
+        }
+        items.append(
+            CorpusItem(
+                str(record.get("id", number)),
+                str(record.get("title") or ""),
+                outcomes,
+                given,
+                fields,
+            )
+        )
     if not items:
         raise InvalidInput(f"{path}: no records")
     if kind == "items":

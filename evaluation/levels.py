@@ -26,6 +26,7 @@ import numpy as np
 
 from recognition_engine.embedding import Embedder
 from recognition_engine.errors import InvalidInput
+from recognition_engine.ingestion.files import read_jsonl
 from recognition_engine.levels.bloom import (
     decide_labels,
     label_matrix,
@@ -259,20 +260,7 @@ def _auroc(positive: np.ndarray, scores: np.ndarray) -> float | None:
 
 
 def _records(path: Path) -> list[dict]:
-    if not path.is_file():
-        raise InvalidInput(f"{path}: no such file")
-    records = []
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise InvalidInput(f"{path}:{number}: not JSON ({error.msg})") from error
-            if isinstance(record, dict):
-                records.append(record)
-    return records
+    return [record for _, record in read_jsonl(path)]
 
 
 def _first(path: Path) -> dict:

@@ -11,7 +11,7 @@ import typer
 from recognition_engine.cli.common import console, handles_errors, load_settings
 from recognition_engine.domain import LevelEstimate, MicroCredential
 from recognition_engine.errors import InvalidInput
-from recognition_engine.ingestion.files import read_document, validate
+from recognition_engine.ingestion.files import read_document, read_jsonl, validate
 
 _CREDENTIAL_FIELDS = {"awarding_body", "workload", "country", "date_of_issue"}
 
@@ -115,22 +115,13 @@ def read_outcomes(
 
 def read_labelled_outcomes(path: Path) -> tuple[list[str], list[list[str]]]:
     """Return texts and Bloom label lists from a JSON-lines file of {"text", "labels"}."""
-    if not path.is_file():
-        raise InvalidInput(f"{path}: no such file (expected an outcomes.jsonl)")
     texts: list[str] = []
     labels: list[list[str]] = []
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise InvalidInput(f"{path}:{number}: not JSON ({error.msg})") from error
-            if not isinstance(record, dict) or not record.get("text") or not record.get("labels"):
-                raise InvalidInput(f"{path}:{number}: expected 'text' and a list of 'labels'")
-            texts.append(str(record["text"]))
-            labels.append([str(label) for label in record["labels"]])
+    for number, record in read_jsonl(path):
+        if not record.get("text") or not record.get("labels"):
+            raise InvalidInput(f"{path}:{number}: expected 'text' and a list of 'labels'")
+        texts.append(str(record["text"]))
+        labels.append([str(label) for label in record["labels"]])
     if not texts:
         raise InvalidInput(f"{path}: no labelled outcomes")
     return texts, labels

@@ -13,13 +13,13 @@ unique ids, qrels that name known credentials and modules.
 from __future__ import annotations
 
 import csv
-import json
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from recognition_engine.errors import InvalidInput
+from recognition_engine.ingestion.files import read_jsonl
 
 MODULES_FILE = "modules.jsonl"
 CREDENTIALS_FILE = "credentials.jsonl"
@@ -93,30 +93,19 @@ def is_equivalence_set(folder: Path) -> bool:
 
 def read_records(path: Path) -> list[ItemRecord]:
     """Return the records of a JSON-lines file; errors name the file and the line."""
-    if not path.is_file():
-        raise InvalidInput(f"{path}: no such file")
     records: list[ItemRecord] = []
     seen: set[str] = set()
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                data = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise InvalidInput(f"{path}:{number}: not JSON ({error.msg})") from error
-            if not isinstance(data, dict):
-                raise InvalidInput(f"{path}:{number}: expected a JSON object")
-            try:
-                record = ItemRecord.model_validate(data)
-            except ValidationError as error:
-                raise InvalidInput(f"{path}:{number}: {_first_problem(error)}") from error
-            if record.id in seen:
-                raise InvalidInput(f"{path}:{number}: id {record.id!r} appears twice")
-            if not record.has_content():
-                raise InvalidInput(f"{path}:{number}: {record.id!r} has no text to match")
-            seen.add(record.id)
-            records.append(record)
+    for number, data in read_jsonl(path):
+        try:
+            record = ItemRecord.model_validate(data)
+        except ValidationError as error:
+            raise InvalidInput(f"{path}:{number}: {_first_problem(error)}") from error
+        if record.id in seen:
+            raise InvalidInput(f"{path}:{number}: id {record.id!r} appears twice")
+        if not record.has_content():
+            raise InvalidInput(f"{path}:{number}: {record.id!r} has no text to match")
+        seen.add(record.id)
+        records.append(record)
     if not records:
         raise InvalidInput(f"{path}: no records")
     return records

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -39,6 +40,27 @@ def read_document(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Any:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""
         raise InvalidInput(f"{path}: malformed YAML{where}: {error}") from error
+
+
+def read_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Yield (line number, object) for each non-empty line of a JSON-lines file.
+
+    A missing file, a line that is not JSON or not an object raises InvalidInput naming the
+    file and the line.
+    """
+    if not path.is_file():
+        raise InvalidInput(f"{path}: no such file")
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as error:
+                raise InvalidInput(f"{path}:{number}: not JSON ({error.msg})") from error
+            if not isinstance(record, dict):
+                raise InvalidInput(f"{path}:{number}: expected a JSON object")
+            yield number, record
 
 
 def validate(model: type[Model], data: Any, source: str) -> Model:
