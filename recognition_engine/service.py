@@ -21,6 +21,7 @@ from recognition_engine.decision import (
     CredentialOutcomes,
     DecisionParams,
     credential_ects,
+    credential_eqf_level,
     propose_recognition,
 )
 from recognition_engine.domain import (
@@ -34,6 +35,7 @@ from recognition_engine.embedding import CachedEmbedder, Embedder, create_embedd
 from recognition_engine.errors import IndexUnavailable, InvalidInput, StackingRefused
 from recognition_engine.index import CatalogueEntry, CatalogueIndex, catalogue_fingerprint
 from recognition_engine.ingestion.outcomes import outcomes_of
+from recognition_engine.levels import LevelEstimator
 from recognition_engine.matching import MatchParams, match_credential
 
 logger = logging.getLogger(__name__)
@@ -80,7 +82,7 @@ class RecognitionEngine:
         self.embedder = embedder if embedder is not None else create_embedder(settings)
         self._indexes: dict[str, CatalogueIndex] = {}
         self._lock = threading.RLock()
-        self._level_estimator = self._load_level_estimator()
+        self._level_estimator = LevelEstimator.from_settings(settings, self.embedder)
 
     @property
     def match_params(self) -> MatchParams:
@@ -235,19 +237,11 @@ class RecognitionEngine:
 
     # --- levels ------------------------------------------------------------------------------
 
-    def _load_level_estimator(self):  # noqa: ANN202 - optional component
-        try:
-            from recognition_engine.levels import LevelEstimator
-        except ImportError:
-            return None
-        return LevelEstimator.from_settings(self.settings, self.embedder)
-
     def _estimate_level(
         self, credentials: Sequence[MicroCredential], outcomes: list[str]
-    ) -> LevelEstimate | None:
-        if self._level_estimator is None:
-            return None
-        declared = [c.eqf_level for c in credentials if c.eqf_level is not None]
+    ) -> LevelEstimate:
+        levels = [credential_eqf_level(c) for c in credentials]
+        declared = [level for level in levels if level is not None]
         ects = sum(credential_ects(c, self.settings.hours_per_ects) for c in credentials)
         # The raw text too: depth-of-study cues and prerequisites that outcome splitting drops.
         context = "\n".join(
