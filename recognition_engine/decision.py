@@ -267,7 +267,12 @@ def propose_recognition(
     considered = considered[: params.max_candidates]
 
     total = sum(p.proposed_ects for p in proposals)
-    reasons = _overall_reasons(proposals, considered, workload, cap, total)
+    differences = [b.reason for b in blockers]
+    if programme_level.verdict is Verdict.SUBSTANTIAL_DIFFERENCE and declared is not None and (
+        declared < programme.eqf_level
+    ):
+        differences.append(programme_level.reason)
+    reasons = _overall_reasons(proposals, considered, differences, workload, cap, total)
     outcomes_element = _overall_outcomes(proposals)
     workload_element = _element(
         Element.WORKLOAD,
@@ -403,11 +408,14 @@ def _overall_outcomes(proposals: Sequence[ModuleProposal]) -> ElementAssessment:
 def _overall_reasons(
     proposals: Sequence[ModuleProposal],
     considered: Sequence[ConsideredModule],
+    differences: Sequence[str],
     workload: float,
     cap: float,
     total: float,
 ) -> list[str]:
     if not proposals:
+        if differences:
+            return ["No recognition proposed: substantial differences.", *differences]
         reasons = ["No recognition proposed: no module is matched well enough."]
         if considered:
             best = considered[0]

@@ -194,3 +194,11 @@ def test_workload_goes_first_to_the_best_covered_module() -> None:
     assert first.module_code == "NET101" and first.recognition is RecognitionKind.FULL
     assert proposal.total_proposed_ects == 6
     assert proposal.considered[0].module_code == "DB201"
+
+
+def test_refusal_names_the_substantial_differences() -> None:
+    credential = make_credential(quality_assurance={"type": "none"}, eqf_level=4)
+    proposal = propose(credential, matches=[match("NET101", 1.0, 0.8)])
+    assert proposal.reasons[0] == "No recognition proposed: substantial differences."
+    assert any("quality assurance" in reason for reason in proposal.reasons)
+    assert any("EQF 4 is below" in reason for reason in proposal.reasons)
