@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Protocol, runtime_checkable
 
 import numpy as np
@@ -257,11 +258,7 @@ class EngineRanker:
         index = CatalogueIndex.build(
             entries, self.embedder, backend=self.settings.index_backend, progress=True
         )
-        params = MatchParams(
-            neighbours_per_outcome=self.settings.neighbours_per_outcome,
-            outcome_match_threshold=self.settings.outcome_match_threshold,
-            max_modules=depth,
-        )
+        params = replace(MatchParams.from_settings(self.settings), max_modules=depth)
         run: Run = {}
         for credential in task.credentials:
             query = self.embedder.embed(list(credential.outcomes))

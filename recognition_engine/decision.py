@@ -11,6 +11,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from recognition_engine.config import Settings
 from recognition_engine.domain import (
     AssessmentType,
     ConsideredModule,
@@ -39,13 +40,17 @@ UNASSESSED = {AssessmentType.NONE, AssessmentType.ATTENDANCE, AssessmentType.SEL
 
 @dataclass(frozen=True)
 class DecisionParams:
-    hours_per_ects: float = 25.0
-    outcome_match_threshold: float = 0.5
-    partial_coverage: float = 0.5
-    full_coverage: float = 0.8
-    min_proposal_score: float = 0.55
-    max_candidates: int = 10
-    level_estimate_min_confidence: float = 0.5
+    hours_per_ects: float
+    outcome_match_threshold: float
+    partial_coverage: float
+    full_coverage: float
+    min_proposal_score: float
+    max_candidates: int
+    level_estimate_min_confidence: float
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> DecisionParams:
+        return cls(**{name: getattr(settings, name) for name in cls.__dataclass_fields__})
 
 
 @dataclass(frozen=True)
@@ -268,8 +273,10 @@ def propose_recognition(
 
     total = sum(p.proposed_ects for p in proposals)
     differences = [b.reason for b in blockers]
-    if programme_level.verdict is Verdict.SUBSTANTIAL_DIFFERENCE and declared is not None and (
-        declared < programme.eqf_level
+    if (
+        programme_level.verdict is Verdict.SUBSTANTIAL_DIFFERENCE
+        and declared is not None
+        and (declared < programme.eqf_level)
     ):
         differences.append(programme_level.reason)
     reasons = _overall_reasons(proposals, considered, differences, workload, cap, total)

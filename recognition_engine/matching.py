@@ -13,18 +13,23 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from recognition_engine.config import Settings
 from recognition_engine.embedding import Embedder
 from recognition_engine.index import CatalogueIndex
 
 
 @dataclass(frozen=True)
 class MatchParams:
-    """The knobs of matching; built from Settings by the service."""
+    """The knobs of matching: two from Settings, two fixed."""
 
-    neighbours_per_outcome: int = 50
-    outcome_match_threshold: float = 0.5
-    text_candidates: int = 50
+    neighbours_per_outcome: int
+    outcome_match_threshold: float
+    text_candidates: int = 50  # modules taken by whole-text and by title similarity
     max_modules: int = 50
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> MatchParams:
+        return cls(settings.neighbours_per_outcome, settings.outcome_match_threshold)
 
 
 @dataclass(frozen=True)

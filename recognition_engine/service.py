@@ -86,24 +86,11 @@ class RecognitionEngine:
 
     @property
     def match_params(self) -> MatchParams:
-        s = self.settings
-        return MatchParams(
-            neighbours_per_outcome=s.neighbours_per_outcome,
-            outcome_match_threshold=s.outcome_match_threshold,
-        )
+        return MatchParams.from_settings(self.settings)
 
     @property
     def decision_params(self) -> DecisionParams:
-        s = self.settings
-        return DecisionParams(
-            hours_per_ects=s.hours_per_ects,
-            outcome_match_threshold=s.outcome_match_threshold,
-            partial_coverage=s.partial_coverage,
-            full_coverage=s.full_coverage,
-            min_proposal_score=s.min_proposal_score,
-            max_candidates=s.max_candidates,
-            level_estimate_min_confidence=s.level_estimate_min_confidence,
-        )
+        return DecisionParams.from_settings(self.settings)
 
     def index_folder(self, programme_id: str) -> Path:
         return self.settings.index_dir / programme_id

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from recognition_engine.config import Settings
 from recognition_engine.decision import (
     CredentialOutcomes,
     DecisionParams,
@@ -18,7 +19,7 @@ from recognition_engine.domain import (
 from recognition_engine.matching import ModuleMatch, OutcomeLink
 from tests.conftest import make_credential, make_programme
 
-PARAMS = DecisionParams()
+PARAMS = DecisionParams.from_settings(Settings(_env_file=None))
 
 
 def match(key: str, coverage: float, score: float, outcomes: int = 4) -> ModuleMatch:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
+from recognition_engine.config import Settings
 from recognition_engine.embedding import HashingEmbedder
 from recognition_engine.index import CatalogueEntry, CatalogueIndex
 from recognition_engine.matching import MatchParams, match_credential, module_score
+
+PARAMS = MatchParams.from_settings(Settings(_env_file=None))
 
 ENTRIES = [
     CatalogueEntry(
@@ -35,7 +40,7 @@ def index(request: pytest.FixtureRequest) -> CatalogueIndex:
 
 def test_best_module_first_with_evidence(index: CatalogueIndex) -> None:
     outcomes = ["configure routers and switches", "design ip subnetting schemes"]
-    matches = match_credential(outcomes, index, HashingEmbedder(), MatchParams())
+    matches = match_credential(outcomes, index, HashingEmbedder(), PARAMS)
     assert matches[0].key == "NET"
     best = matches[0]
     assert best.coverage == pytest.approx(2 / 3)
@@ -48,24 +53,24 @@ def test_best_module_first_with_evidence(index: CatalogueIndex) -> None:
 
 def test_full_coverage_scores_above_partial(index: CatalogueIndex) -> None:
     embedder = HashingEmbedder()
-    full = match_credential(list(ENTRIES[1].outcomes), index, embedder, MatchParams())
-    partial = match_credential([ENTRIES[1].outcomes[0]], index, embedder, MatchParams())
+    full = match_credential(list(ENTRIES[1].outcomes), index, embedder, PARAMS)
+    partial = match_credential([ENTRIES[1].outcomes[0]], index, embedder, PARAMS)
     assert full[0].key == partial[0].key == "DB"
     assert full[0].coverage == 1.0 and partial[0].coverage == 0.5
     assert full[0].score > partial[0].score
 
 
 def test_no_outcomes_no_matches(index: CatalogueIndex) -> None:
-    assert match_credential([], index, HashingEmbedder(), MatchParams()) == []
+    assert match_credential([], index, HashingEmbedder(), PARAMS) == []
 
 
 def test_threshold_sets_coverage(index: CatalogueIndex) -> None:
     outcomes = ["configure routers"]
     strict = match_credential(
-        outcomes, index, HashingEmbedder(), MatchParams(outcome_match_threshold=0.99)
+        outcomes, index, HashingEmbedder(), replace(PARAMS, outcome_match_threshold=0.99)
     )
     loose = match_credential(
-        outcomes, index, HashingEmbedder(), MatchParams(outcome_match_threshold=-1.0)
+        outcomes, index, HashingEmbedder(), replace(PARAMS, outcome_match_threshold=-1.0)
     )
     assert strict[0].coverage < loose[0].coverage == 1.0
 
@@ -78,8 +83,6 @@ def test_module_score_is_monotone_and_on_the_cosine_scale() -> None:
 
 def test_title_counts_in_the_ranking(index: CatalogueIndex) -> None:
     outcomes = ["write queries and configure routers"]
-    by_title = match_credential(
-        outcomes, index, HashingEmbedder(), MatchParams(), title="Databases"
-    )
+    by_title = match_credential(outcomes, index, HashingEmbedder(), PARAMS, title="Databases")
     assert by_title[0].key == "DB"
     assert by_title[0].title_similarity == pytest.approx(1.0, abs=1e-5)
