@@ -48,7 +48,7 @@ def create_app(
 
         engine = RecognitionEngine(settings)
     if level_estimator is None:
-        level_estimator = _level_estimator(settings, engine)
+        level_estimator = engine.level_estimator
     database = Database(settings.resolved_database_url)
     store = Store(database)
     services = Services(
@@ -82,20 +82,9 @@ def create_app(
     install_problem_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.api_max_body_bytes)
     app.include_router(health.router)
-    for module in (programmes, credentials, recognitions, screenings):
+    for module in (programmes, credentials, recognitions, screenings, levels):
         app.include_router(module.router, prefix="/v1")
-    if level_estimator is not None:
-        app.include_router(levels.router, prefix="/v1")
     return app
-
-
-def _level_estimator(settings: Settings, engine: Any) -> Any | None:
-    try:
-        from recognition_engine.levels import LevelEstimator
-    except ImportError:
-        return None
-    embedder = getattr(engine, "embedder", None)
-    return LevelEstimator.from_settings(settings, embedder)
 
 
 def _index_stored_programmes(services: Services) -> None:

@@ -22,7 +22,7 @@ class Services:
     engine: Any  # recognition_engine.service.RecognitionEngine (or a test double)
     screenings: ScreeningRunner
     rate_limiter: RateLimiter
-    level_estimator: Any | None = None  # recognition_engine.levels.LevelEstimator, if installed
+    level_estimator: Any  # recognition_engine.levels.LevelEstimator
 
 
 def services(request: Request) -> Services:

@@ -82,7 +82,7 @@ class RecognitionEngine:
         self.embedder = embedder if embedder is not None else create_embedder(settings)
         self._indexes: dict[str, CatalogueIndex] = {}
         self._lock = threading.RLock()
-        self._level_estimator = LevelEstimator.from_settings(settings, self.embedder)
+        self.level_estimator = LevelEstimator.from_settings(settings, self.embedder)
 
     @property
     def match_params(self) -> MatchParams:
@@ -234,7 +234,7 @@ class RecognitionEngine:
         context = "\n".join(
             part for c in credentials for part in (c.title, c.description, c.prerequisites) if part
         )
-        return self._level_estimator.estimate(
+        return self.level_estimator.estimate(
             outcomes,
             declared_eqf_level=min(declared) if declared else None,
             ects=ects,
