@@ -194,13 +194,6 @@ def extract_outcomes(title: str, outcomes: Sequence[str], description: str | Non
     return outcomes_of(item)
 
 
-def split_outcomes(texts: Sequence[str]) -> list[str]:
-    """Return the outcome sentences in texts, as the engine splits them."""
-    from recognition_engine.ingestion.outcomes import split_outcomes as engine_split
-
-    return list(engine_split(list(texts)))
-
-
 def _split_simply(texts: Sequence[str]) -> list[str]:
     sentences: list[str] = []
     for text in texts:

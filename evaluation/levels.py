@@ -18,8 +18,6 @@ Pure functions over dataset folders; the ``evaluate`` command dispatches to them
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +25,7 @@ import numpy as np
 from recognition_engine.embedding import Embedder
 from recognition_engine.errors import InvalidInput
 from recognition_engine.ingestion.files import read_jsonl
+from recognition_engine.ingestion.outcomes import split_outcomes
 from recognition_engine.levels.bloom import (
     decide_labels,
     label_matrix,
@@ -39,7 +38,6 @@ from recognition_engine.levels.verbs import BLOOM_ORDER, load_lexicon
 MASTERY_RANK = {"familiarity": 1, "usage": 2, "assessment": 3}
 STAGE_POSITIVE, STAGE_NEGATIVE = "upper", "lower"
 CV_FOLDS = 5
-_SENTENCE = re.compile(r"(?<=[.;!?])\s+(?=[A-Z(])")
 
 
 def detect_task(dataset_dir: Path) -> str | None:
@@ -214,7 +212,7 @@ def _item_outcomes(row: dict) -> list[str]:
     texts = [t for t in row.get("learning_outcomes") or [] if t and t.strip()]
     if not texts and row.get("description"):
         texts = [row["description"]]
-    sentences = _split(texts)
+    sentences = split_outcomes(list(texts))
     return sentences or [str(row.get("title") or row.get("id") or "")]
 
 
@@ -241,14 +239,6 @@ def _supervised_reference_auroc(texts: list[str], positive: np.ndarray) -> float
     folds = StratifiedKFold(min(CV_FOLDS, minority), shuffle=True, random_state=0)
     scores = cross_val_predict(model, texts, positive, cv=folds, method="predict_proba")[:, 1]
     return _auroc(positive, scores)
-
-
-def _split(texts: Sequence[str]) -> list[str]:
-    try:
-        from recognition_engine.ingestion.outcomes import split_outcomes
-    except ImportError:  # pragma: no cover - the engine's splitter is there in a full checkout
-        return [s.strip() for text in texts for s in _SENTENCE.split(text) if s.strip()]
-    return list(split_outcomes(list(texts)))
 
 
 def _auroc(positive: np.ndarray, scores: np.ndarray) -> float | None:

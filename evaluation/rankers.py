@@ -246,12 +246,12 @@ class EngineRanker:
         self.settings = settings
 
     def rank(self, task: RetrievalTask, depth: int = DEPTH) -> Run:
-        from recognition_engine.index import CatalogueEntry, CatalogueIndex
-        from recognition_engine.matching import MatchParams, match_vectors
+        from recognition_engine.index import CatalogueEntry, CatalogueIndex, entry_text
+        from recognition_engine.matching import MatchParams, credential_text, match_vectors
 
         entries = [
             CatalogueEntry(
-                m.id, m.title, m.outcomes, " ".join([m.title, m.description, *m.outcomes]).strip()
+                m.id, m.title, m.outcomes, entry_text(m.title, m.description, m.outcomes)
             )
             for m in task.modules
         ]
@@ -262,7 +262,7 @@ class EngineRanker:
         run: Run = {}
         for credential in task.credentials:
             query = self.embedder.embed(list(credential.outcomes))
-            whole_text = " ".join([credential.title, *credential.outcomes])
+            whole_text = credential_text(credential.title, credential.outcomes)
             text_vector, title_vector = self.embedder.embed([whole_text, credential.title])
             matches = match_vectors(query, text_vector, title_vector, index, params)
             run[credential.id] = {m.key: float(m.score) for m in matches[:depth]}

@@ -140,6 +140,11 @@ class CatalogueEntry:
     text: str  # the whole text, for whole-text similarity
 
 
+def entry_text(title: str, description: str | None, outcomes: Sequence[str]) -> str:
+    """Return the whole text of a module as the index embeds it."""
+    return " ".join([title, description or "", *outcomes]).strip()
+
+
 def catalogue_fingerprint(model_id: str, entries: Sequence[CatalogueEntry]) -> str:
     """A hash that changes when the model or any entry's text changes."""
     digest = hashlib.sha256(model_id.encode())

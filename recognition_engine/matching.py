@@ -70,6 +70,11 @@ def module_score(text_similarity: float, title_similarity: float) -> float:
     return (text_similarity + title_similarity) / 2.0
 
 
+def credential_text(title: str, outcomes: Sequence[str]) -> str:
+    """Return the whole text of a credential as matching embeds it."""
+    return " ".join([title, *outcomes])
+
+
 def match_credential(
     outcomes: Sequence[str],
     index: CatalogueIndex,

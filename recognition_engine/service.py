@@ -33,10 +33,15 @@ from recognition_engine.domain import (
 )
 from recognition_engine.embedding import CachedEmbedder, Embedder, create_embedder
 from recognition_engine.errors import IndexUnavailable, InvalidInput, StackingRefused
-from recognition_engine.index import CatalogueEntry, CatalogueIndex, catalogue_fingerprint
+from recognition_engine.index import (
+    CatalogueEntry,
+    CatalogueIndex,
+    catalogue_fingerprint,
+    entry_text,
+)
 from recognition_engine.ingestion.outcomes import outcomes_of
 from recognition_engine.levels import LevelEstimator
-from recognition_engine.matching import MatchParams, match_credential
+from recognition_engine.matching import MatchParams, credential_text, match_credential
 
 logger = logging.getLogger(__name__)
 
@@ -72,8 +77,9 @@ def _entries_of(programme_json: str) -> tuple[CatalogueEntry, ...]:
 def catalogue_entry(key: str, item: DescribedItem) -> CatalogueEntry:
     """Return one module or catalogue course as the index sees it."""
     outcomes = tuple(outcomes_of(item))
-    text = " ".join([item.title, item.description or "", *outcomes]).strip()
-    return CatalogueEntry(key, item.title, outcomes, text)
+    return CatalogueEntry(
+        key, item.title, outcomes, entry_text(item.title, item.description, outcomes)
+    )
 
 
 class RecognitionEngine:
@@ -243,7 +249,7 @@ class RecognitionEngine:
 
 
 def _whole_text(extracted: Sequence[CredentialOutcomes]) -> str:
-    return " ".join(" ".join([item.credential.title, *item.outcomes]) for item in extracted)
+    return " ".join(credential_text(item.credential.title, item.outcomes) for item in extracted)
 
 
 def check_stacking(credentials: Sequence[MicroCredential]) -> None:
