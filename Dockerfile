@@ -14,6 +14,7 @@ COPY recognition_engine recognition_engine
 COPY corpora corpora
 COPY api api
 COPY evaluation evaluation
+COPY cli cli
 RUN pip install --no-cache-dir . \
     && useradd --create-home --uid 1000 recognition \
     && mkdir -p /data && chown recognition /data

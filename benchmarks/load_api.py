@@ -74,7 +74,7 @@ def start_server(
     }
     if workers:
         env["RECOGNITION_SCREENING_WORKERS"] = str(workers)
-    command = [sys.executable, "-c", "from recognition_engine.cli import main; main()", "serve",
+    command = [sys.executable, "-c", "from cli import main; main()", "serve",
                "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
     return subprocess.Popen(command, cwd=REPO, env=env)
 

@@ -15,7 +15,7 @@ from recognition_engine.adaptation import (
     in_batch_negative_batches,
     whole_text,
 )
-from recognition_engine.cli import build_app
+from cli import build_app
 from recognition_engine.errors import InvalidInput
 from recognition_engine.ingestion.equivalence import ItemRecord, load_equivalence_set
 

@@ -67,7 +67,7 @@ def test_an_unchanged_programme_is_not_embedded_again(engine, programme) -> None
 def test_demo_command_prints_proposals(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from typer.testing import CliRunner
 
-    from recognition_engine.cli import build_app
+    from cli import build_app
 
     monkeypatch.setenv("RECOGNITION_DATA_DIR", str(data_dir))  # the index built above
     result = CliRunner().invoke(build_app(), ["demo"])

@@ -18,10 +18,10 @@ import httpx
 import typer
 from typer.testing import CliRunner
 
-from api.commands import register
+from cli.service import register
 
 REPO = Path(__file__).resolve().parents[2]
-CLI = [sys.executable, "-c", "from recognition_engine.cli import main; main()"]
+CLI = [sys.executable, "-c", "from cli import main; main()"]
 
 
 def free_port() -> int:

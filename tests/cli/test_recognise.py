@@ -9,7 +9,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from recognition_engine.cli import build_app
+from cli import build_app
 from tests.conftest import FAKE_MIN_PROPOSAL_SCORE, make_credential, make_programme
 
 runner = CliRunner()

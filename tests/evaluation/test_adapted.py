@@ -15,7 +15,7 @@ from evaluation.adapted import (
     training_pairs,
 )
 from evaluation.datasets import ItemText, RetrievalTask
-from recognition_engine.cli import build_app
+from cli import build_app
 from recognition_engine.embedding import HashingEmbedder
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from recognition_engine.cli import build_app
+from cli import build_app
 
 CREDENTIAL = """\
 title: Data analysis with Python

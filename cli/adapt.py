@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from recognition_engine.cli.common import console, handles_errors, load_settings
+from cli.common import console, handles_errors, load_settings
 
 
 def register(app: typer.Typer) -> None:

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from recognition_engine.cli.common import console, handles_errors, load_settings
+from cli.common import console, handles_errors, load_settings
 from recognition_engine.domain import LevelEstimate, MicroCredential
 from recognition_engine.errors import InvalidInput
 from recognition_engine.ingestion.files import read_document, read_jsonl, validate

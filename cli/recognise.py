@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from recognition_engine.cli.common import console, handles_errors, load_settings
-from recognition_engine.cli.render import render_proposal
+from cli.common import console, handles_errors, load_settings
+from cli.render import render_proposal
 from recognition_engine.errors import InvalidInput
 from recognition_engine.ingestion.equivalence import read_records
 from recognition_engine.ingestion.files import load_credentials, load_programme

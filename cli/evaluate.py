@@ -1,4 +1,4 @@
-"""The ``evaluate`` and ``analyze`` commands, registered on the engine's CLI."""
+"""The ``evaluate`` and ``analyze`` commands over the evaluation harness."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from recognition_engine.cli.common import console, handles_errors, load_settings
+from cli.common import console, handles_errors, load_settings
 from recognition_engine.errors import InvalidInput
 
 DEFAULT_REPORTS = Path("reports")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from recognition_engine.cli.common import console, handles_errors, load_settings
+from cli.common import console, handles_errors, load_settings
 
 
 def register(app: typer.Typer) -> None:
