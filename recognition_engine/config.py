@@ -105,5 +105,10 @@ class Settings(BaseSettings):
         return self.data_dir / "embedding-cache.sqlite"
 
     @property
+    def model_hashes_path(self) -> Path:
+        # Beside the other caches: the model's own folder may be read-only (site-packages).
+        return self.data_dir / "model-file-hashes.json"
+
+    @property
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'recognition.db'}"

@@ -9,6 +9,7 @@ import hashlib
 import os
 import re
 import sqlite3
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -18,6 +19,10 @@ from tqdm import tqdm
 
 from recognition_engine.config import Settings
 from recognition_engine.errors import ModelUnavailable
+from recognition_engine.model_identity import model_fingerprint
+
+# How long a cache write waits for another process's write to finish.
+_BUSY_SECONDS = 30.0
 
 
 @runtime_checkable
@@ -56,7 +61,10 @@ def bundled_model_path() -> Path:
 class SentenceTransformerEmbedder:
     """A local sentence-transformers model, loaded offline."""
 
-    def __init__(self, model_path: Path, batch_size: int = 64) -> None:
+    def __init__(
+        self, model_path: Path, batch_size: int = 64, *, hash_cache: Path | None = None
+    ) -> None:
+        """Load the model in ``model_path``; ``hash_cache`` keeps its file hashes between runs."""
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         if not (model_path / "config.json").exists() and not (model_path / "modules.json").exists():
@@ -68,7 +76,7 @@ class SentenceTransformerEmbedder:
         except Exception as error:  # noqa: BLE001 - any loader failure means no model
             raise ModelUnavailable(f"cannot load the model in {model_path}: {error}") from error
         self._batch_size = batch_size
-        self._model_id = f"st:{model_path.name}:{_folder_fingerprint(model_path)}"
+        self._model_id = f"st:{model_path.name}:{model_fingerprint(model_path, hash_cache)[:16]}"
         dimension = self._model.get_embedding_dimension()
         self._dimension = int(dimension) if dimension else int(self.embed(["x"]).shape[1])
 
@@ -95,15 +103,6 @@ class SentenceTransformerEmbedder:
             normalize_embeddings=True,
         )
         return _normalise(vectors)
-
-
-def _folder_fingerprint(folder: Path) -> str:
-    """A short hash of the model's weight file sizes and names: changes when the model does."""
-    digest = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        if path.is_file() and path.suffix in {".safetensors", ".bin", ".json"}:
-            digest.update(f"{path.relative_to(folder)}:{path.stat().st_size}".encode())
-    return digest.hexdigest()[:12]
 
 
 _TOKEN = re.compile(r"[a-z0-9]+")
@@ -148,16 +147,31 @@ def content_hash(model_id: str, text: str) -> str:
 
 
 class CachedEmbedder:
-    """Wraps an embedder with an SQLite cache keyed by content hash: no text is embedded twice."""
+    """Wraps an embedder with an SQLite cache keyed by content hash: no text is embedded twice.
+
+    Safe to share between threads, and between processes on one cache file (the CLI and the
+    server): the one connection is used under a lock, in WAL mode so that readers in another
+    process do not block its writer, with a busy timeout for the moments two writers meet. The
+    model is called outside the lock, so threads embedding different texts are not serialised.
+    Two threads that miss the same text at once both embed it (equal vectors); ``misses``
+    counts every text sent to the model.
+    """
 
     def __init__(self, inner: Embedder, path: Path) -> None:
         self._inner = inner
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._connection = sqlite3.connect(path, check_same_thread=False)
-        self._connection.execute(
-            "CREATE TABLE IF NOT EXISTS embedding (key TEXT PRIMARY KEY, vector BLOB NOT NULL)"
+        self._lock = threading.Lock()
+        # Autocommit: every transaction below is opened and closed explicitly.
+        self._connection = sqlite3.connect(
+            path, timeout=_BUSY_SECONDS, check_same_thread=False, isolation_level=None
         )
-        self._connection.commit()
+        with self._lock:
+            self._connection.execute("PRAGMA journal_mode=WAL")
+            # A cache: losing the last writes on a power cut costs a re-embedding, not data.
+            self._connection.execute("PRAGMA synchronous=NORMAL")
+            self._connection.execute(
+                "CREATE TABLE IF NOT EXISTS embedding (key TEXT PRIMARY KEY, vector BLOB NOT NULL)"
+            )
         self.misses = 0
 
     @property
@@ -175,12 +189,7 @@ class CachedEmbedder:
         if missing:
             text_of = dict(zip(keys, texts, strict=True))
             vectors = self._embed_in_chunks([text_of[k] for k in missing], progress)
-            self._connection.executemany(
-                "INSERT OR REPLACE INTO embedding (key, vector) VALUES (?, ?)",
-                [(k, v.tobytes()) for k, v in zip(missing, vectors, strict=True)],
-            )
-            self._connection.commit()
-            self.misses += len(missing)
+            self._store(missing, vectors)
             found.update(zip(missing, vectors, strict=True))
         if not keys:
             return np.zeros((0, self.dimension), dtype=np.float32)
@@ -201,12 +210,34 @@ class CachedEmbedder:
         for start in range(0, len(ordered), 900):  # SQLite's bound-parameter limit
             batch = ordered[start : start + 900]
             marks = ",".join("?" * len(batch))
-            rows = self._connection.execute(
-                f"SELECT key, vector FROM embedding WHERE key IN ({marks})", batch
-            )
+            with self._lock:
+                rows = self._connection.execute(
+                    f"SELECT key, vector FROM embedding WHERE key IN ({marks})", batch
+                ).fetchall()
             for key, blob in rows:
                 found[key] = np.frombuffer(blob, dtype=np.float32).copy()
         return found
+
+    def _store(self, keys: list[str], vectors: np.ndarray) -> None:
+        rows = [(k, v.tobytes()) for k, v in zip(keys, vectors, strict=True)]
+        with self._lock:
+            # IMMEDIATE takes the write lock up front: a deferred transaction that has to
+            # upgrade while another process writes fails at once instead of waiting.
+            self._connection.execute("BEGIN IMMEDIATE")
+            try:
+                self._connection.executemany(
+                    "INSERT OR REPLACE INTO embedding (key, vector) VALUES (?, ?)", rows
+                )
+                self._connection.execute("COMMIT")
+            except BaseException:
+                if self._connection.in_transaction:  # else the next BEGIN would fail
+                    self._connection.execute("ROLLBACK")
+                raise
+            self.misses += len(keys)
+
+    def close(self) -> None:
+        with self._lock:
+            self._connection.close()
 
 
 def create_embedder(settings: Settings, *, cached: bool = True) -> Embedder:
@@ -216,5 +247,9 @@ def create_embedder(settings: Settings, *, cached: bool = True) -> Embedder:
         inner = HashingEmbedder()
     else:
         path = settings.model_path or bundled_model_path()
-        inner = SentenceTransformerEmbedder(path, batch_size=settings.embedding_batch_size)
+        inner = SentenceTransformerEmbedder(
+            path,
+            batch_size=settings.embedding_batch_size,
+            hash_cache=settings.model_hashes_path,
+        )
     return CachedEmbedder(inner, settings.embedding_cache_path) if cached else inner
