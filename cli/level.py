@@ -92,16 +92,11 @@ def read_outcomes(
     data: Any = read_document(path, max_bytes=max_bytes)
     if isinstance(data, dict) and _CREDENTIAL_FIELDS & data.keys():
         credential = validate(MicroCredential, data, str(path))
-        ects = credential.workload.ects
-        if ects is None and credential.workload.hours is not None:
-            ects = credential.workload.hours / hours_per_ects
-        declared = credential.eqf_level
-        if (
-            declared is None
-            and credential.nqf_level
-            and credential.nqf_level.framework in {"GE", "AM"}
-        ):
-            declared = credential.nqf_level.level  # both are level-for-level with the EQF
+        from recognition_engine.decision import credential_ects
+        from recognition_engine.levels.frameworks import credential_eqf_level
+
+        ects = credential_ects(credential, hours_per_ects)
+        declared = credential_eqf_level(credential)  # in EQF, whatever framework it names
         return _require(outcomes_of(credential), path), declared, ects
     if isinstance(data, dict) and isinstance(data.get("learning_outcomes"), list):
         data = data["learning_outcomes"]

@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from recognition_engine.domain import (
-    ElementAssessment,
+    Finding,
     ProposalStatus,
     RecognitionProposal,
     Verdict,
@@ -20,14 +20,22 @@ VERDICT_STYLE = {
     Verdict.SUBSTANTIAL_DIFFERENCE: ("substantial difference", "red"),
 }
 
+HEADLINES = {
+    ProposalStatus.PROPOSED: "[green]Recognition proposed: {ects:g} ECTS[/green]",
+    ProposalStatus.REVIEW: "[yellow]Recognition proposed, review required: {ects:g} ECTS[/yellow]",
+    ProposalStatus.NONE: "[red]No recognition proposed[/red]",
+}
 
-def elements_table(elements: list[ElementAssessment]) -> Table:
+
+def elements_table(elements: list[Finding]) -> Table:
     table = Table(show_header=False, box=None, pad_edge=False)
     table.add_column(style="bold", no_wrap=True)
     table.add_column(no_wrap=True)
     table.add_column()
     for item in elements:
         label, style = VERDICT_STYLE[item.verdict]
+        if item.verdict is Verdict.SUBSTANTIAL_DIFFERENCE:
+            label += " (blocks)" if item.blocking else " (review)"
         table.add_row(item.element.value.replace("_", " "), Text(label, style=style), item.reason)
     return table
 
@@ -35,14 +43,12 @@ def elements_table(elements: list[ElementAssessment]) -> Table:
 def render_proposal(proposal: RecognitionProposal, console: Console, *, evidence: int = 4) -> None:
     """Print the proposal: the verdict, the five elements, each module with its evidence."""
     titles = " + ".join(
-        f"{c.title} ({c.awarding_body}, {c.ects:g} ECTS)" for c in proposal.credentials
+        f"{c.title} ({c.awarding_body}, "
+        + ("workload not stated" if c.ects is None else f"{c.ects:g} ECTS")
+        + ")"
+        for c in proposal.credentials
     )
-    proposed = proposal.status is ProposalStatus.PROPOSED
-    headline = (
-        f"[green]Recognition proposed: {proposal.total_proposed_ects:g} ECTS[/green]"
-        if proposed
-        else "[red]No recognition proposed[/red]"
-    )
+    headline = HEADLINES[proposal.status].format(ects=proposal.total_proposed_ects)
     console.print(
         Panel(
             Group(
@@ -51,6 +57,11 @@ def render_proposal(proposal: RecognitionProposal, console: Console, *, evidence
                 Text(
                     f"credential workload {proposal.credential_ects:g} ECTS · "
                     f"programme cap for micro-credentials {proposal.ects_cap:g} ECTS"
+                    + (
+                        f" ({proposal.ects_cap_remaining:g} left in this application)"
+                        if proposal.ects_cap_remaining < proposal.ects_cap
+                        else ""
+                    )
                 ),
             ),
             title="Recognition proposal (decision support: the evaluator decides)",

@@ -8,6 +8,7 @@ No I/O, no numpy, no framework here: these are validated at every boundary.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from enum import StrEnum
 from typing import Annotated, Self
 
@@ -91,11 +92,21 @@ class Workload(Strict):
         return self
 
 
-class NQFLevel(Strict):
-    """A level in a national qualifications framework, e.g. Georgia (GE) level 6."""
+FrameworkId = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{2,8}(-[A-Za-z]{2,8})?$"),
+]
 
-    framework: CountryCode
-    level: int = Field(ge=1, le=8)
+
+class NQFLevel(Strict):
+    """A level in a qualifications framework: ``GE-NQF`` 6, ``IE-NFQ`` 8, ``EQF`` 6.
+
+    The framework is an id of ``recognition_engine/data/frameworks.yaml``, where each one has
+    its correspondence table to the EQF; a bare country code (``GE``) names that country's NQF.
+    """
+
+    framework: FrameworkId
+    level: int = Field(ge=1, le=12)
 
 
 class LearnerIdentity(Strict):
@@ -131,7 +142,9 @@ class MicroCredential(DescribedItem):
     awarding_body: NonEmptyStr
     country: CountryCode = Field(description="ISO 3166-1 alpha-2 country of the awarding body.")
     date_of_issue: dt.date
-    workload: Workload
+    workload: Workload | None = Field(
+        None, description="Omitted when the credential states none: then no ECTS are proposed."
+    )
     eqf_level: EQFLevel | None = None
     nqf_level: NQFLevel | None = None
     assessment: AssessmentType
@@ -149,6 +162,15 @@ class MicroCredential(DescribedItem):
         None, exclude=True, repr=False, description="Never stored, never logged."
     )
 
+    def content_fingerprint(self) -> str:
+        """Return a hash of what the credential certifies, whatever record id it was given.
+
+        Two submissions of the same credential (an id-less copy, or the same file posted twice)
+        have the same fingerprint, so stacking and applications can refuse to count it twice.
+        """
+        canonical = self.model_dump_json(exclude={"id", "learner"}, round_trip=True)
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
 
 # --- programmes ---------------------------------------------------------------------------
 
@@ -163,7 +185,12 @@ class Cycle(StrEnum):
 class Module(DescribedItem):
     code: NonEmptyStr = Field(max_length=100)
     ects: float = Field(gt=0, le=120)
-    nqf_level: int | None = Field(None, ge=1, le=8)
+    nqf_level: int | None = Field(
+        None, ge=1, le=12, description="In the module's framework (default: the programme's)."
+    )
+    framework: FrameworkId | None = Field(
+        None, description="Framework of nqf_level when it differs from the programme's."
+    )
     semester: int | None = Field(None, ge=1, le=16)
     compulsory: bool = True
 
@@ -194,7 +221,12 @@ class Programme(Strict):
     country: CountryCode
     title: NonEmptyStr
     cycle: Cycle
-    nqf_level: int = Field(ge=1, le=8)
+    framework: FrameworkId | None = Field(
+        None,
+        description="Framework of nqf_level, e.g. GE-NQF, AM-NQF, IE-NFQ, EQF "
+        "(default: the NQF of the programme's country).",
+    )
+    nqf_level: int = Field(ge=1, le=12)
     eqf_level: EQFLevel
     total_ects: float = Field(gt=0, le=600)
     recognition_policy: RecognitionPolicy = Field(default_factory=RecognitionPolicy)
@@ -274,10 +306,26 @@ class Element(StrEnum):
     LEARNING_OUTCOMES = "learning_outcomes"
 
 
-class ElementAssessment(BaseModel):
+class Scope(StrEnum):
+    PROGRAMME = "programme"  # the credential(s) as a whole, toward the programme
+    MODULE = "module"  # one candidate module
+
+
+class Finding(BaseModel):
+    """One check of one element, for the programme as a whole or for one module.
+
+    A blocking finding means no recognition for its scope (the programme: nothing is proposed;
+    a module: that module is not proposed). A substantial difference that does not block puts
+    the proposal under review: the evaluator must look at it before accepting.
+    """
+
     element: Element
+    scope: Scope = Scope.PROGRAMME
+    module_code: str | None = None
     verdict: Verdict
+    blocking: bool = Field(False, description="No recognition for this scope.")
     reason: str
+    evidence: list[str] = Field(default_factory=list)
 
 
 class OutcomePair(BaseModel):
@@ -305,7 +353,7 @@ class ModuleProposal(BaseModel):
     score: float
     evidence: list[OutcomePair]
     uncovered_outcomes: list[str]
-    elements: list[ElementAssessment]
+    elements: list[Finding]
     reasons: list[str]
 
 
@@ -317,11 +365,17 @@ class ConsideredModule(BaseModel):
     coverage: float
     score: float
     reasons: list[str]
+    findings: list[Finding] = Field(
+        default_factory=list, description="The findings that kept the module out, if any."
+    )
 
 
 class ProposalStatus(StrEnum):
-    PROPOSED = "recognition_proposed"
-    NONE = "no_recognition_proposed"
+    """Derived from the findings alone (``decision.proposal_status``)."""
+
+    PROPOSED = "recognition_proposed"  # modules proposed, nothing for the evaluator to review
+    REVIEW = "review_required"  # modules proposed, but a substantial difference needs review
+    NONE = "no_recognition_proposed"  # no module proposed
 
 
 class CredentialSummary(BaseModel):
@@ -331,7 +385,7 @@ class CredentialSummary(BaseModel):
     title: str
     awarding_body: str
     country: str
-    ects: float
+    ects: float | None = Field(description="None when the credential states no workload.")
     eqf_level: int | None
     outcomes: list[str]
 
@@ -342,11 +396,17 @@ class RecognitionProposal(BaseModel):
     status: ProposalStatus
     credentials: list[CredentialSummary]
     credential_ects: float
-    ects_cap: float
+    ects_cap: float = Field(description="The programme's cap on micro-credential credit.")
+    ects_cap_remaining: float = Field(
+        description="What was left of the cap for this application before this proposal."
+    )
     total_proposed_ects: float
     modules: list[ModuleProposal]
     considered: list[ConsideredModule]
-    elements: list[ElementAssessment]
+    elements: list[Finding] = Field(description="The five elements for the programme as a whole.")
+    findings: list[Finding] = Field(
+        default_factory=list, description="Every check made, for the programme and per module."
+    )
     reasons: list[str]
     level_estimate: LevelEstimate | None = None
     engine: dict[str, str | float | int] = Field(

@@ -38,3 +38,9 @@ class ModelUnavailable(RecognitionError):
     """The sentence-transformers model could not be loaded."""
 
     title = "Model unavailable"
+
+
+class UnknownFramework(InvalidInput):
+    """A level declared in a qualifications framework the engine has no EQF table for."""
+
+    title = "Unknown qualifications framework"

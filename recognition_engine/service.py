@@ -21,7 +21,6 @@ from recognition_engine.decision import (
     CredentialOutcomes,
     DecisionParams,
     credential_ects,
-    credential_eqf_level,
     propose_recognition,
 )
 from recognition_engine.domain import (
@@ -41,6 +40,7 @@ from recognition_engine.index import (
 )
 from recognition_engine.ingestion.outcomes import outcomes_of
 from recognition_engine.levels import LevelEstimator
+from recognition_engine.levels.frameworks import check_programme_levels, credential_eqf_level
 from recognition_engine.matching import MatchParams, credential_text, match_credential
 
 logger = logging.getLogger(__name__)
@@ -104,7 +104,12 @@ class RecognitionEngine:
     # --- indexing ----------------------------------------------------------------------------
 
     def index_programme(self, programme: Programme, *, progress: bool = False) -> IndexReport:
-        """Build the programme's index, or load it when the saved one is up to date."""
+        """Build the programme's index, or load it when the saved one is up to date.
+
+        A programme whose levels cannot be read in EQF is refused here, before anything is
+        indexed or stored.
+        """
+        check_programme_levels(programme)
         entries = catalogue_entries(programme)
         return self.index_entries(programme.id, entries, progress=progress)
 
@@ -163,10 +168,19 @@ class RecognitionEngine:
     # --- recognition -------------------------------------------------------------------------
 
     def recognise(
-        self, credentials: Sequence[MicroCredential], programme: Programme
+        self,
+        credentials: Sequence[MicroCredential],
+        programme: Programme,
+        *,
+        awarded_ects: float = 0.0,
     ) -> RecognitionProposal:
-        """Return the recognition proposal for one credential, or several stacked ones."""
+        """Return the recognition proposal for one credential, or several stacked ones.
+
+        ``awarded_ects``: what earlier recognitions of the same application already hold of
+        the programme's cap; the proposal stays within what is left of it.
+        """
         check_stacking(credentials)
+        check_programme_levels(programme)
         extracted = [CredentialOutcomes(c, outcomes_of(c)) for c in credentials]
         pooled = [text for item in extracted for text in item.outcomes]
         owners = [item.credential.id for item in extracted for _ in item.outcomes]
@@ -186,6 +200,7 @@ class RecognitionEngine:
             self.decision_params,
             level_estimate=estimate,
             outcome_owner=owners,
+            awarded_ects=awarded_ects,
         )
         proposal.engine = {
             "model": self.embedder.model_id,
@@ -235,7 +250,9 @@ class RecognitionEngine:
     ) -> LevelEstimate:
         levels = [credential_eqf_level(c) for c in credentials]
         declared = [level for level in levels if level is not None]
-        ects = sum(credential_ects(c, self.settings.hours_per_ects) for c in credentials)
+        workloads = [credential_ects(c, self.settings.hours_per_ects) for c in credentials]
+        known = [ects for ects in workloads if ects is not None]
+        ects = sum(known) if known else None
         # The raw text too: depth-of-study cues and prerequisites that outcome splitting drops.
         context = "\n".join(
             part for c in credentials for part in (c.title, c.description, c.prerequisites) if part
@@ -270,3 +287,9 @@ def check_stacking(credentials: Sequence[MicroCredential]) -> None:
     ids = [c.id for c in credentials if c.id]
     if len(set(ids)) != len(ids):
         raise StackingRefused("the same credential is given twice")
+    # Two copies without ids, or under two ids, certify the same learning once.
+    fingerprints = [c.content_fingerprint() for c in credentials]
+    if len(set(fingerprints)) != len(fingerprints):
+        raise StackingRefused(
+            "the same credential is given twice (same content under another id, or no id)"
+        )

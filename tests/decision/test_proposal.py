@@ -1,4 +1,4 @@
-"""The decision layer is pure: hand-made matches in, a proposal with reasons out."""
+"""The proposal is pure: hand-made matches in, a proposal with findings and reasons out."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from recognition_engine.config import Settings
 from recognition_engine.decision import (
     CredentialOutcomes,
     DecisionParams,
-    assess_level,
     credential_ects,
     propose_recognition,
 )
@@ -23,6 +22,7 @@ PARAMS = DecisionParams.from_settings(Settings(_env_file=None))
 
 
 def match(key: str, coverage: float, score: float, outcomes: int = 4) -> ModuleMatch:
+    """A module match whose first ``coverage`` share of outcomes is covered."""
     covered = round(coverage * outcomes)
     links = [OutcomeLink(j, 0, 0.8 if j < covered else 0.2) for j in range(outcomes)]
     return ModuleMatch(
@@ -39,11 +39,12 @@ def match(key: str, coverage: float, score: float, outcomes: int = 4) -> ModuleM
     )
 
 
-def propose(credential=None, programme=None, matches=()):  # noqa: ANN001, ANN201
+def propose(credential=None, programme=None, matches=(), **options):  # noqa: ANN001, ANN003, ANN201
     credential = credential or make_credential()
     programme = programme or make_programme()
     return propose_recognition(
-        [CredentialOutcomes(credential, ["outcome a"])], programme, list(matches), PARAMS
+        [CredentialOutcomes(credential, ["outcome a"])], programme, list(matches), PARAMS,
+        **options,
     )
 
 
@@ -137,11 +138,6 @@ def test_georgian_nqf_level_counts_as_eqf() -> None:
     assert verdict(proposal, Element.LEVEL) is Verdict.PASS
 
 
-def test_missing_level_is_a_warning() -> None:
-    assessment = assess_level(None, 6, None)
-    assert assessment.verdict is Verdict.WARNING
-
-
 def test_stacked_credentials_pool_their_workload() -> None:
     first = make_credential(id="a", workload={"ects": 3})
     second = make_credential(id="b", workload={"ects": 3})
@@ -173,20 +169,6 @@ def estimate(eqf: int, confidence: float):  # noqa: ANN201
     )
 
 
-def test_a_confident_estimate_contradicting_the_level_is_a_substantial_difference() -> None:
-    assert assess_level(6, 6, estimate(4, 0.8)).verdict is Verdict.SUBSTANTIAL_DIFFERENCE
-
-
-def test_a_weak_estimate_contradicting_the_level_is_only_a_warning() -> None:
-    assessment = assess_level(6, 6, estimate(4, 0.2))
-    assert assessment.verdict is Verdict.WARNING
-    assert "weak evidence" in assessment.reason
-
-
-def test_an_agreeing_estimate_passes() -> None:
-    assert assess_level(6, 6, estimate(6, 0.9)).verdict is Verdict.PASS
-
-
 def test_workload_goes_first_to_the_best_covered_module() -> None:
     six = make_credential(workload={"ects": 6})
     ranked = [match("DB201", 0.5, 0.9), match("NET101", 1.0, 0.7)]  # better rank, half covered
@@ -203,3 +185,101 @@ def test_refusal_names_the_substantial_differences() -> None:
     assert proposal.reasons[0] == "No recognition proposed: substantial differences."
     assert any("quality assurance" in reason for reason in proposal.reasons)
     assert any("EQF 4 is below" in reason for reason in proposal.reasons)
+
+
+def test_an_irish_nfq_8_programme_admits_an_eqf_6_credential() -> None:
+    """NFQ 8 (honours bachelor) is EQF 6: comparing raw numbers refused it as 'below EQF 8'."""
+    irish = make_programme(country="IE", framework="IE-NFQ", nqf_level=8, eqf_level=6)
+    proposal = propose(make_credential(eqf_level=6), irish, [match("NET101", 1.0, 0.8)])
+    assert proposal.status is ProposalStatus.PROPOSED
+    assert verdict(proposal, Element.LEVEL) is Verdict.PASS
+
+
+def test_an_irish_module_level_is_converted_before_comparing() -> None:
+    modules = make_programme().model_dump()["modules"]
+    modules[0] |= {"nqf_level": 9}  # NFQ 9 is EQF 7: above an EQF 6 credential
+    irish = make_programme(
+        country="IE", framework="IE-NFQ", nqf_level=8, eqf_level=6, modules=modules
+    )
+    proposal = propose(
+        make_credential(eqf_level=6), irish,
+        [match("NET101", 1.0, 0.8), match("DB201", 1.0, 0.8)],
+    )
+    assert [m.module_code for m in proposal.modules] == ["DB201"]
+    [refused] = [c for c in proposal.considered if c.module_code == "NET101"]
+    assert "below the EQF 7 of module NET101" in refused.reasons[0]
+
+
+def test_a_small_leftover_budget_is_not_proposed_at_zero_ects() -> None:
+    """10 hours = 0.4 ECTS: below one step of 0.5, so nothing, not a module at 0.0 ECTS."""
+    tiny = make_credential(workload={"hours": 10})
+    proposal = propose(tiny, matches=[match("NET101", 1.0, 0.8)])
+    assert proposal.status is ProposalStatus.NONE
+    assert proposal.modules == [] and proposal.total_proposed_ects == 0
+    assert "0.5 ECTS" in proposal.considered[0].reasons[0]
+
+
+def test_leftover_after_the_first_module_is_not_proposed_at_zero() -> None:
+    credential = make_credential(workload={"ects": 6.3})
+    proposal = propose(credential, matches=[match("NET101", 1.0, 0.8), match("DB201", 1.0, 0.8)])
+    assert [m.proposed_ects for m in proposal.modules] == [6]
+
+
+def test_a_confident_lower_estimate_puts_the_proposal_under_review() -> None:
+    proposal = propose(matches=[match("NET101", 1.0, 0.8)], level_estimate=estimate(4, 0.9))
+    assert proposal.status is ProposalStatus.REVIEW
+    assert proposal.modules  # the modules stay proposed, for the evaluator to confirm
+    assert verdict(proposal, Element.LEVEL) is Verdict.SUBSTANTIAL_DIFFERENCE
+    assert any("review" in reason.lower() for reason in proposal.reasons)
+
+
+def test_reading_above_the_declared_level_is_no_difference() -> None:
+    proposal = propose(matches=[match("NET101", 1.0, 0.8)], level_estimate=estimate(8, 0.95))
+    assert proposal.status is ProposalStatus.PROPOSED
+    assert verdict(proposal, Element.LEVEL) is Verdict.PASS
+
+
+def test_a_credential_below_the_programme_but_at_a_module_level_is_proposed_with_a_warning() -> None:
+    modules = make_programme().model_dump()["modules"]
+    modules[0] |= {"nqf_level": 5}
+    programme = make_programme(modules=modules)
+    proposal = propose(
+        make_credential(eqf_level=5), programme,
+        [match("NET101", 1.0, 0.8), match("DB201", 1.0, 0.8)],
+    )
+    assert [m.module_code for m in proposal.modules] == ["NET101"]
+    assert verdict(proposal, Element.LEVEL) is Verdict.WARNING
+    assert proposal.status is ProposalStatus.PROPOSED
+
+
+def test_no_workload_gives_no_ects_and_says_why() -> None:
+    unknown = make_credential(workload=None)
+    proposal = propose(unknown, matches=[match("NET101", 1.0, 0.8)])
+    assert proposal.status is ProposalStatus.NONE
+    assert any("No workload" in reason for reason in proposal.reasons)
+    assert proposal.credentials[0].ects is None
+
+
+def test_earlier_recognitions_in_the_application_use_the_cap() -> None:
+    capped = make_programme(recognition_policy={"max_microcredential_ects": 8})
+    proposal = propose(
+        make_credential(workload={"ects": 12}), capped,
+        [match("NET101", 1.0, 0.8), match("DB201", 1.0, 0.8)], awarded_ects=5,
+    )
+    assert proposal.ects_cap == 8 and proposal.ects_cap_remaining == 3
+    assert proposal.total_proposed_ects == 3
+
+
+def test_a_used_up_cap_blocks_with_a_reason() -> None:
+    capped = make_programme(recognition_policy={"max_microcredential_ects": 8})
+    proposal = propose(make_credential(), capped, [match("NET101", 1.0, 0.8)], awarded_ects=8)
+    assert proposal.status is ProposalStatus.NONE
+    assert any("nothing is left" in reason for reason in proposal.reasons)
+
+
+def test_every_check_is_a_typed_finding() -> None:
+    proposal = propose(matches=[match("NET101", 1.0, 0.8), match("HIS100", 0.0, 0.2)])
+    scopes = {(f.scope.value, f.module_code) for f in proposal.findings}
+    assert ("programme", None) in scopes and ("module", "HIS100") in scopes
+    [refused] = proposal.considered
+    assert refused.findings and all(f.blocking for f in refused.findings)

@@ -1,0 +1,298 @@
+"""Pure: the checks of the five elements, each yielding a typed finding.
+
+Under the Lisbon Recognition Convention a credential is recognised unless there is a
+substantial difference in level, workload, quality assurance, profile or learning outcomes.
+Each check below says, for the programme as a whole or for one module, whether it passes,
+warns, or finds a substantial difference, and whether that difference blocks recognition for
+its scope or only puts the proposal under the evaluator's review.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from recognition_engine.domain import (
+    AssessmentType,
+    Element,
+    Finding,
+    IdentityVerification,
+    LevelEstimate,
+    MicroCredential,
+    QualityAssuranceType,
+    Scope,
+    Verdict,
+)
+
+UNASSESSED = {AssessmentType.NONE, AssessmentType.ATTENDANCE, AssessmentType.SELF_ASSESSMENT}
+_SEVERITY = {Verdict.PASS: 0, Verdict.WARNING: 1, Verdict.SUBSTANTIAL_DIFFERENCE: 2}
+
+
+def finding(
+    element: Element,
+    verdict: Verdict,
+    reason: str,
+    *,
+    blocking: bool = False,
+    module_code: str | None = None,
+    evidence: Sequence[str] = (),
+) -> Finding:
+    """Return a finding; a module code makes it module-scoped."""
+    return Finding(
+        element=element,
+        scope=Scope.MODULE if module_code else Scope.PROGRAMME,
+        module_code=module_code,
+        verdict=verdict,
+        blocking=blocking,
+        reason=reason,
+        evidence=list(evidence),
+    )
+
+
+def worst(findings: Sequence[Finding]) -> Finding:
+    """Return the most severe finding (blocking before non-blocking at equal verdict)."""
+    return max(findings, key=lambda f: (_SEVERITY[f.verdict], f.blocking))
+
+
+# --- quality assurance and profile: properties of the credential ----------------------------
+
+
+def assess_quality(credential: MicroCredential) -> Finding:
+    qa = credential.quality_assurance
+    body = f" ({qa.body})" if qa.body else ""
+    if qa.type is QualityAssuranceType.EXTERNAL_ACCREDITED:
+        return finding(Element.QUALITY_ASSURANCE, Verdict.PASS, f"External, accredited QA{body}.")
+    if qa.type is QualityAssuranceType.NONE:
+        return finding(
+            Element.QUALITY_ASSURANCE,
+            Verdict.SUBSTANTIAL_DIFFERENCE,
+            f"{credential.title!r} declares no quality assurance: its outcomes cannot be "
+            "trusted as certified, so nothing is recognised.",
+            blocking=True,
+        )
+    kind = "internal QA only" if qa.type is QualityAssuranceType.INTERNAL else "external QA"
+    return finding(
+        Element.QUALITY_ASSURANCE,
+        Verdict.WARNING,
+        f"The provider has {kind}{body}, outside the accredited system: check the provider.",
+    )
+
+
+def assess_profile(credential: MicroCredential) -> Finding:
+    if credential.assessment in UNASSESSED:
+        return finding(
+            Element.PROFILE,
+            Verdict.SUBSTANTIAL_DIFFERENCE,
+            f"{credential.title!r} is assessed by '{credential.assessment.value}': its outcomes "
+            "were not assessed as a degree module's are, so nothing is recognised.",
+            blocking=True,
+        )
+    unverified = credential.identity_verification in {
+        None,
+        IdentityVerification.NONE,
+        IdentityVerification.ONLINE_UNSUPERVISED,
+    }
+    if credential.assessment is AssessmentType.AUTOMATED_TEST and unverified:
+        return finding(
+            Element.PROFILE,
+            Verdict.WARNING,
+            "Automated tests without verified identity: consider a supplementary check.",
+        )
+    return finding(
+        Element.PROFILE,
+        Verdict.PASS,
+        f"Assessed by {credential.assessment.value.replace('_', ' ')}, "
+        f"{credential.participation.value.replace('_', ' ')} participation.",
+    )
+
+
+# --- level: every comparison in EQF ---------------------------------------------------------
+
+
+def assess_level(
+    declared: int | None,
+    required: int,
+    estimate: LevelEstimate | None,
+    min_confidence: float,
+    *,
+    module_code: str | None = None,
+    lowest_module_level: int | None = None,
+) -> Finding:
+    """Compare the credential's declared EQF level with the EQF level a scope requires.
+
+    For a module, a declared level below the module's blocks that module. For the programme
+    as a whole it blocks only when no module of the programme is at or below the declared
+    level (``lowest_module_level``); otherwise it is a warning: those modules may still be
+    recognised. An estimate
+    only matters when it reads *below* the declared level: confidently so, the evaluator must
+    review the declared level; weakly so, it is a warning. Reading above is no difference.
+    """
+    scope = f"module {module_code}" if module_code else "the programme"
+    evidence = _estimate_evidence(estimate)
+    if declared is None:
+        if estimate is None:
+            reason = f"No EQF/NQF level is declared: check it against EQF {required} ({scope})."
+        else:
+            reason = (
+                f"No level is declared; its outcomes read as EQF {estimate.eqf_level} (estimate, "
+                f"confidence {estimate.confidence:.2f}) against EQF {required} for {scope}."
+            )
+        return finding(
+            Element.LEVEL, Verdict.WARNING, reason, module_code=module_code, evidence=evidence
+        )
+    if declared < required:
+        if module_code:
+            return finding(
+                Element.LEVEL,
+                Verdict.SUBSTANTIAL_DIFFERENCE,
+                f"Declared EQF {declared} is below the EQF {required} of module {module_code}.",
+                blocking=True,
+                module_code=module_code,
+                evidence=evidence,
+            )
+        lowest = required if lowest_module_level is None else lowest_module_level
+        if declared < lowest:
+            return finding(
+                Element.LEVEL,
+                Verdict.SUBSTANTIAL_DIFFERENCE,
+                f"Declared EQF {declared} is below the programme's EQF {required} and below "
+                f"the level of every module (EQF {lowest} at least): nothing can be recognised.",
+                blocking=True,
+                evidence=evidence,
+            )
+        return finding(
+            Element.LEVEL,
+            Verdict.WARNING,
+            f"Declared EQF {declared} is below the programme's EQF {required}: only modules "
+            f"at EQF {declared} or below can be recognised.",
+            evidence=evidence,
+        )
+    if estimate is not None and estimate.eqf_level < declared:
+        reads = (
+            f"Declared EQF {declared}, but its outcomes read as EQF {estimate.eqf_level} "
+            f"(estimate, confidence {estimate.confidence:.2f})"
+        )
+        if estimate.confidence >= min_confidence and not module_code:
+            return finding(
+                Element.LEVEL,
+                Verdict.SUBSTANTIAL_DIFFERENCE,
+                reads + ": the evaluator must review the declared level before accepting.",
+                evidence=evidence,
+            )
+        if not module_code:
+            return finding(
+                Element.LEVEL, Verdict.WARNING, reads + ", weak evidence: check the level.",
+                evidence=evidence,
+            )
+    return finding(
+        Element.LEVEL,
+        Verdict.PASS,
+        f"Declared EQF {declared} meets the EQF {required} of {scope}.",
+        module_code=module_code,
+    )
+
+
+def _estimate_evidence(estimate: LevelEstimate | None) -> list[str]:
+    return list(estimate.evidence[:3]) if estimate is not None else []
+
+
+def assess_level_policy(declared: int | None, floor: int | None) -> Finding | None:
+    """The programme's own floor for micro-credentials, if it has one."""
+    if floor is None:
+        return None
+    if declared is not None and declared >= floor:
+        return finding(
+            Element.LEVEL,
+            Verdict.PASS,
+            f"Declared EQF {declared} meets the programme's floor of EQF {floor}.",
+        )
+    stated = "no level is declared" if declared is None else f"EQF {declared} is declared"
+    return finding(
+        Element.LEVEL,
+        Verdict.SUBSTANTIAL_DIFFERENCE,
+        f"The programme recognises micro-credentials from EQF {floor} only, and {stated}.",
+        blocking=True,
+    )
+
+
+# --- workload --------------------------------------------------------------------------------
+
+
+def assess_workload_known(credentials: Sequence[MicroCredential]) -> Finding | None:
+    """A credential that states no workload contributes no ECTS; if none does, nothing can."""
+    unknown = [c.title for c in credentials if c.workload is None]
+    if not unknown:
+        return None
+    names = ", ".join(repr(title) for title in unknown)
+    if len(unknown) == len(credentials):
+        return finding(
+            Element.WORKLOAD,
+            Verdict.SUBSTANTIAL_DIFFERENCE,
+            f"No workload (ECTS or hours) is stated for {names}: no ECTS can be proposed. "
+            "Ask the awarding body for the workload.",
+            blocking=True,
+        )
+    return finding(
+        Element.WORKLOAD,
+        Verdict.WARNING,
+        f"No workload is stated for {names}: it contributes no ECTS.",
+    )
+
+
+def assess_cap_left(cap: float, awarded: float) -> Finding | None:
+    """The programme's cap, once earlier recognitions of the application have used it up."""
+    if awarded <= 0:
+        return None
+    left = max(0.0, cap - awarded)
+    if left < 0.5:
+        return finding(
+            Element.WORKLOAD,
+            Verdict.SUBSTANTIAL_DIFFERENCE,
+            f"Earlier recognitions in this application already use {awarded:g} of the "
+            f"programme's {cap:g} ECTS cap for micro-credentials: nothing is left.",
+            blocking=True,
+        )
+    return finding(
+        Element.WORKLOAD,
+        Verdict.WARNING,
+        f"Earlier recognitions in this application use {awarded:g} of the programme's "
+        f"{cap:g} ECTS cap: {left:g} ECTS are left.",
+    )
+
+
+# --- learning outcomes, per module -----------------------------------------------------------
+
+
+def assess_outcomes(
+    module_code: str, coverage: float, partial: float, full: float
+) -> Finding:
+    share = f"{coverage:.0%} of the module's outcomes are covered"
+    if coverage >= full:
+        return finding(Element.LEARNING_OUTCOMES, Verdict.PASS, share + ".", module_code=module_code)
+    if coverage >= partial:
+        return finding(
+            Element.LEARNING_OUTCOMES,
+            Verdict.WARNING,
+            share + ": partial recognition only.",
+            module_code=module_code,
+        )
+    return finding(
+        Element.LEARNING_OUTCOMES,
+        Verdict.SUBSTANTIAL_DIFFERENCE,
+        f"Only {coverage:.0%} of the module's outcomes are covered "
+        f"(at least {partial:.0%} needed).",
+        blocking=True,
+        module_code=module_code,
+    )
+
+
+def assess_similarity(module_code: str, score: float, minimum: float) -> Finding | None:
+    """Too weak an overall match: the module is not proposed, whatever its coverage."""
+    if score >= minimum:
+        return None
+    return finding(
+        Element.LEARNING_OUTCOMES,
+        Verdict.SUBSTANTIAL_DIFFERENCE,
+        f"Overall similarity {score:.2f} is below {minimum:.2f}.",
+        blocking=True,
+        module_code=module_code,
+    )
