@@ -412,3 +412,12 @@ class RecognitionProposal(BaseModel):
     engine: dict[str, str | float | int] = Field(
         default_factory=dict, description="Model and thresholds used, for reproducibility."
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _remaining_defaults_to_cap(cls, data: object) -> object:
+        # Proposals stored before applications existed had the whole cap left.
+        if isinstance(data, dict) and "ects_cap_remaining" not in data and "ects_cap" in data:
+            data = {**data, "ects_cap_remaining": data["ects_cap"]}
+        return data
+
