@@ -1,14 +1,14 @@
 """Vector indexes of module outcomes: the contract, a FAISS index, an exact NumPy reference.
 
 A ``CatalogueIndex`` keeps, beside the vector index, what each row is (which module, which
-outcome) and the model that made the vectors, and saves all of it to one folder on disk.
+outcome) and the model that made the vectors, and saves all of it to one folder on disk
+(``index_storage``: atomic, checksummed, locked against other processes).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,11 +16,13 @@ from typing import Literal, Protocol
 
 import numpy as np
 
+from recognition_engine import index_storage
 from recognition_engine.embedding import Embedder
 from recognition_engine.errors import IndexUnavailable
 
 Backend = Literal["faiss", "numpy"]
-FORMAT_VERSION = 2
+# 3: files in a checksummed generation folder (see index_storage)
+FORMAT_VERSION = 3
 
 
 class VectorIndex(Protocol):
@@ -128,6 +130,8 @@ def create_vector_index(backend: Backend, dimension: int) -> VectorIndex:
 
 
 _VECTOR_FILES = {"faiss": "outcomes.faiss", "numpy": "outcomes.npy"}
+# In the order CatalogueIndex takes them.
+_ARRAY_FILES = ("outcome_vectors.npy", "text_vectors.npy", "title_vectors.npy")
 
 
 @dataclass(frozen=True)
@@ -217,13 +221,15 @@ class CatalogueIndex:
         return self.outcome_vectors[self.entry_start[position] : self.entry_start[position + 1]]
 
     def save(self, folder: Path) -> None:
-        """Write the index to ``folder`` atomically enough: metadata last, after the vectors."""
-        folder.mkdir(parents=True, exist_ok=True)
-        self.index.save(folder / _VECTOR_FILES[self.backend])
-        np.save(folder / "outcome_vectors.npy", self.outcome_vectors)
-        np.save(folder / "text_vectors.npy", self.text_vectors)
-        np.save(folder / "title_vectors.npy", self.title_vectors)
-        meta = {
+        """Write the index to ``folder`` atomically: readers see the old index or this one."""
+
+        def write_files(generation: Path) -> None:
+            self.index.save(generation / _VECTOR_FILES[self.backend])
+            np.save(generation / "outcome_vectors.npy", self.outcome_vectors)
+            np.save(generation / "text_vectors.npy", self.text_vectors)
+            np.save(generation / "title_vectors.npy", self.title_vectors)
+
+        manifest = {
             "format": FORMAT_VERSION,
             "model_id": self.model_id,
             "backend": self.backend,
@@ -233,29 +239,41 @@ class CatalogueIndex:
                 for e in self.entries
             ],
         }
-        temporary = folder / "catalogue.json.tmp"
-        temporary.write_text(json.dumps(meta, ensure_ascii=False))
-        os.replace(temporary, folder / "catalogue.json")
+        index_storage.publish(folder, write_files, manifest)
 
     @classmethod
     def load(cls, folder: Path, *, model_id: str) -> CatalogueIndex:
-        """Read an index saved by ``save``; refuse one made by another model or format."""
-        meta_path = folder / "catalogue.json"
-        if not meta_path.exists():
+        """Read an index saved by ``save``; refuse one made by another model or format.
+
+        Raises IndexUnavailable, so that the caller rebuilds, when the index is missing, old,
+        made by another model, or its files do not match the checksums saved with it.
+        """
+        if not (folder / index_storage.MANIFEST).is_file():
             raise IndexUnavailable(f"no index in {folder}")
-        try:
-            meta = json.loads(meta_path.read_text())
-        except json.JSONDecodeError as error:
-            raise IndexUnavailable(f"the index metadata in {folder} is corrupt") from error
-        if meta.get("format") != FORMAT_VERSION:
-            raise IndexUnavailable(f"the index in {folder} has an old format: rebuild it")
-        if meta["model_id"] != model_id:
-            raise IndexUnavailable(
-                f"the index in {folder} was built with {meta['model_id']}, not {model_id}: "
-                "rebuild it"
-            )
+        with index_storage.folder_lock(folder):
+            meta = index_storage.read_manifest(folder)
+            if meta.get("format") != FORMAT_VERSION:
+                raise IndexUnavailable(f"the index in {folder} has an old format: rebuild it")
+            if meta.get("model_id") != model_id:
+                raise IndexUnavailable(
+                    f"the index in {folder} was built with {meta.get('model_id')}, "
+                    f"not {model_id}: rebuild it"
+                )
+            backend: Backend = meta["backend"]
+            if backend not in _VECTOR_FILES:
+                raise IndexUnavailable(f"the index metadata in {folder} is corrupt")
+            required = {_VECTOR_FILES[backend], *_ARRAY_FILES}
+            generation = index_storage.verified_generation(folder, meta, required)
+            try:
+                return cls._from_files(generation, meta, model_id=model_id)
+            except (OSError, ValueError, RuntimeError, KeyError, TypeError) as error:
+                # Checksums passed, so this is a save from a broken writer, not a torn file.
+                raise IndexUnavailable(f"the index in {folder} is unreadable: {error}") from error
+
+    @classmethod
+    def _from_files(cls, generation: Path, meta: dict, *, model_id: str) -> CatalogueIndex:
         backend: Backend = meta["backend"]
-        vector_path = folder / _VECTOR_FILES[backend]
+        vector_path = generation / _VECTOR_FILES[backend]
         index: VectorIndex = (
             FaissIndex.load(vector_path) if backend == "faiss" else NumpyIndex.load(vector_path)
         )
@@ -263,15 +281,22 @@ class CatalogueIndex:
             CatalogueEntry(e["key"], e["title"], tuple(e["outcomes"]), e["text"])
             for e in meta["entries"]
         ]
+        outcome_vectors, text_vectors, title_vectors = (
+            np.load(generation / name, allow_pickle=False) for name in _ARRAY_FILES
+        )
         loaded = cls(
             entries,
-            np.load(folder / "outcome_vectors.npy"),
-            np.load(folder / "text_vectors.npy"),
-            np.load(folder / "title_vectors.npy"),
+            outcome_vectors,
+            text_vectors,
+            title_vectors,
             index,
             model_id=model_id,
             backend=backend,
         )
-        if loaded.index.size != len(loaded.outcome_vectors):
-            raise IndexUnavailable(f"the index in {folder} is incomplete: rebuild it")
+        rows = int(loaded.entry_start[-1])
+        if not (
+            loaded.index.size == len(loaded.outcome_vectors) == rows
+            and len(loaded.text_vectors) == len(loaded.title_vectors) == len(entries)
+        ):
+            raise ValueError("the vectors do not match the entries")
         return loaded

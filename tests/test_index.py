@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import multiprocessing
+import multiprocessing.synchronize
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +17,7 @@ from recognition_engine.index import (
     CatalogueIndex,
     FaissIndex,
     NumpyIndex,
+    catalogue_fingerprint,
     create_vector_index,
 )
 
@@ -96,3 +100,125 @@ def test_build_refuses_empty_and_duplicate_catalogues() -> None:
         CatalogueIndex.build([], HashingEmbedder())
     with pytest.raises(IndexUnavailable, match="duplicate"):
         CatalogueIndex.build([ENTRIES[0], ENTRIES[0]], HashingEmbedder())
+
+
+# --- saving: atomic, checksummed, safe between processes ----------------------------------------
+
+OTHER_ENTRIES = [
+    CatalogueEntry("C", "Compilers", ("parse context free grammars",), "Compilers"),
+    CatalogueEntry("D", "Graphics", ("render triangles", "shade pixels", "clip polygons"), "G"),
+]
+
+
+def _generation(folder: Path) -> Path:
+    return folder / json.loads((folder / "catalogue.json").read_text())["generation"]
+
+
+def _generations(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.glob("gen-*"))
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("damage", ["truncate", "flip"])
+def test_damaged_vector_file_is_detected_on_load(backend: str, damage: str, tmp_path: Path) -> None:
+    embedder = HashingEmbedder()
+    CatalogueIndex.build(ENTRIES, embedder, backend).save(tmp_path)  # type: ignore[arg-type]
+    for name in ["outcomes.faiss" if backend == "faiss" else "outcomes.npy", "text_vectors.npy"]:
+        path = _generation(tmp_path) / name
+        original = path.read_bytes()
+        if damage == "truncate":
+            path.write_bytes(original[: len(original) // 2])
+        else:  # same size, one byte changed: what no size check can see
+            path.write_bytes(original[:-1] + bytes([original[-1] ^ 0xFF]))
+        with pytest.raises(IndexUnavailable, match=f"{name} does not match its checksum"):
+            CatalogueIndex.load(tmp_path, model_id=embedder.model_id)
+        path.write_bytes(original)
+    CatalogueIndex.load(tmp_path, model_id=embedder.model_id)
+
+
+def test_missing_vector_file_is_detected_on_load(tmp_path: Path) -> None:
+    embedder = HashingEmbedder()
+    CatalogueIndex.build(ENTRIES, embedder, "numpy").save(tmp_path)
+    (_generation(tmp_path) / "title_vectors.npy").unlink()
+    with pytest.raises(IndexUnavailable, match="lacks title_vectors.npy"):
+        CatalogueIndex.load(tmp_path, model_id=embedder.model_id)
+
+
+def test_load_refuses_the_old_unversioned_layout(tmp_path: Path) -> None:
+    (tmp_path / "catalogue.json").write_text(json.dumps({"format": 2, "model_id": "x"}))
+    with pytest.raises(IndexUnavailable, match="old format"):
+        CatalogueIndex.load(tmp_path, model_id="x")
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_interrupted_save_leaves_the_previous_index(
+    backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    embedder = HashingEmbedder()
+    first = CatalogueIndex.build(ENTRIES, embedder, backend)  # type: ignore[arg-type]
+    first.save(tmp_path)
+    before = _generations(tmp_path)
+    second = CatalogueIndex.build(OTHER_ENTRIES, embedder, backend)  # type: ignore[arg-type]
+
+    real_save = np.save
+    calls: list[Path] = []
+
+    def dies_on_the_second_array(path: Path, array: np.ndarray, **kwargs: object) -> None:
+        calls.append(path)
+        if len(calls) == 2:  # the first file (or two, with FAISS) is already on disk
+            raise OSError("disk full")
+        real_save(path, array, **kwargs)
+
+    monkeypatch.setattr(np, "save", dies_on_the_second_array)
+    with pytest.raises(OSError, match="disk full"):
+        second.save(tmp_path)
+    monkeypatch.setattr(np, "save", real_save)
+
+    assert _generations(tmp_path) == before  # the half-written generation is gone
+    loaded = CatalogueIndex.load(tmp_path, model_id=embedder.model_id)
+    assert loaded.fingerprint == first.fingerprint
+    np.testing.assert_array_equal(loaded.outcome_vectors, first.outcome_vectors)
+    np.testing.assert_array_equal(loaded.text_vectors, first.text_vectors)
+
+
+def test_save_removes_older_and_abandoned_generations(tmp_path: Path) -> None:
+    embedder = HashingEmbedder()
+    CatalogueIndex.build(ENTRIES, embedder, "numpy").save(tmp_path)
+    (tmp_path / "gen-of-a-writer-that-died").mkdir()
+    CatalogueIndex.build(OTHER_ENTRIES, embedder, "numpy").save(tmp_path)
+    assert _generations(tmp_path) == [_generation(tmp_path).name]
+
+
+def _save_repeatedly(
+    folder: str, which: int, backend: str, start: multiprocessing.synchronize.Barrier
+) -> None:
+    built = CatalogueIndex.build([ENTRIES, OTHER_ENTRIES][which], HashingEmbedder(), backend)  # type: ignore[arg-type]
+    start.wait()
+    for _ in range(10):
+        built.save(Path(folder))
+        CatalogueIndex.load(Path(folder), model_id=built.model_id)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_saves_from_two_processes_leave_a_consistent_index(backend: str, tmp_path: Path) -> None:
+    embedder = HashingEmbedder()
+    expected = {
+        catalogue_fingerprint(embedder.model_id, entries) for entries in (ENTRIES, OTHER_ENTRIES)
+    }
+    context = multiprocessing.get_context("spawn")
+    start = context.Barrier(2)
+    writers = [
+        context.Process(target=_save_repeatedly, args=(str(tmp_path), which, backend, start))
+        for which in (0, 1)
+    ]
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join(timeout=120)
+    assert [writer.exitcode for writer in writers] == [0, 0]
+
+    loaded = CatalogueIndex.load(tmp_path, model_id=embedder.model_id)
+    assert loaded.fingerprint in expected
+    rebuilt = CatalogueIndex.build(loaded.entries, embedder, backend)  # type: ignore[arg-type]
+    np.testing.assert_array_equal(loaded.outcome_vectors, rebuilt.outcome_vectors)
+    assert _generations(tmp_path) == [_generation(tmp_path).name]

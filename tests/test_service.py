@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from recognition_engine.config import Settings
@@ -92,3 +94,14 @@ def test_prepare_embeds_a_batch_once(settings: Settings) -> None:
     for credential in credentials:
         engine.recognise([credential], programme)
     assert engine.embedder.misses == misses  # type: ignore[attr-defined]
+
+
+def test_damaged_saved_index_is_rebuilt(settings: Settings) -> None:
+    programme = make_programme()
+    RecognitionEngine(settings).index_programme(programme)
+    folder = settings.index_dir / programme.id
+    manifest = json.loads((folder / "catalogue.json").read_text())
+    vectors = folder / manifest["generation"] / "outcome_vectors.npy"
+    vectors.write_bytes(vectors.read_bytes()[:-8])  # a torn write
+    again = RecognitionEngine(settings).index_programme(programme)  # a new process, same disk
+    assert again.rebuilt and again.embedded == 0  # rebuilt from the embedding cache
