@@ -94,7 +94,9 @@ class Workload(Strict):
 
 FrameworkId = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{2,8}(-[A-Za-z]{2,8})?$"),
+    StringConstraints(
+        strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{2,8}(-[A-Za-z]{2,8})?$"
+    ),
 ]
 
 
@@ -135,21 +137,123 @@ class DescribedItem(Strict):
         return self
 
 
+# --- digital credentials: languages, skills, provenance, EU 2022 elements ----------------
+
+LanguageCode = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, to_lower=True, pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
+    ),
+]
+LanguageMap = dict[LanguageCode, Annotated[str, StringConstraints(max_length=MAX_TEXT_CHARS)]]
+
+
+class Translations(Strict):
+    """Every language a credential states its texts in; the matched texts are one of them."""
+
+    title: LanguageMap = Field(default_factory=dict)
+    description: LanguageMap = Field(default_factory=dict)
+    learning_outcomes: list[LanguageMap] = Field(
+        default_factory=list, max_length=MAX_OUTCOMES_PER_ITEM
+    )
+
+
+class Skill(Strict):
+    """A skill the credential names, e.g. an ESCO skill an outcome relates to."""
+
+    label: NonEmptyStr = Field(max_length=500)
+    uri: str | None = Field(None, max_length=500)
+    framework: str | None = Field(None, max_length=100, description="e.g. 'ESCO'.")
+
+
+class CredentialFormat(StrEnum):
+    YAML = "yaml"  # the engine's own format
+    JSON = "json"  # the engine's own format
+    EDC = "edc"  # Europass digital credential, European Learning Model (JSON-LD)
+    OB3_JSON = "ob3-json"  # Open Badges 3.0 verifiable credential
+    OB3_JWT = "ob3-jwt"  # the same as a compact JWT (vc+jwt)
+
+
+OWN_FORMATS = frozenset({CredentialFormat.YAML, CredentialFormat.JSON})
+
+
+class SignatureStatus(StrEnum):
+    VERIFIED = "verified"
+    INVALID = "invalid"  # the content or the signature was changed after signing
+    NOT_VERIFIABLE_OFFLINE = "not_verifiable_offline"  # signed, but no key at hand
+    UNSIGNED = "unsigned"
+
+
+class Provenance(Strict):
+    """Where a credential came from and what could be checked of its authenticity, offline."""
+
+    format: CredentialFormat
+    signature: SignatureStatus
+    signature_detail: str = Field(
+        max_length=2000, description="One sentence: what was checked, and what was not."
+    )
+    signer: str | None = Field(
+        None, max_length=500, description="The signing certificate's subject or the key id."
+    )
+    issuer: str | None = Field(
+        None, max_length=500, description="The organisation that issued the digital credential."
+    )
+    valid_from: dt.datetime | None = None
+    valid_until: dt.datetime | None = None
+    expired: bool | None = Field(
+        None, description="Whether valid_until had passed when the credential was read."
+    )
+    revocation: str = Field(
+        "not checked", max_length=500, description="Status lists cannot be reached offline."
+    )
+    notes: list[Annotated[str, StringConstraints(max_length=2000)]] = Field(
+        default_factory=list,
+        max_length=100,
+        description="What reading the credential noticed: units not stated, labels not known.",
+    )
+
+
+class EUElement(StrEnum):
+    """The mandatory elements of a micro-credential (EU Council Recommendation 2022, Annex I)."""
+
+    LEARNER = "learner_identification"
+    TITLE = "title"
+    COUNTRY = "country"
+    AWARDING_BODY = "awarding_body"
+    DATE_OF_ISSUE = "date_of_issue"
+    LEARNING_OUTCOMES = "learning_outcomes"
+    WORKLOAD = "workload"
+    LEVEL = "level"
+    ASSESSMENT = "assessment"
+    PARTICIPATION = "participation"
+    QUALITY_ASSURANCE = "quality_assurance"
+
+
+class ElementReport(Strict):
+    """Which EU 2022 mandatory elements a credential carries, and which it lacks."""
+
+    found: list[EUElement] = Field(default_factory=list)
+    missing: list[EUElement] = Field(default_factory=list)
+
+
 class MicroCredential(DescribedItem):
     """A micro-credential with the elements of the EU 2022 Council Recommendation."""
 
     id: str | None = Field(None, max_length=200, description="Identifier of the credential record.")
     awarding_body: NonEmptyStr
-    country: CountryCode = Field(description="ISO 3166-1 alpha-2 country of the awarding body.")
+    country: CountryCode | None = Field(
+        description="ISO 3166-1 alpha-2 country of the awarding body (null: not stated)."
+    )
     date_of_issue: dt.date
     workload: Workload | None = Field(
         None, description="Omitted when the credential states none: then no ECTS are proposed."
     )
     eqf_level: EQFLevel | None = None
     nqf_level: NQFLevel | None = None
-    assessment: AssessmentType
-    participation: ParticipationForm
-    quality_assurance: QualityAssurance
+    # Required, but null where a credential does not state them: never invented.
+    assessment: AssessmentType | None
+    participation: ParticipationForm | None
+    quality_assurance: QualityAssurance | None
     # optional elements
     prerequisites: str | None = None
     grade: str | None = None
@@ -161,6 +265,13 @@ class MicroCredential(DescribedItem):
     learner: LearnerIdentity | None = Field(
         None, exclude=True, repr=False, description="Never stored, never logged."
     )
+    # digital credentials (EDC, Open Badges 3.0): what they carry besides the elements above
+    translations: Translations | None = None
+    skills: list[Skill] = Field(default_factory=list, max_length=500)
+    provenance: Provenance | None = Field(
+        None, description="Format and signature check; set by the engine, never by the sender."
+    )
+    eu_elements: ElementReport | None = None
 
     def content_fingerprint(self) -> str:
         """Return a hash of what the credential certifies, whatever record id it was given.
@@ -388,6 +499,12 @@ class CredentialSummary(BaseModel):
     ects: float | None = Field(description="None when the credential states no workload.")
     eqf_level: int | None
     outcomes: list[str]
+    provenance: Provenance | None = Field(
+        None, description="Format and signature check of a digital credential."
+    )
+    missing_elements: list[EUElement] = Field(
+        default_factory=list, description="EU 2022 mandatory elements the credential lacks."
+    )
 
 
 class RecognitionProposal(BaseModel):

@@ -8,7 +8,7 @@ import pytest
 
 from recognition_engine.config import Settings
 from recognition_engine.domain import ProposalStatus
-from recognition_engine.errors import InvalidInput, StackingRefused
+from recognition_engine.errors import InvalidInput, StackingRefused, UnknownFramework
 from recognition_engine.service import RecognitionEngine
 from tests.conftest import make_credential, make_programme
 
@@ -77,6 +77,33 @@ def test_stacking_refuses_the_same_credential_twice(settings: Settings) -> None:
         RecognitionEngine(settings).recognise(
             [make_credential(), make_credential()], make_programme()
         )
+
+
+@pytest.mark.parametrize("ids", [(None, None), ("posted-once", "posted-twice")])
+def test_stacking_refuses_the_same_credential_by_content(
+    settings: Settings, ids: tuple[str | None, str | None]
+) -> None:
+    """Two id-less copies, or one credential posted twice under two ids, doubled the workload."""
+    copies = [make_credential(id=credential_id) for credential_id in ids]
+    with pytest.raises(StackingRefused, match="same content"):
+        RecognitionEngine(settings).recognise(copies, make_programme())
+
+
+def test_recognise_keeps_within_what_the_application_left_of_the_cap(settings: Settings) -> None:
+    programme = make_programme(recognition_policy={"max_microcredential_ects": 10})
+    proposal = RecognitionEngine(settings).recognise(
+        [make_credential()], programme, awarded_ects=7
+    )
+    assert proposal.ects_cap_remaining == 3
+    assert 0 < proposal.total_proposed_ects <= 3
+
+
+def test_a_programme_in_an_unknown_framework_is_refused_before_indexing(
+    settings: Settings,
+) -> None:
+    with pytest.raises(UnknownFramework):
+        RecognitionEngine(settings).index_programme(make_programme(framework="XX-QF"))
+    assert not (settings.index_dir / "test-cs").exists()
 
 
 def test_no_credential_is_invalid(settings: Settings) -> None:

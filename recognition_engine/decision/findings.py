@@ -267,7 +267,9 @@ def assess_outcomes(
 ) -> Finding:
     share = f"{coverage:.0%} of the module's outcomes are covered"
     if coverage >= full:
-        return finding(Element.LEARNING_OUTCOMES, Verdict.PASS, share + ".", module_code=module_code)
+        return finding(
+            Element.LEARNING_OUTCOMES, Verdict.PASS, share + ".", module_code=module_code
+        )
     if coverage >= partial:
         return finding(
             Element.LEARNING_OUTCOMES,

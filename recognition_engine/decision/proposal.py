@@ -84,7 +84,9 @@ def declared_eqf_level(credentials: Sequence[MicroCredential]) -> int | None:
     return min(known) if known and len(known) == len(levels) else None
 
 
-def proposal_status(findings: Sequence[Finding], proposed: Sequence[ModuleProposal]) -> ProposalStatus:
+def proposal_status(
+    findings: Sequence[Finding], proposed: Sequence[ModuleProposal]
+) -> ProposalStatus:
     """Return the status that the findings and the proposed modules imply.
 
     No module proposed: no recognition. Modules proposed, and a substantial difference that
@@ -383,7 +385,12 @@ def _overall_reasons(
     total: float,
 ) -> list[str]:
     programme_level = [f for f in findings if f.module_code is None]
-    blocked = [f.reason for f in programme_level if f.blocking and f.element is not Element.LEARNING_OUTCOMES]
+    # "no module covered" follows from the others; the reasons name the causes
+    blocked = [
+        f.reason
+        for f in programme_level
+        if f.blocking and f.element is not Element.LEARNING_OUTCOMES
+    ]
     review = [
         f.reason
         for f in programme_level
@@ -395,9 +402,8 @@ def _overall_reasons(
         reasons = ["No recognition proposed: no module is matched well enough."]
         if considered:
             best = considered[0]
-            reasons.append(
-                f"Closest module {best.module_code} ({best.module_title}): " + " ".join(best.reasons)
-            )
+            closest = f"Closest module {best.module_code} ({best.module_title}): "
+            reasons.append(closest + " ".join(best.reasons))
         return reasons
     reasons = [f"{len(proposals)} module(s) proposed for {total:g} ECTS."]
     if status is ProposalStatus.REVIEW:

@@ -239,7 +239,7 @@ def test_reading_above_the_declared_level_is_no_difference() -> None:
     assert verdict(proposal, Element.LEVEL) is Verdict.PASS
 
 
-def test_a_credential_below_the_programme_but_at_a_module_level_is_proposed_with_a_warning() -> None:
+def test_below_the_programme_but_at_a_module_level_is_proposed_with_a_warning() -> None:
     modules = make_programme().model_dump()["modules"]
     modules[0] |= {"nqf_level": 5}
     programme = make_programme(modules=modules)
