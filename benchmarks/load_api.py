@@ -2,11 +2,11 @@
 
 Starts ``recognition-engine serve`` on a free local port with a fresh data folder, loads the
 shipped programme and credentials, then
-  1. sends ``--requests`` recognition proposals (``--concurrency`` at a time) and prints
-     requests/s and p50/p99 latency (after a warm-up, so the embedding cache holds the texts);
-  2. submits one screening of ``--screening-size`` credentials (corpus credentials whose
-     outcome texts are made unique, so each is embedded) and prints the time to complete it,
-     and the latency of other requests while it runs.
+  1. sends ``--requests`` recognition proposals (``--concurrency`` at a time), each for its own
+     copy of a corpus credential with unique texts, so every request embeds its texts and the
+     threads write the embedding cache at once; prints requests/s, p50/p99 latency and errors;
+  2. submits one screening of ``--screening-size`` credentials (unique copies too) and prints
+     the time to complete it, and the latency of other requests while it runs.
 
     python benchmarks/load_api.py                      # the real model (bundled MiniLM)
     python benchmarks/load_api.py --embedder fake      # the hashing embedder, for a smoke run
@@ -48,6 +48,15 @@ def corpus_credentials() -> list[dict[str, Any]]:
         except InvalidInput:  # not a credential file
             continue
     return found
+
+
+def unique_copy(credential: dict[str, Any], tag: str) -> dict[str, Any]:
+    """The credential under a new id, with texts no other request shares (nothing cached)."""
+    return credential | {
+        "id": f"bench-{tag}",
+        "title": f"{credential['title']} ({tag})",
+        "learning_outcomes": [f"{text} ({tag})" for text in credential["learning_outcomes"]],
+    }
 
 
 def free_port() -> int:
@@ -126,30 +135,35 @@ async def run(args: argparse.Namespace, url: str, headers: dict[str, str]) -> No
         created = await http.post("/v1/programmes", json=programme)
         created.raise_for_status()
         credentials = corpus_credentials()
-        ids = []
-        for credential in credentials:
-            response = await http.post("/v1/credentials", json=credential)
-            response.raise_for_status()
-            ids.append(response.json()["id"])
-        bodies = [{"programme_id": programme["id"], "credential_ids": [cid]} for cid in ids]
 
-        await proposals(http, bodies, len(bodies) * 2, 1)  # warm-up: caches, threads
+        async def register(batch: list[dict[str, Any]]) -> list[dict[str, Any]]:
+            bodies = []
+            for credential in batch:
+                response = await http.post("/v1/credentials", json=credential)
+                response.raise_for_status()
+                ids = [response.json()["id"]]
+                bodies.append({"programme_id": programme["id"], "credential_ids": ids})
+            return bodies
+
+        warm_up = await register([unique_copy(c, f"warm-{i}") for i, c in enumerate(credentials)])
+        await proposals(http, warm_up, len(warm_up), 1)  # the model, the index, the threads
+        bodies = await register([
+            unique_copy(credentials[i % len(credentials)], f"load-{i}")
+            for i in range(args.requests)
+        ])
         seconds, latencies, errors = await proposals(
             http, bodies, args.requests, args.concurrency
         )
         print(f"proposals: {args.requests} requests, concurrency {args.concurrency}, "
-              f"{len(bodies)} corpus credentials in rotation, {errors} errors")
+              f"each credential's texts unique (embedded, none cached), {errors} errors")
         print(f"  throughput  {args.requests / seconds:8.1f} requests/s")
         print(f"  latency p50 {1000 * statistics.median(latencies):8.1f} ms")
         print(f"  latency p99 {1000 * percentile(latencies, 0.99):8.1f} ms")
 
-        batch = []
-        for i in range(args.screening_size):
-            base = credentials[i % len(credentials)]
-            batch.append(base | {
-                "id": f"bench-{i}",
-                "learning_outcomes": [f"{text} (cohort {i})" for text in base["learning_outcomes"]],
-            })
+        batch = [
+            unique_copy(credentials[i % len(credentials)], f"cohort-{i}")
+            for i in range(args.screening_size)
+        ]
         started = time.perf_counter()
         response = await http.post(
             "/v1/screenings", json={"programme_ids": [programme["id"]], "credentials": batch}
