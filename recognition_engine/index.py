@@ -259,8 +259,8 @@ class CatalogueIndex:
                     f"the index in {folder} was built with {meta.get('model_id')}, "
                     f"not {model_id}: rebuild it"
                 )
-            backend: Backend = meta["backend"]
-            if backend not in _VECTOR_FILES:
+            backend = meta.get("backend")
+            if backend not in ("faiss", "numpy"):
                 raise IndexUnavailable(f"the index metadata in {folder} is corrupt")
             required = {_VECTOR_FILES[backend], *_ARRAY_FILES}
             generation = index_storage.verified_generation(folder, meta, required)
