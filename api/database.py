@@ -8,7 +8,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -30,19 +30,8 @@ class Database:
 
     def migrate(self) -> None:
         """Bring the schema to the latest revision (idempotent)."""
-        config = Config(str(MIGRATIONS / "alembic.ini"))
-        config.set_main_option("script_location", str(MIGRATIONS))
         with self.engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
-
-    def downgrade_to_base(self) -> None:
-        """Drop every table of the service (used by tests against a shared PostgreSQL)."""
-        config = Config(str(MIGRATIONS / "alembic.ini"))
-        config.set_main_option("script_location", str(MIGRATIONS))
-        with self.engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.downgrade(config, "base")
+            command.upgrade(alembic_config(connection), "head")
 
     def is_reachable(self) -> bool:
         try:
@@ -54,6 +43,14 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def alembic_config(connection: Connection) -> Config:
+    """Return the Alembic configuration of the service's migrations, run on ``connection``."""
+    config = Config(str(MIGRATIONS / "alembic.ini"))
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
 
 
 def _create_engine(url: str) -> Engine:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from alembic import command
 from fastapi.testclient import TestClient
 
 from api import create_app
+from api.database import Database, alembic_config
 from api.examples import CREDENTIAL, CREDENTIAL_2, PROGRAMME
 from api.security import Role, create_key
 from recognition_engine.config import Settings
@@ -58,3 +60,10 @@ def assert_problem(response: Any, status: int, slug: str | None = None) -> dict[
     if slug is not None:
         assert body["type"].endswith(":" + slug), body["type"]
     return body
+
+
+def downgrade_to_base(database: Database) -> None:
+    """Drop every table of the service, append-only triggers first (tests only: the service
+    itself has no code that lifts the triggers)."""
+    with database.engine.begin() as connection:
+        command.downgrade(alembic_config(connection), "base")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from apitest_support import downgrade_to_base
 from sqlalchemy import inspect
 
 from api.database import MIGRATIONS, Database
@@ -18,7 +19,7 @@ def test_migrations_are_idempotent_and_reversible(tmp_path: Path) -> None:
     database.migrate()
     tables = set(inspect(database.engine).get_table_names())
     assert {"api_keys", "programmes", "credentials", "recognitions", "decisions"} <= tables
-    database.downgrade_to_base()
+    downgrade_to_base(database)
     assert set(inspect(database.engine).get_table_names()) == {"alembic_version"}
     database.migrate()
     database.dispose()
@@ -38,3 +39,15 @@ def test_migration_files_are_where_the_package_data_expects_them() -> None:
     assert (MIGRATIONS / "env.py").is_file()
     assert (MIGRATIONS / "script.py.mako").is_file()
     assert list((MIGRATIONS / "versions").glob("0001_*.py"))
+
+
+def test_no_service_code_can_lift_the_append_only_triggers() -> None:
+    """Only the migrations' downgrades drop the triggers, and only tests run those."""
+    assert not hasattr(Database, "downgrade_to_base")
+    root = MIGRATIONS.parents[1]
+    for folder in ("api", "cli"):
+        for path in (root / folder).rglob("*.py"):
+            if MIGRATIONS in path.parents:
+                continue
+            source = path.read_text()
+            assert "downgrade" not in source and "DROP TRIGGER" not in source.upper(), path

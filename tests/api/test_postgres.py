@@ -11,7 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from apitest_support import assert_problem, key_headers, make_client, make_settings
+from apitest_support import (
+    assert_problem,
+    downgrade_to_base,
+    key_headers,
+    make_client,
+    make_settings,
+)
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError
@@ -30,11 +36,11 @@ pytestmark = [
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     database = Database(URL or "")
-    database.downgrade_to_base()  # a clean schema from a previous run's leftovers
+    downgrade_to_base(database)  # a clean schema from a previous run's leftovers
     database.dispose()
     yield tmp_path_factory.mktemp("pg")
     database = Database(URL or "")
-    database.downgrade_to_base()
+    downgrade_to_base(database)
     database.dispose()
 
 
