@@ -9,13 +9,13 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from cli import build_app
 from recognition_engine.adaptation import (
     accepted_pairs,
     adapt_model,
     in_batch_negative_batches,
     whole_text,
 )
-from cli import build_app
 from recognition_engine.errors import InvalidInput
 from recognition_engine.ingestion.equivalence import ItemRecord, load_equivalence_set
 

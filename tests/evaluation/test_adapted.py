@@ -7,6 +7,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from cli import build_app
 from evaluation.adapted import (
     AdaptationParams,
     AdaptedRanker,
@@ -15,7 +16,6 @@ from evaluation.adapted import (
     training_pairs,
 )
 from evaluation.datasets import ItemText, RetrievalTask
-from cli import build_app
 from recognition_engine.embedding import HashingEmbedder
 
 
