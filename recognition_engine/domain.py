@@ -495,7 +495,7 @@ class CredentialSummary(BaseModel):
     id: str | None
     title: str
     awarding_body: str
-    country: str
+    country: str | None = Field(description="None when a digital credential states none.")
     ects: float | None = Field(description="None when the credential states no workload.")
     eqf_level: int | None
     outcomes: list[str]
