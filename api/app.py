@@ -16,6 +16,7 @@ from api.routers import credentials, health, levels, programmes, recognitions, s
 from api.screening import ScreeningRunner
 from api.security import RateLimiter
 from api.services import Services
+from api.web import install_workbench
 from api.store import Store
 from recognition_engine.config import Settings
 
@@ -84,6 +85,8 @@ def create_app(
     app.include_router(health.router)
     for module in (programmes, credentials, recognitions, screenings, levels):
         app.include_router(module.router, prefix="/v1")
+    # The workbench: the web pages over the same services (api/web).
+    install_workbench(app, settings.data_dir)
     return app
 
 

@@ -1,0 +1,5 @@
+"""patterns pages."""
+
+from fastapi import APIRouter
+
+router = APIRouter(include_in_schema=False)
