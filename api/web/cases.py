@@ -1,5 +1,188 @@
-"""cases pages."""
+"""Cases: the list, a new case (credentials + programme → proposal), the proposal page with its
+evidence matrix, the decision with its audit trail, and the printable recognition statement."""
 
-from fastapi import APIRouter
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+from pydantic import ValidationError
+
+from api.schemas import DecisionAction, DecisionRequest, ModuleAward, RecognitionRequest
+from api.security import Role
+from api.web.credential_input import credential_from_form, credentials_from_file
+from api.web.csrf import require_csrf
+from api.web.matrix import evidence_matrix
+from api.web.pages import (
+    User,
+    UserDep,
+    is_fragment,
+    language,
+    redirect,
+    render,
+    role,
+    services,
+)
+from api.web.queries import STATES, CaseFilter, list_cases
+from recognition_engine.domain import AssessmentType, ParticipationForm, QualityAssuranceType
+from recognition_engine.errors import RecognitionError
 
 router = APIRouter(include_in_schema=False)
+Submitter = Annotated[User, Depends(role(Role.SCREENING))]
+Evaluator = Annotated[User, Depends(role(Role.EVALUATOR))]
+MAX_FILES = 20
+
+
+@router.get("/cases")
+def cases_page(
+    request: Request,
+    user: UserDep,
+    programme: Annotated[str | None, Query(max_length=100)] = None,
+    state: Annotated[str | None, Query(max_length=20)] = None,
+    since: Annotated[str | None, Query(max_length=10)] = None,
+    until: Annotated[str | None, Query(max_length=10)] = None,
+) -> Response:
+    where = CaseFilter(programme or None, state or None, _day(since), _day(until))
+    context = {
+        "cases": list_cases(services(request).database, where),
+        "where": where,
+        "states": STATES,
+        "programmes": services(request).store.programme_summaries(0, 500),
+    }
+    template = "_cases_table.html" if is_fragment(request) else "cases.html"
+    return render(request, template, context, user=user)
+
+
+def _day(text: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+@router.get("/cases/new")
+def new_case_page(request: Request, user: Submitter) -> Response:
+    return render(request, "case_new.html", _new_case_context(request), user=user)
+
+
+def _new_case_context(request: Request, **extra: object) -> dict[str, object]:
+    return {
+        "programmes": services(request).store.programme_summaries(0, 500),
+        "assessments": list(AssessmentType),
+        "participations": list(ParticipationForm),
+        "qa_types": list(QualityAssuranceType),
+        "form": {},
+        **extra,
+    }
+
+
+@router.post("/cases", dependencies=[Depends(require_csrf)])
+async def create_case(request: Request, user: Submitter) -> Response:
+    form = await request.form()
+    svc = services(request)
+    uploads = [item for item in form.getlist("credentials") if getattr(item, "filename", None)]
+    try:
+        if len(uploads) > MAX_FILES:
+            raise ValueError(f"at most {MAX_FILES} files at once")
+        credentials = []
+        for upload in uploads:
+            content = await upload.read(svc.settings.max_file_bytes + 1)
+            if len(content) > svc.settings.max_file_bytes:
+                raise ValueError(f"{upload.filename}: over {svc.settings.max_file_bytes:,} bytes")
+            credentials += credentials_from_file(
+                upload.filename, content, language=language(request)
+            )
+        if not credentials:
+            credentials = [credential_from_form(form)]
+        stored = [svc.store.add_credential(credential, user.caller) for credential in credentials]
+        request_ = RecognitionRequest(
+            programme_id=str(form.get("programme_id", "")),
+            credential_ids=[credential.id for credential in stored],
+        )
+        basis = svc.store.recognition_basis(request_)
+        proposal = svc.engine.recognise(
+            list(basis.credentials), basis.programme, awarded_ects=basis.awarded_ects
+        )
+        public = svc.store.add_recognition(basis, proposal, user.caller)
+    except (RecognitionError, ValidationError, ValueError) as error:
+        context = _new_case_context(request, error=str(error), form=dict(form))
+        return render(request, "case_new.html", context, status_code=422, user=user)
+    return redirect(request, f"/cases/{public.id}")
+
+
+@router.get("/cases/{case_id}")
+def proposal_page(request: Request, case_id: str, user: UserDep) -> Response:
+    return render(request, "proposal.html", _case_context(request, case_id, user), user=user)
+
+
+def _case_context(request: Request, case_id: str, user: User, **extra: object) -> dict:
+    svc = services(request)
+    recognition = svc.store.recognition(case_id[:100])
+    programme = svc.store.programme_version(
+        recognition.programme_id, recognition.programme_version
+    )
+    return {
+        "case": recognition,
+        "proposal": recognition.proposal,
+        "programme": programme,
+        "matrix": evidence_matrix(recognition.proposal, programme, svc.engine.embedder),
+        "decisions": svc.store.decisions(recognition.id) if user.decides else [],
+        "proposed": {m.module_code: m.proposed_ects for m in recognition.proposal.modules},
+        "form": {},
+        **extra,
+    }
+
+
+@router.post("/cases/{case_id}/decisions", dependencies=[Depends(require_csrf)])
+async def record_decision(request: Request, case_id: str, user: Evaluator) -> Response:
+    form = await request.form()
+    svc = services(request)
+    try:
+        decision = _decision_from(form)
+        svc.store.add_decision(case_id[:100], decision, user.caller)
+    except (ValidationError, RecognitionError, ValueError) as error:
+        context = _case_context(
+            request, case_id, user, decision_error=_decision_problem(error), form=dict(form)
+        )
+        template = "_decision.html" if is_fragment(request) else "proposal.html"
+        return render(request, template, context, status_code=422, user=user)
+    if is_fragment(request):
+        return render(request, "_decision.html", _case_context(request, case_id, user), user=user)
+    return redirect(request, f"/cases/{case_id}#decision")
+
+
+def _decision_from(form: object) -> DecisionRequest:
+    action = str(form.get("action", ""))  # type: ignore[attr-defined]
+    modules = None
+    if action == DecisionAction.MODIFY.value:
+        modules = [
+            ModuleAward(module_code=key.removeprefix("ects:"), ects=float(value))
+            for key, value in form.items()  # type: ignore[attr-defined]
+            if key.startswith("ects:") and str(value).strip() and float(value) > 0
+        ]
+    return DecisionRequest(action=action, reason=str(form.get("reason", "")), modules=modules)  # type: ignore[attr-defined]
+
+
+def _decision_problem(error: Exception) -> str:
+    """A short key for the template to translate, or the engine's own sentence."""
+    if isinstance(error, ValidationError):
+        fields = {str(item["loc"][0]) if item["loc"] else "" for item in error.errors()}
+        if "reason" in fields:
+            return "reason-required"
+        if "action" in fields:
+            return "action-required"
+        if "modules" in fields or any("modules" in item["msg"] for item in error.errors()):
+            return "modules-required"
+        return "invalid"
+    if isinstance(error, ValueError) and not isinstance(error, RecognitionError):
+        return "invalid-number"
+    return str(error)
+
+
+@router.get("/cases/{case_id}/statement")
+def statement_page(request: Request, case_id: str, user: UserDep) -> Response:
+    context = _case_context(request, case_id, user)
+    context["decision"] = context["decisions"][-1] if context["decisions"] else None
+    return render(request, "statement.html", context, user=user)

@@ -109,6 +109,12 @@ def role(*roles: Role) -> Any:
 UserDep = Annotated[User, Depends(signed_in)]
 
 
+def is_fragment(request: Request) -> bool:
+    """Whether htmx asks for a part of the page (a history restore asks for the whole)."""
+    headers = request.headers
+    return headers.get("HX-Request") == "true" and "HX-History-Restore-Request" not in headers
+
+
 def render(
     request: Request, template: str, context: dict[str, Any] | None = None, *,
     status_code: int = 200, user: User | None = None,
@@ -118,7 +124,6 @@ def render(
     full = {
         "user": user,
         "csrf_token": session.csrf,
-        "htmx": request.headers.get("HX-Request") == "true",
         **(context or {}),
     }
     response = workbench(request).templates[language(request)].TemplateResponse(

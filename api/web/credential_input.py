@@ -1,0 +1,94 @@
+"""Credentials from what the new-case page sends: uploaded files, or the EU 2022 form."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from recognition_engine.domain import MicroCredential
+from recognition_engine.errors import InvalidInput
+from recognition_engine.ingestion.files import describe_validation_error
+
+try:  # Europass EDC and Open Badges 3.0, where the digital reader is installed
+    from recognition_engine.ingestion.digital import (
+        is_digital_credential,
+        looks_like_jwt,
+        read_digital_credential,
+    )
+except ImportError:  # pragma: no cover - the engine's own YAML/JSON only
+    is_digital_credential = looks_like_jwt = read_digital_credential = None  # type: ignore[assignment]
+
+
+def credentials_from_file(
+    name: str, content: bytes, *, language: str | None = None
+) -> list[MicroCredential]:
+    """Return the credential(s) in one uploaded file: the engine's YAML/JSON (one or a list),
+    or a digital credential (Europass EDC, Open Badges 3.0) when the reader is there."""
+    if not content.strip():
+        raise InvalidInput(f"{name}: the file is empty")
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InvalidInput(f"{name}: not UTF-8 text ({error.reason})") from error
+    if looks_like_jwt is not None and looks_like_jwt(text.strip()):
+        return [read_digital_credential(text.strip(), name, language=language)]
+    document = _parse(name, text)
+    records = document if isinstance(document, list) else [document]
+    if not records:
+        raise InvalidInput(f"{name}: the file holds no credential")
+    credentials = []
+    for number, record in enumerate(records, start=1):
+        if is_digital_credential is not None and is_digital_credential(record, name):
+            credentials.append(read_digital_credential(record, name, language=language))
+        else:
+            credentials.append(_validate(record, f"{name} (credential {number})"))
+    return credentials
+
+
+def credential_from_form(form: Mapping[str, Any]) -> MicroCredential:
+    """Return the credential described by the form's EU 2022 elements."""
+    outcomes = [line.strip() for line in str(form.get("learning_outcomes", "")).splitlines()]
+    workload = {
+        key: float(form[key]) for key in ("ects", "hours") if str(form.get(key, "")).strip()
+    }
+    qa_type = str(form.get("qa_type", "")).strip()
+    data: dict[str, Any] = {
+        "title": form.get("title", ""),
+        "awarding_body": form.get("awarding_body", ""),
+        "country": str(form.get("country", "")).strip() or None,
+        "date_of_issue": form.get("date_of_issue") or None,
+        "learning_outcomes": [line for line in outcomes if line],
+        "workload": workload or None,
+        "eqf_level": int(form["eqf_level"]) if str(form.get("eqf_level", "")).strip() else None,
+        "assessment": str(form.get("assessment", "")).strip() or None,
+        "participation": str(form.get("participation", "")).strip() or None,
+        "quality_assurance": (
+            {"type": qa_type, "body": str(form.get("qa_body", "")).strip() or None}
+            if qa_type else None
+        ),
+    }
+    return _validate(data, "the form")
+
+
+def _parse(name: str, text: str) -> Any:
+    try:
+        if name.lower().endswith(".json") or text.lstrip().startswith(("{", "[")):
+            return json.loads(text)
+        return yaml.safe_load(text)
+    except json.JSONDecodeError as error:
+        raise InvalidInput(f"{name}: malformed JSON at line {error.lineno}: {error.msg}") from error
+    except yaml.YAMLError as error:
+        raise InvalidInput(f"{name}: malformed YAML: {error}") from error
+
+
+def _validate(data: Any, source: str) -> MicroCredential:
+    if not isinstance(data, dict):
+        raise InvalidInput(f"{source}: expected a mapping of fields")
+    try:
+        return MicroCredential.model_validate(data)
+    except ValidationError as error:
+        raise InvalidInput(f"{source}: {describe_validation_error(error)}") from error
