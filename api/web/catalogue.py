@@ -1,5 +1,58 @@
-"""catalogue pages."""
+"""Programmes: the catalogue with its modules and outcomes; admins upload or replace one."""
 
-from fastapi import APIRouter
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from pydantic import ValidationError
+
+from api.web.credential_input import parse_document
+from api.web.csrf import require_csrf
+from api.web.pages import User, UserDep, redirect, render, role, services
+from recognition_engine.domain import Programme
+from recognition_engine.errors import RecognitionError
+from recognition_engine.ingestion.files import describe_validation_error
 
 router = APIRouter(include_in_schema=False)
+Admin = Annotated[User, Depends(role())]
+
+
+@router.get("/programmes")
+def programmes_page(request: Request, user: UserDep) -> Response:
+    summaries = services(request).store.programme_summaries(0, 500)
+    return render(request, "programmes.html", {"programmes": summaries}, user=user)
+
+
+@router.post("/programmes", dependencies=[Depends(require_csrf)])
+async def upload_programme(request: Request, user: Admin) -> Response:
+    """Create the programme in the file, or store it as a new version of the existing one."""
+    svc = services(request)
+    upload = (await request.form()).get("programme")
+    try:
+        if upload is None or not getattr(upload, "filename", None):
+            raise ValueError("choose a programme file")
+        content = await upload.read(svc.settings.max_file_bytes + 1)
+        if len(content) > svc.settings.max_file_bytes:
+            raise ValueError(f"{upload.filename}: over {svc.settings.max_file_bytes:,} bytes")
+        try:
+            programme = Programme.model_validate(parse_document(upload.filename, content))
+        except ValidationError as error:
+            raise ValueError(f"{upload.filename}: {describe_validation_error(error)}") from error
+        exists = svc.store.programme_exists(programme.id)
+        svc.engine.index_programme(programme)
+        if exists:
+            svc.store.replace_programme(programme)
+        else:
+            svc.store.create_programme(programme)
+    except (RecognitionError, ValueError) as error:
+        context = {"programmes": svc.store.programme_summaries(0, 500), "error": str(error)}
+        return render(request, "programmes.html", context, status_code=422, user=user)
+    return redirect(request, f"/programmes/{programme.id}")
+
+
+@router.get("/programmes/{programme_id}")
+def programme_page(request: Request, programme_id: str, user: UserDep) -> Response:
+    public = services(request).store.programme_public(programme_id[:100])
+    return render(request, "programme.html", {"programme": public}, user=user)

@@ -36,7 +36,7 @@ def credentials_from_file(
         raise InvalidInput(f"{name}: not UTF-8 text ({error.reason})") from error
     if looks_like_jwt is not None and looks_like_jwt(text.strip()):
         return [read_digital_credential(text.strip(), name, language=language)]
-    document = _parse(name, text)
+    document = parse_document(name, content)
     records = document if isinstance(document, list) else [document]
     if not records:
         raise InvalidInput(f"{name}: the file holds no credential")
@@ -74,7 +74,12 @@ def credential_from_form(form: Mapping[str, Any]) -> MicroCredential:
     return _validate(data, "the form")
 
 
-def _parse(name: str, text: str) -> Any:
+def parse_document(name: str, content: bytes) -> Any:
+    """Return the parsed JSON or YAML of an uploaded file."""
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InvalidInput(f"{name}: not UTF-8 text ({error.reason})") from error
     try:
         if name.lower().endswith(".json") or text.lstrip().startswith(("{", "[")):
             return json.loads(text)

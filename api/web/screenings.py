@@ -1,5 +1,115 @@
-"""screenings pages."""
+"""Screenings: batches submitted from files, their live progress, their results as a table and
+as CSV."""
 
-from fastapi import APIRouter
+from __future__ import annotations
+
+import csv
+import io
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from pydantic import ValidationError
+
+from api.schemas import ScreeningRequest, ScreeningResults
+from api.security import Role
+from api.web.cases import MAX_FILES
+from api.web.credential_input import credentials_from_file
+from api.web.csrf import require_csrf
+from api.web.pages import User, UserDep, is_fragment, language, redirect, render, role, services
+from api.web.queries import list_screenings
+from recognition_engine.errors import RecognitionError
 
 router = APIRouter(include_in_schema=False)
+Submitter = Annotated[User, Depends(role(Role.SCREENING))]
+RESULTS_SHOWN = 200
+
+
+@router.get("/screenings")
+def screenings_page(request: Request, user: UserDep) -> Response:
+    return render(request, "screenings.html", _list_context(request), user=user)
+
+
+def _list_context(request: Request, **extra: object) -> dict[str, object]:
+    svc = services(request)
+    return {
+        "screenings": list_screenings(svc.database),
+        "programmes": svc.store.programme_summaries(0, 500),
+        **extra,
+    }
+
+
+@router.post("/screenings", dependencies=[Depends(require_csrf)])
+async def submit_screening(request: Request, user: Submitter) -> Response:
+    form = await request.form()
+    svc = services(request)
+    uploads = [item for item in form.getlist("credentials") if getattr(item, "filename", None)]
+    try:
+        if not uploads or len(uploads) > MAX_FILES:
+            raise ValueError(f"choose between 1 and {MAX_FILES} credential files")
+        credentials = []
+        for upload in uploads:
+            content = await upload.read(svc.settings.max_file_bytes + 1)
+            credentials += credentials_from_file(
+                upload.filename, content, language=language(request)
+            )
+        screening = svc.screenings.submit(
+            ScreeningRequest(
+                programme_ids=[str(value) for value in form.getlist("programme_ids")],
+                credentials=credentials,
+            ),
+            user.caller,
+        )
+    except (RecognitionError, ValidationError, ValueError) as error:
+        context = _list_context(request, error=str(error))
+        return render(request, "screenings.html", context, status_code=422, user=user)
+    return redirect(request, f"/screenings/{screening.id}")
+
+
+@router.get("/screenings/{screening_id}")
+def screening_page(request: Request, screening_id: str, user: UserDep) -> Response:
+    results = services(request).screenings.results(screening_id[:100], 0, RESULTS_SHOWN)
+    template = "_screening_progress.html" if is_fragment(request) else "screening.html"
+    return render(request, template, {"results": results}, user=user)
+
+
+@router.get("/screenings/{screening_id}/results.csv")
+def screening_csv(request: Request, screening_id: str, user: UserDep) -> Response:
+    runner = services(request).screenings
+    first = runner.results(screening_id[:100], 0, 1)
+    pages = [
+        runner.results(screening_id[:100], offset, 200)
+        for offset in range(0, first.screening.total, 200)
+    ]
+    return Response(
+        results_csv(pages),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="screening-{screening_id}.csv"'},
+    )
+
+
+def results_csv(pages: list[ScreeningResults]) -> str:
+    """Return one CSV row per credential × programme: status, ECTS and modules proposed."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        ["position", "credential_id", "credential_title", "programme_id", "state", "status",
+         "proposed_ects", "modules", "problem"]
+    )
+    for page in pages:
+        for item in page.items:
+            proposal = item.proposal
+            writer.writerow([
+                item.position, item.credential_id or "", _safe(item.credential_title),
+                item.programme_id, item.state.value,
+                proposal.status.value if proposal else "",
+                proposal.total_proposed_ects if proposal else "",
+                " ".join(m.module_code for m in proposal.modules) if proposal else "",
+                _safe(str(item.problem.get("detail", ""))) if item.problem else "",
+            ])
+    return out.getvalue()
+
+
+def _safe(text: str) -> str:
+    # A cell that a spreadsheet would read as a formula is kept as text.
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
