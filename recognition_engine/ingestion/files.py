@@ -1,24 +1,49 @@
-"""Files → validated domain objects: programmes and micro-credentials in JSON or YAML."""
+"""Files → validated domain objects: programmes, and micro-credentials in the engine's JSON or
+YAML or as digital credentials (Europass EDC, Open Badges 3.0 JSON or JWT), told apart by their
+content."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import yaml
-from pydantic import BaseModel, ValidationError
 
-from recognition_engine.domain import MicroCredential, Programme
+from recognition_engine.domain import (
+    CredentialFormat,
+    MicroCredential,
+    Programme,
+    Provenance,
+    SignatureStatus,
+)
 from recognition_engine.errors import InvalidInput
+from recognition_engine.ingestion.digital import (
+    is_digital_credential,
+    looks_like_jwt,
+    read_digital_credential,
+)
+from recognition_engine.ingestion.elements import eu_element_report
+from recognition_engine.ingestion.validation import describe_validation_error, validate
+
+__all__ = [
+    "describe_validation_error",
+    "load_credentials",
+    "load_programme",
+    "own_format_credential",
+    "read_document",
+    "read_jsonl",
+    "read_text",
+    "validate",
+]
 
 DEFAULT_MAX_BYTES = 5_000_000
-Model = TypeVar("Model", bound=BaseModel)
+JSON_SUFFIXES = {".json", ".jsonld", ".jwt"}
 
 
-def read_document(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Any:
-    """Return the parsed content of a JSON or YAML file, refusing missing, huge or bad files."""
+def read_text(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    """Return the UTF-8 text of a file, refusing missing, huge, empty or binary files."""
     if not path.is_file():
         raise InvalidInput(f"{path}: no such file")
     size = path.stat().st_size
@@ -27,19 +52,33 @@ def read_document(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Any:
     if size == 0:
         raise InvalidInput(f"{path}: the file is empty")
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as error:
         raise InvalidInput(f"{path}: not UTF-8 text ({error.reason})") from error
+
+
+def parse_document(text: str, path: Path) -> Any:
+    """Return parsed JSON (by suffix, or a text that starts as JSON does) or YAML."""
+    is_json = path.suffix.lower() in JSON_SUFFIXES or (
+        path.suffix.lower() not in {".yaml", ".yml"} and text.lstrip()[:1] in {"{", "["}
+    )
     try:
-        if path.suffix.lower() == ".json":
+        if is_json:
             return json.loads(text)
         return yaml.safe_load(text)
     except json.JSONDecodeError as error:
         raise InvalidInput(f"{path}: malformed JSON at line {error.lineno}: {error.msg}") from error
+    except RecursionError as error:
+        raise InvalidInput(f"{path}: the document is nested too deeply") from error
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""
         raise InvalidInput(f"{path}: malformed YAML{where}: {error}") from error
+
+
+def read_document(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Any:
+    """Return the parsed content of a JSON or YAML file, refusing missing, huge or bad files."""
+    return parse_document(read_text(path, max_bytes=max_bytes), path)
 
 
 def read_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -63,40 +102,57 @@ def read_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
             yield number, record
 
 
-def validate(model: type[Model], data: Any, source: str) -> Model:
-    """Return ``data`` as ``model``, or raise InvalidInput naming each bad field."""
-    if not isinstance(data, dict):
-        raise InvalidInput(f"{source}: expected a mapping of fields, got {type(data).__name__}")
-    try:
-        return model.model_validate(data)
-    except ValidationError as error:
-        raise InvalidInput(f"{source}: {describe_validation_error(error)}") from error
-
-
-def describe_validation_error(error: ValidationError, limit: int = 5) -> str:
-    """Return a short, readable list of what is wrong with which field."""
-    problems = []
-    for item in error.errors()[:limit]:
-        where = ".".join(str(part) for part in item["loc"]) or "record"
-        problems.append(f"{where}: {item['msg']}")
-    more = error.error_count() - limit
-    if more > 0:
-        problems.append(f"and {more} more")
-    return "; ".join(problems)
-
-
 def load_programme(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Programme:
     """Return the programme described by a JSON or YAML file."""
     return validate(Programme, read_document(path, max_bytes=max_bytes), str(path))
 
 
-def load_credentials(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> list[MicroCredential]:
-    """Return the micro-credential(s) in a file: one mapping, or a list of them."""
-    data = read_document(path, max_bytes=max_bytes)
+def load_credentials(
+    path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, language: str | None = None
+) -> list[MicroCredential]:
+    """Return the micro-credential(s) in a file, whatever its format.
+
+    The engine's format holds one mapping or a list of them; a digital credential (an EDC, an
+    OB3 credential, a JWS envelope or a compact JWT) holds one. ``language`` is the evaluator's
+    language, in which a multilingual digital credential's texts are read where it has them.
+    """
+    text = read_text(path, max_bytes=max_bytes)
+    if looks_like_jwt(text):
+        return [
+            read_digital_credential(text, str(path), language=language, max_bytes=max_bytes)
+        ]
+    data = parse_document(text, path)
     records = data if isinstance(data, list) else [data]
     if not records:
         raise InvalidInput(f"{path}: the file holds no credential")
-    return [
-        validate(MicroCredential, record, f"{path} (credential {i + 1})")
-        for i, record in enumerate(records)
-    ]
+    form = CredentialFormat.JSON if text.lstrip()[:1] in {"{", "["} else CredentialFormat.YAML
+    credentials = []
+    for i, record in enumerate(records):
+        source = str(path) if len(records) == 1 else f"{path} (credential {i + 1})"
+        if is_digital_credential(record, source):
+            credentials.append(
+                read_digital_credential(record, source, language=language, max_bytes=max_bytes)
+            )
+        else:
+            credentials.append(own_format_credential(record, source, form))
+    return credentials
+
+
+def own_format_credential(record: Any, source: str, form: CredentialFormat) -> MicroCredential:
+    """Return a credential in the engine's own format, with its provenance and element report.
+
+    A provenance the record states itself is replaced: only the engine says what it checked.
+    """
+    if isinstance(record, dict):
+        record = {k: v for k, v in record.items() if k not in {"provenance", "eu_elements"}}
+    credential = validate(MicroCredential, record, source)
+    provenance = Provenance(
+        format=form,
+        signature=SignatureStatus.UNSIGNED,
+        signature_detail="The engine's own format carries no signature: it is as trustworthy "
+        "as whoever wrote it.",
+        revocation="not checked: the format has no status list",
+    )
+    return credential.model_copy(
+        update={"provenance": provenance, "eu_elements": eu_element_report(credential)}
+    )

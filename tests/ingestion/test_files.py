@@ -28,7 +28,9 @@ def test_round_trip(tmp_path: Path, suffix: str) -> None:
     assert loaded == programme
     credential = make_credential()
     [read] = load_credentials(write(tmp_path / f"c{suffix}", credential.model_dump(mode="json")))
-    assert read == credential
+    assert read.model_copy(update={"provenance": None, "eu_elements": None}) == credential
+    assert read.provenance is not None and read.provenance.format == suffix.lstrip(".")
+    assert read.provenance.signature == "unsigned"
 
 
 def test_a_list_of_credentials(tmp_path: Path) -> None:
@@ -118,3 +120,53 @@ def test_learner_identity_is_read_but_never_serialised(tmp_path: Path) -> None:
     assert credential.learner is not None
     assert "Beridze" not in credential.model_dump_json()
     assert "Beridze" not in repr(credential)
+
+
+# --- digital credentials: the format is told from the content, not the file name -----------
+
+FORMATS = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "credential-formats"
+
+
+@pytest.mark.parametrize(
+    ("name", "form"),
+    [
+        ("edc-microcredential-example.json", "edc"),
+        ("edc-microcredential-signed.jsonld", "edc"),
+        ("ob3-microcredential-example.json", "ob3-json"),
+    ],
+)
+def test_digital_credentials_are_detected_whatever_the_suffix(
+    tmp_path: Path, name: str, form: str
+) -> None:
+    if not (FORMATS / name).is_file():
+        pytest.skip(f"{name} is not in ../shared/data/credential-formats")
+    for copy in (tmp_path / "credential.json", tmp_path / "credential.txt"):
+        copy.write_bytes((FORMATS / name).read_bytes())
+        [credential] = load_credentials(copy)
+        assert credential.provenance is not None
+        assert credential.provenance.format == form
+
+
+def test_a_compact_jwt_file_is_read(tmp_path: Path) -> None:
+    from joserfc import jws
+    from joserfc.jwk import ECKey
+
+    if not (FORMATS / "ob3-microcredential-example.json").is_file():
+        pytest.skip("the OB3 example is not in ../shared/data/credential-formats")
+    key = ECKey.generate_key("P-256")
+    vc = json.loads((FORMATS / "ob3-microcredential-example.json").read_text())
+    header = {"alg": "ES256", "jwk": key.as_dict(private=False)}
+    (tmp_path / "badge.jwt").write_text(jws.serialize_compact(header, json.dumps({"vc": vc}), key))
+    [credential] = load_credentials(tmp_path / "badge.jwt")
+    provenance = credential.provenance
+    assert provenance is not None
+    assert (provenance.format, provenance.signature) == ("ob3-jwt", "verified")
+
+
+def test_a_stated_provenance_is_replaced_by_what_the_engine_checked(tmp_path: Path) -> None:
+    forged = make_credential().model_dump(mode="json") | {
+        "provenance": {"format": "edc", "signature": "verified", "signature_detail": "trust me"}
+    }
+    [credential] = load_credentials(write(tmp_path / "c.yaml", forged))
+    assert credential.provenance is not None
+    assert (credential.provenance.format, credential.provenance.signature) == ("yaml", "unsigned")

@@ -1,0 +1,33 @@
+"""Parsed data → a validated domain model, or an InvalidInput that names each bad field."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from recognition_engine.errors import InvalidInput
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+def validate(model: type[Model], data: Any, source: str) -> Model:
+    """Return ``data`` as ``model``, or raise InvalidInput naming each bad field."""
+    if not isinstance(data, dict):
+        raise InvalidInput(f"{source}: expected a mapping of fields, got {type(data).__name__}")
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        raise InvalidInput(f"{source}: {describe_validation_error(error)}") from error
+
+
+def describe_validation_error(error: ValidationError, limit: int = 5) -> str:
+    """Return a short, readable list of what is wrong with which field."""
+    problems = []
+    for item in error.errors()[:limit]:
+        where = ".".join(str(part) for part in item["loc"]) or "record"
+        problems.append(f"{where}: {item['msg']}")
+    more = error.error_count() - limit
+    if more > 0:
+        problems.append(f"and {more} more")
+    return "; ".join(problems)
