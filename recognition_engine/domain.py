@@ -278,8 +278,12 @@ class MicroCredential(DescribedItem):
 
         Two submissions of the same credential (an id-less copy, or the same file posted twice)
         have the same fingerprint, so stacking and applications can refuse to count it twice.
+        How it arrived (format, signature check, element report) is not what it certifies: a
+        signed EDC and its unsigned copy are the same credential.
         """
-        canonical = self.model_dump_json(exclude={"id", "learner"}, round_trip=True)
+        canonical = self.model_dump_json(
+            exclude={"id", "learner", "provenance", "eu_elements"}, round_trip=True
+        )
         return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -537,4 +541,3 @@ class RecognitionProposal(BaseModel):
         if isinstance(data, dict) and "ects_cap_remaining" not in data and "ects_cap" in data:
             data = {**data, "ects_cap_remaining": data["ects_cap"]}
         return data
-
