@@ -9,9 +9,15 @@ from typing import Annotated, Any
 import typer
 
 from cli.common import console, handles_errors, load_settings
-from recognition_engine.domain import LevelEstimate, MicroCredential
+from recognition_engine.domain import LevelEstimate
 from recognition_engine.errors import InvalidInput
-from recognition_engine.ingestion.files import read_document, read_jsonl, validate
+from recognition_engine.ingestion.digital import is_digital_credential, looks_like_jwt
+from recognition_engine.ingestion.files import (
+    load_credentials,
+    parse_document,
+    read_jsonl,
+    read_text,
+)
 
 _CREDENTIAL_FIELDS = {"awarding_body", "workload", "country", "date_of_issue"}
 
@@ -20,14 +26,18 @@ def level(
     file: Annotated[
         Path,
         typer.Argument(
-            help="A micro-credential (YAML/JSON), a JSON/YAML list of outcomes, or a text file "
-            "with one outcome a line."
+            help="A micro-credential (YAML/JSON, Europass EDC, Open Badges 3.0 JSON or JWT), a "
+            "JSON/YAML list of outcomes, or a text file with one outcome a line."
         ),
     ],
     declared: Annotated[
         int | None, typer.Option("--declared", min=1, max=8, help="Declared EQF level.")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the estimate as JSON.")] = False,
+    language: Annotated[
+        str | None,
+        typer.Option("--language", "-l", help="Read a multilingual credential in this language."),
+    ] = None,
 ) -> None:
     """Estimate the Bloom level of each outcome and the EQF/NQF level of the whole."""
     from recognition_engine.embedding import create_embedder
@@ -35,7 +45,7 @@ def level(
 
     settings = load_settings()
     outcomes, declared_level, ects = read_outcomes(
-        file, settings.max_file_bytes, settings.hours_per_ects
+        file, settings.max_file_bytes, settings.hours_per_ects, language
     )
     estimator = LevelEstimator.from_settings(settings, create_embedder(settings))
     estimate = estimator.estimate(
@@ -77,21 +87,26 @@ def level_train(
 
 
 def read_outcomes(
-    path: Path, max_bytes: int, hours_per_ects: float
+    path: Path, max_bytes: int, hours_per_ects: float, language: str | None = None
 ) -> tuple[list[str], int | None, float | None]:
-    """Return (outcomes, declared EQF level, ECTS) from a credential or a list of outcomes."""
+    """Return (outcomes, declared EQF level, ECTS) from a credential or a list of outcomes.
+
+    The kind of file is told from its content: a digital credential (EDC, Open Badges 3.0) or
+    one in the engine's format, a JSON/YAML list of outcomes, or plain lines of text.
+    """
     from recognition_engine.ingestion.outcomes import outcomes_of, split_outcomes
 
-    if path.suffix.lower() in {".txt", ".md", ""}:
-        if not path.is_file():
-            raise InvalidInput(f"{path}: no such file")
-        if path.stat().st_size > max_bytes:
-            raise InvalidInput(f"{path}: over the limit of {max_bytes:,} bytes")
-        lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    text = read_text(path, max_bytes=max_bytes)
+    structured = looks_like_jwt(text) or text.lstrip()[:1] in {"{", "["}
+    if path.suffix.lower() in {".txt", ".md", ""} and not structured:
+        lines = [line for line in text.splitlines() if line.strip()]
         return _require(split_outcomes(lines) or lines, path), None, None
-    data: Any = read_document(path, max_bytes=max_bytes)
-    if isinstance(data, dict) and _CREDENTIAL_FIELDS & data.keys():
-        credential = validate(MicroCredential, data, str(path))
+    data: Any = None if looks_like_jwt(text) else parse_document(text, path)
+    if data is None or (
+        isinstance(data, dict)
+        and (is_digital_credential(data, str(path)) or _CREDENTIAL_FIELDS & data.keys())
+    ):
+        [credential] = load_credentials(path, max_bytes=max_bytes, language=language)
         from recognition_engine.decision import credential_ects
         from recognition_engine.levels.frameworks import credential_eqf_level
 

@@ -10,6 +10,7 @@ import typer
 
 from cli.common import console, handles_errors, load_settings
 from cli.render import render_proposal
+from recognition_engine.domain import MicroCredential, RecognitionProposal
 from recognition_engine.errors import InvalidInput
 from recognition_engine.ingestion.equivalence import read_records
 from recognition_engine.ingestion.files import load_credentials, load_programme
@@ -17,6 +18,15 @@ from recognition_engine.service import RecognitionEngine, catalogue_entry
 
 ProgrammeOption = Annotated[
     Path, typer.Option("--programme", "-p", help="Programme catalogue (YAML or JSON).")
+]
+LanguageOption = Annotated[
+    str | None,
+    typer.Option(
+        "--language",
+        "-l",
+        help="The evaluator's language (ISO 639-1, e.g. de): a multilingual digital credential "
+        "is read in it where it has it, else in its own primary language.",
+    ),
 ]
 
 
@@ -49,18 +59,25 @@ def index(
 
 def recognise(
     credentials: Annotated[
-        list[Path], typer.Argument(help="Credential file(s); several files are stacked.")
+        list[Path],
+        typer.Argument(
+            help="Credential file(s): YAML/JSON, Europass EDC (JSON-LD, signed or not), Open "
+            "Badges 3.0 (JSON or JWT), told apart by their content; several files are stacked."
+        ),
     ],
     programme: ProgrammeOption,
     as_json: Annotated[bool, typer.Option("--json", help="Print the proposal as JSON.")] = False,
+    language: LanguageOption = None,
 ) -> None:
     """Propose the recognition of micro-credential(s) toward a programme, with evidence."""
     settings = load_settings()
     loaded = load_programme(programme, max_bytes=settings.max_file_bytes)
     items = [
-        c for path in credentials for c in load_credentials(path, max_bytes=settings.max_file_bytes)
+        c
+        for path in credentials
+        for c in load_credentials(path, max_bytes=settings.max_file_bytes, language=language)
     ]
-    proposal = RecognitionEngine(settings).recognise(items, loaded)
+    proposal = with_credential_checks(RecognitionEngine(settings).recognise(items, loaded), items)
     if as_json:
         typer.echo(json.dumps(proposal.model_dump(mode="json"), indent=2, ensure_ascii=False))
     else:
@@ -105,6 +122,26 @@ def demo_groups() -> list[list[Path]]:
     if not groups:
         raise InvalidInput("the shipped corpus has no credentials")
     return groups
+
+
+def with_credential_checks(
+    proposal: RecognitionProposal, credentials: list[MicroCredential]
+) -> RecognitionProposal:
+    """Return the proposal with each credential's provenance and missing elements in its summary.
+
+    Only a summary that lacks them is filled, from the credential at the same position.
+    """
+    if len(proposal.credentials) != len(credentials):
+        return proposal
+    summaries = []
+    for summary, credential in zip(proposal.credentials, credentials, strict=True):
+        if summary.provenance is None and summary.title == credential.title:
+            missing = credential.eu_elements.missing if credential.eu_elements else []
+            summary = summary.model_copy(
+                update={"provenance": credential.provenance, "missing_elements": missing}
+            )
+        summaries.append(summary)
+    return proposal.model_copy(update={"credentials": summaries})
 
 
 def register(app: typer.Typer) -> None:

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from rich.console import Console, Group
+from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 from recognition_engine.domain import (
+    CredentialSummary,
     Finding,
     ProposalStatus,
     RecognitionProposal,
+    SignatureStatus,
     Verdict,
 )
+from recognition_engine.ingestion.elements import describe_missing
 
 VERDICT_STYLE = {
     Verdict.PASS: ("pass", "green"),
@@ -68,6 +72,7 @@ def render_proposal(proposal: RecognitionProposal, console: Console, *, evidence
             expand=False,
         )
     )
+    render_credential_checks(proposal.credentials, console)
     console.print(elements_table(proposal.elements))
     for reason in proposal.reasons:
         console.print(f"• {reason}")
@@ -98,4 +103,42 @@ def render_proposal(proposal: RecognitionProposal, console: Console, *, evidence
             console.print(
                 f"  {item.module_code} {item.module_title} (coverage {item.coverage:.0%}, "
                 f"score {item.score:.2f}): {' '.join(item.reasons)}"
+            )
+
+
+# --- where each credential came from: format, signature, validity, missing elements --------
+
+SIGNATURE_STYLE = {
+    SignatureStatus.VERIFIED: "green",
+    SignatureStatus.INVALID: "red",
+    SignatureStatus.NOT_VERIFIABLE_OFFLINE: "yellow",
+    SignatureStatus.UNSIGNED: "yellow",
+}
+
+
+def render_credential_checks(credentials: list[CredentialSummary], console: Console) -> None:
+    """Print each credential's signature check, validity and missing EU 2022 elements."""
+    for credential in credentials:
+        provenance = credential.provenance
+        if provenance is None and not credential.missing_elements:
+            continue
+        console.print(Text(credential.title, style="bold"))
+        if provenance is not None:
+            signature = Text(
+                provenance.signature.value.replace("_", " "),
+                style=SIGNATURE_STYLE[provenance.signature],
+            )
+            console.print(
+                Text("  ").append(provenance.format.value).append(", signature ").append(signature)
+                .append(f": {provenance.signature_detail}")
+            )
+            if provenance.valid_until is not None:
+                state = "expired" if provenance.expired else "not expired"
+                console.print(f"  Valid until {provenance.valid_until:%Y-%m-%d} ({state}).")
+            console.print(f"  Revocation: {provenance.revocation}.", highlight=False)
+            for note in provenance.notes:
+                console.print(f"  [dim]{escape(note)}[/dim]", highlight=False)
+        if credential.missing_elements:
+            console.print(
+                Text(f"  warning: {describe_missing(credential.missing_elements)}", style="yellow")
             )
