@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install install-test demo test lint serve clean
+.PHONY: install install-test chromium demo test lint serve clean translations screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,8 +20,23 @@ install-test: $(BIN)/python
 demo: install
 	$(BIN)/recognition-engine demo
 
-test: install-test
-	$(BIN)/pytest -q
+# The browser tests drive Debian's chromium; without it (no apt-get here) they are skipped.
+chromium:
+	@bash .ci/chromium.sh || echo "chromium could not be installed: the browser tests will be skipped"
+
+test: install-test chromium
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(BIN)/pytest -q
+
+# Extract the workbench's strings, merge them into the ka and hy catalogues, compile the .mo.
+translations: install-test
+	$(BIN)/pybabel extract -F api/web/babel.cfg --no-location --sort-output \
+	  --project=recognition-engine -o api/web/locales/messages.pot api/web
+	$(BIN)/pybabel update --no-location -d api/web/locales -i api/web/locales/messages.pot
+	$(BIN)/pybabel compile --statistics -d api/web/locales
+
+# Re-take the README's screenshots of the workbench from the browser tests.
+screenshots: install-test chromium
+	WORKBENCH_SCREENSHOTS=docs $(BIN)/pytest -q -m browser tests/web
 
 lint: install-test
 	$(BIN)/ruff check recognition_engine api evaluation corpora tests
