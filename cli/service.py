@@ -27,6 +27,13 @@ def serve(
     from api.app import create_app
 
     app = create_app(load_settings())
+    # --- the workbench's address, for people rather than API clients ---
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    console.print(
+        f"Workbench: http://{shown}:{port}/  (sign in with a key from "
+        "`recognition-engine keys create --role evaluator`); API docs: "
+        f"http://{shown}:{port}/docs", highlight=False, soft_wrap=True,
+    )
     uvicorn.run(app, host=host, port=port, log_level=log_level, timeout_graceful_shutdown=30)
 
 
