@@ -194,6 +194,7 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         403: "The key's role may not do this",
         404: "Unknown id",
         413: "Request body too large",
+        415: "Unsupported media type",
         422: "Invalid request (field errors) or refused by the engine",
         429: "Too many requests for this key (see Retry-After)",
         503: "Index or model unavailable",

@@ -1,26 +1,86 @@
-"""Micro-credentials: submitted once, read back; the learner identity is never stored."""
+"""Micro-credentials: submitted once, read back; the learner identity is never stored.
+
+A credential arrives in the engine's JSON, as a Europass EDC (JSON-LD, signed or not), or as an
+Open Badges 3.0 credential (JSON, or a compact JWT); the media type and the content tell which.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+import json
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Path, Response, status
+from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
 
 from api.examples import CREDENTIAL_EXAMPLES
-from api.problems import problem_responses
+from api.problems import ApiProblem, problem_responses
 from api.schemas import CredentialPublic
 from api.security import ANY_ROLE, Caller, Role, require
 from api.services import ServicesDep
-from recognition_engine.domain import MicroCredential
+from recognition_engine.domain import CredentialFormat, MicroCredential
+from recognition_engine.errors import InvalidInput
+from recognition_engine.ingestion.digital import (
+    is_digital_credential,
+    looks_like_jwt,
+    read_digital_credential,
+)
+from recognition_engine.ingestion.files import with_own_provenance, without_checks
 
 router = APIRouter(prefix="/credentials", tags=["credentials"])
 
+SOURCE = "request body"
+JSON_TYPES = {"", "application/json"}
+JSON_LD_TYPES = {"application/ld+json", "application/vc+ld+json", "application/vc"}
+JWT_TYPES = {"application/vc+jwt", "application/jwt"}
+
 SUBMIT_DESCRIPTION = """\
-Submit a micro-credential with the elements of the EU Council Recommendation of 2022.
+Submit a micro-credential with the elements of the EU Council Recommendation of 2022, in one of:
+
+* `application/json`: the engine's format (below), or an Open Badges 3.0 / Europass EDC
+  credential, told apart by its content;
+* `application/ld+json`: a Europass digital credential (European Learning Model), plain or
+  signed (JAdES, JWS JSON serialisation), or an Open Badges 3.0 credential;
+* `application/vc+jwt` or `application/jwt`: an Open Badges 3.0 credential as a compact JWT.
+
+A digital credential is validated against its shipped JSON schema, its signature is checked
+offline (`provenance.signature`: verified, invalid, not_verifiable_offline or unsigned), and
+the EU 2022 mandatory elements it lacks are listed in `eu_elements.missing`: nothing is
+invented. `language` picks the evaluator's language in a multilingual credential.
 
 **The learner identity (`learner`), if sent, is dropped before storage and never logged or
-returned.** No recognition decision depends on who the learner is.
+returned; the name, e-mail, birth date and identifiers in a digital credential are never read
+into the record.** No recognition decision depends on who the learner is.
 """
+
+REQUEST_BODY: dict[str, Any] = {
+    "required": True,
+    "content": {
+        "application/json": {
+            "schema": {"$ref": "#/components/schemas/MicroCredential-Input"},
+            "examples": CREDENTIAL_EXAMPLES,
+        },
+        "application/ld+json": {
+            "schema": {
+                "type": "object",
+                "description": "A Europass EDC (optionally in a JWS envelope) or an Open "
+                "Badges 3.0 credential.",
+            }
+        },
+        "application/vc+jwt": {
+            "schema": {"type": "string", "description": "An Open Badges 3.0 credential as a JWT."}
+        },
+        "application/jwt": {
+            "schema": {"type": "string", "description": "An Open Badges 3.0 credential as a JWT."}
+        },
+    },
+}
+
+
+async def submitted_body(request: Request) -> tuple[str, bytes]:
+    """The media type (without parameters) and the raw body of the request."""
+    media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    return media_type, await request.body()
 
 
 @router.post(
@@ -29,17 +89,66 @@ returned.** No recognition decision depends on who the learner is.
     response_model=CredentialPublic,
     summary="Submit a micro-credential",
     description=SUBMIT_DESCRIPTION,
-    responses=problem_responses(400, 401, 403, 413, 422, 429),
+    responses=problem_responses(400, 401, 403, 413, 415, 422, 429),
+    openapi_extra={"requestBody": REQUEST_BODY},
 )
 def submit_credential(
     response: Response,
-    credential: Annotated[MicroCredential, Body(openapi_examples=CREDENTIAL_EXAMPLES)],
+    body: Annotated[tuple[str, bytes], Depends(submitted_body)],
     caller: Annotated[Caller, Depends(require(Role.SCREENING))],
     svc: ServicesDep,
+    language: Annotated[
+        str | None,
+        Query(
+            pattern=r"^[A-Za-z]{2,3}$",
+            description="The evaluator's language (ISO 639-1) for multilingual credentials.",
+        ),
+    ] = None,
 ) -> CredentialPublic:
+    media_type, raw = body
+    credential = read_submission(media_type, raw, language, svc.settings.max_file_bytes)
     public = svc.store.add_credential(credential, caller)
     response.headers["Location"] = f"/v1/credentials/{public.id}"
     return public
+
+
+def read_submission(
+    media_type: str, raw: bytes, language: str | None, max_bytes: int
+) -> MicroCredential:
+    """Return the credential in a request body of the given media type."""
+    if media_type in JWT_TYPES:
+        text = raw.decode("utf-8", errors="replace").strip()
+        if not looks_like_jwt(text):
+            raise InvalidInput(f"{SOURCE}: not a compact JWT (header.payload.signature)")
+        return read_digital_credential(text, SOURCE, language=language, max_bytes=max_bytes)
+    if media_type not in JSON_TYPES | JSON_LD_TYPES and not media_type.endswith("+json"):
+        raise ApiProblem(
+            415,
+            "unsupported-media-type",
+            "Unsupported media type",
+            "send application/json, application/ld+json, application/vc+jwt or "
+            "application/jwt",
+        )
+    try:
+        data = json.loads(raw)
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:
+        raise ApiProblem(
+            400, "malformed-json", "Malformed JSON", "the request body is not valid JSON"
+        ) from error
+    if is_digital_credential(data, SOURCE):
+        return read_digital_credential(data, SOURCE, language=language, max_bytes=max_bytes)
+    if media_type in JSON_LD_TYPES:
+        raise InvalidInput(
+            f"{SOURCE}: JSON-LD that is neither a Europass EDC nor an Open Badges 3.0 credential"
+        )
+    try:
+        credential = MicroCredential.model_validate(without_checks(data))
+    except ValidationError as error:
+        # the same field errors FastAPI gives for a JSON body: where and what, never the input
+        raise RequestValidationError(
+            [{**item, "loc": ("body", *item["loc"])} for item in error.errors()]
+        ) from error
+    return with_own_provenance(credential, CredentialFormat.JSON)
 
 
 @router.get(

@@ -36,6 +36,8 @@ __all__ = [
     "read_jsonl",
     "read_text",
     "validate",
+    "with_own_provenance",
+    "without_checks",
 ]
 
 DEFAULT_MAX_BYTES = 5_000_000
@@ -143,9 +145,18 @@ def own_format_credential(record: Any, source: str, form: CredentialFormat) -> M
 
     A provenance the record states itself is replaced: only the engine says what it checked.
     """
+    return with_own_provenance(validate(MicroCredential, without_checks(record), source), form)
+
+
+def without_checks(record: Any) -> Any:
+    """Return a submitted record without what only the engine may state about it."""
     if isinstance(record, dict):
-        record = {k: v for k, v in record.items() if k not in {"provenance", "eu_elements"}}
-    credential = validate(MicroCredential, record, source)
+        return {k: v for k, v in record.items() if k not in {"provenance", "eu_elements"}}
+    return record
+
+
+def with_own_provenance(credential: MicroCredential, form: CredentialFormat) -> MicroCredential:
+    """Return the credential marked as read from the engine's own (unsigned) format."""
     provenance = Provenance(
         format=form,
         signature=SignatureStatus.UNSIGNED,
