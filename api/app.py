@@ -11,13 +11,22 @@ from fastapi import FastAPI
 
 from api.body_limit import BodySizeLimit
 from api.database import Database
+from api.key_gate import ApiKeyGate
 from api.problems import install_problem_handlers
-from api.routers import credentials, health, levels, programmes, recognitions, screenings
+from api.routers import (
+    applications,
+    credentials,
+    health,
+    levels,
+    programmes,
+    recognitions,
+    screenings,
+)
 from api.screening import ScreeningRunner
 from api.security import RateLimiter
 from api.services import Services
-from api.web import install_workbench
 from api.store import Store
+from api.web import PAGE_PREFIXES, install_workbench
 from recognition_engine.config import Settings
 
 logger = logging.getLogger(__name__)
@@ -26,7 +35,8 @@ DESCRIPTION = """\
 Decision support for the recognition of micro-credentials toward degree programmes.
 
 Every route but `/health` needs an `X-API-Key` header; keys are made with
-`recognition-engine keys create --role admin|evaluator|screening`:
+`recognition-engine keys create --role admin|evaluator|screening [--expires-in-days N]` and
+revoked with `recognition-engine keys revoke KEY_ID` (refused from the key's next request on):
 
 * **admin** manages programmes and can do everything;
 * **evaluator** reads, and records decisions on proposals;
@@ -82,12 +92,23 @@ def create_app(
     app.state.services = services
     install_problem_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.api_max_body_bytes)
+    # Added last, so it runs first: a request without a usable key is not read any further.
+    app.add_middleware(
+        ApiKeyGate, public_paths=_public_paths(app) | {"/"}, public_prefixes=PAGE_PREFIXES
+    )
     app.include_router(health.router)
-    for module in (programmes, credentials, recognitions, screenings, levels):
+    for module in (programmes, credentials, applications, recognitions, screenings, levels):
         app.include_router(module.router, prefix="/v1")
     # The workbench: the web pages over the same services (api/web).
     install_workbench(app, settings.data_dir)
     return app
+
+
+def _public_paths(app: FastAPI) -> set[str]:
+    """Liveness and the API's documentation: what answers without a key."""
+    paths = ("/health", app.openapi_url, app.docs_url, app.redoc_url,
+             app.swagger_ui_oauth2_redirect_url)
+    return {path for path in paths if path}
 
 
 def _index_stored_programmes(services: Services) -> None:

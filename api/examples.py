@@ -127,6 +127,23 @@ RECOGNITION_EXAMPLES = {
             "credential_ids": ["<credential id 1>", "<credential id 2>"],
         },
     ),
+    "in-application": example(
+        "One credential within a learner's application (the cap holds across it)",
+        {
+            "programme_id": "ge-computer-engineering-bsc",
+            "credential_ids": ["<credential id>"],
+            "application_id": "<application id>",
+        },
+    ),
+}
+APPLICATION_EXAMPLES = {
+    "with-reference": example(
+        "With your own pseudonymous reference",
+        {"programme_id": "ge-computer-engineering-bsc", "reference": "intake-2025-0042"},
+    ),
+    "without-reference": example(
+        "The service's id only", {"programme_id": "ge-computer-engineering-bsc"}
+    ),
 }
 DECISION_EXAMPLES = {
     "accept": example(

@@ -32,7 +32,10 @@ class Request(BaseModel):
 class ProgrammePublic(Programme):
     """A programme with its module catalogue, as stored, with its version."""
 
-    version: int = Field(description="1 when created, +1 at each replacement.")
+    version: int = Field(
+        description="1 when created, +1 at each replacement; every version is kept "
+        "(GET /v1/programmes/{id}/versions/{version})."
+    )
     created_at: dt.datetime
     updated_at: dt.datetime
     indexed_outcomes: int | None = Field(
@@ -61,6 +64,61 @@ class CredentialPublic(BaseModel):
     credential: MicroCredential = Field(description="As submitted, without the learner identity.")
 
 
+# --- keys ---------------------------------------------------------------------------------
+
+
+class KeyRef(BaseModel):
+    """The API key behind a request, for the audit trail."""
+
+    key_id: str
+    name: str
+
+
+# --- applications -------------------------------------------------------------------------
+
+PseudonymousReference = Annotated[
+    str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$")
+]
+
+
+class ApplicationRequest(Request):
+    programme_id: Identifier
+    reference: PseudonymousReference | None = Field(
+        None,
+        description="Your own opaque reference for the application, unique per programme "
+        "(letters, digits and . _ : -). Never a name, e-mail or national id: the service "
+        "stores no learner identity.",
+    )
+
+
+class RecognitionState(StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    MODIFIED = "modified"
+    REJECTED = "rejected"
+
+
+class ApplicationRecognition(BaseModel):
+    recognition_id: str
+    credential_ids: list[str]
+    state: RecognitionState = Field(description="From the latest decision; pending if none.")
+    ects: float = Field(
+        description="What it holds of the cap: awarded if decided (0 if rejected), "
+        "else proposed (a pending proposal reserves its ECTS)."
+    )
+
+
+class ApplicationPublic(BaseModel):
+    id: str = Field(description="The pseudonymous id of the application.")
+    programme_id: str
+    reference: str | None
+    created_at: dt.datetime
+    ects_cap: float = Field(description="The programme's cap on micro-credential credit.")
+    ects_counted: float = Field(description="What the application's recognitions hold of it.")
+    ects_cap_remaining: float
+    recognitions: list[ApplicationRecognition] = Field(description="Oldest first.")
+
+
 # --- recognitions -------------------------------------------------------------------------
 
 
@@ -70,14 +128,25 @@ class RecognitionRequest(Request):
         min_length=1, max_length=50,
         description="Ids from POST /v1/credentials; several are stacked into one proposal.",
     )
+    application_id: Identifier | None = Field(
+        None,
+        description="The application (POST /v1/applications) these credentials belong to: "
+        "the programme's cap then holds across all its recognitions, and a credential "
+        "counts once in it.",
+    )
 
 
 class RecognitionPublic(BaseModel):
     id: str
     programme_id: str
-    programme_version: int
+    programme_version: int = Field(description="The version of the programme proposed against.")
+    programme_version_url: str = Field(
+        description="That version of the programme, with the module catalogue that this "
+        "proposal and its decisions are checked against (versions never change)."
+    )
+    application_id: str | None
     credential_ids: list[str]
-    requested_by: str = Field(description="Name of the API key that asked.")
+    requested_by: KeyRef
     created_at: dt.datetime
     proposal: RecognitionProposal
 
@@ -118,11 +187,6 @@ class DecisionRequest(Request):
         return self
 
 
-class DecidedBy(BaseModel):
-    key_id: str
-    name: str
-
-
 class DecisionPublic(BaseModel):
     id: int
     recognition_id: str
@@ -130,7 +194,7 @@ class DecisionPublic(BaseModel):
     modules: list[ModuleAward] = Field(description="What is awarded ([] when rejected).")
     total_ects: float
     reason: str
-    decided_by: DecidedBy
+    decided_by: KeyRef
     decided_at: dt.datetime
 
 

@@ -1,13 +1,17 @@
-"""API keys (stored as SHA-256 hashes), roles, and a per-key rate limit.
+"""API keys (stored as SHA-256 hashes), roles, expiry and revocation, and a per-key rate limit.
 
 A key is ``re_`` + 32 random bytes (URL-safe base64): with that much entropy a plain SHA-256 is
 enough to store it (no salt or slow hash needed: nobody can guess such a key from its hash).
+Every request reads its key's row, so a key revoked or expired (from the CLI, by another
+process) is refused from its next request on; nothing about keys is cached in the process.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import math
+import re
 import secrets
 import threading
 import time
@@ -20,13 +24,19 @@ from typing import Annotated
 
 from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 
 from api.database import Database
 from api.problems import ApiProblem
-from api.tables import ApiKeyRecord
+from api.tables import ApiKeyRecord, utcnow
+from recognition_engine.errors import InvalidInput, NotFound
 
 KEY_PREFIX = "re_"
+KEY_HEADER = "X-API-Key"
+# What create_key makes: the prefix and 32 bytes in URL-safe base64 without padding.
+KEY_PATTERN = re.compile(r"re_[A-Za-z0-9_-]{43}")
+# last_used_at is written at most this often per key: a read must not write every time.
+LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
 
 
 class Role(StrEnum):
@@ -44,34 +54,111 @@ class Caller:
     role: Role
 
 
+@dataclass(frozen=True)
+class KeyInfo:
+    """What ``keys list`` shows of a key (never the key itself)."""
+
+    key_id: str
+    name: str
+    role: Role
+    created_at: dt.datetime
+    expires_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+    last_used_at: dt.datetime | None
+
+    def state(self, now: dt.datetime) -> str:
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at is not None and self.expires_at <= now:
+            return "expired"
+        return "active"
+
+
 def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def create_key(database: Database, role: Role, name: str | None = None) -> tuple[str, Caller]:
+def is_well_formed(key: str | None) -> bool:
+    """Whether ``key`` could be a key at all: checked before anything reaches the database."""
+    return key is not None and KEY_PATTERN.fullmatch(key) is not None
+
+
+def create_key(
+    database: Database,
+    role: Role,
+    name: str | None = None,
+    *,
+    expires_at: dt.datetime | None = None,
+) -> tuple[str, Caller]:
     """Store a new key's hash and return the key itself (shown once, never stored)."""
+    if expires_at is not None and expires_at <= utcnow():
+        raise InvalidInput(f"the expiry {expires_at.isoformat()} is not in the future")
     key = KEY_PREFIX + secrets.token_urlsafe(32)
     key_id = uuid.uuid4().hex
     caller = Caller(key_id=key_id, name=name or f"{role.value}-{key_id[:8]}", role=role)
     with database.session() as session:
         session.add(
-            ApiKeyRecord(id=key_id, name=caller.name, role=role.value, key_hash=hash_key(key))
+            ApiKeyRecord(
+                id=key_id, name=caller.name, role=role.value, key_hash=hash_key(key),
+                expires_at=expires_at,
+            )
         )
     return key, caller
 
 
-def list_keys(database: Database) -> list[Caller]:
+def list_keys(database: Database) -> list[KeyInfo]:
     with database.session() as session:
         rows = session.scalars(select(ApiKeyRecord).order_by(ApiKeyRecord.created_at)).all()
-        return [Caller(row.id, row.name, Role(row.role)) for row in rows]
+        return [_info(row) for row in rows]
 
 
-def find_caller(database: Database, key: str) -> Caller | None:
+def revoke_key(database: Database, key_id: str) -> KeyInfo:
+    """Revoke a key from its next request on; revoking it again changes nothing."""
+    with database.session() as session:
+        row = session.get(ApiKeyRecord, key_id)
+        if row is None:
+            raise NotFound(f"no API key with id {key_id!r}")
+        if row.revoked_at is None:
+            row.revoked_at = utcnow()
+        return _info(row)
+
+
+def _info(row: ApiKeyRecord) -> KeyInfo:
+    return KeyInfo(
+        key_id=row.id, name=row.name, role=Role(row.role), created_at=row.created_at,
+        expires_at=row.expires_at, revoked_at=row.revoked_at, last_used_at=row.last_used_at,
+    )
+
+
+def authenticate(database: Database, key: str, now: dt.datetime | None = None) -> Caller:
+    """Return the caller behind a well-formed key; refuse an unknown, revoked or expired one."""
+    now = now or utcnow()
     with database.session() as session:
         row = session.scalars(
             select(ApiKeyRecord).where(ApiKeyRecord.key_hash == hash_key(key))
         ).first()
-        return Caller(row.id, row.name, Role(row.role)) if row else None
+        if row is None:
+            raise ApiProblem(
+                401, "unknown-api-key", "Unknown API key", "the X-API-Key is not valid"
+            )
+        if row.revoked_at is not None:
+            raise ApiProblem(401, "revoked-api-key", "Revoked API key", "this key was revoked")
+        if row.expires_at is not None and row.expires_at <= now:
+            raise ApiProblem(
+                401, "expired-api-key", "Expired API key",
+                f"this key expired at {row.expires_at.isoformat()}",
+            )
+        stale = now - LAST_USED_RESOLUTION
+        if row.last_used_at is None or row.last_used_at <= stale:
+            session.execute(
+                update(ApiKeyRecord)
+                .where(
+                    ApiKeyRecord.id == row.id,
+                    or_(ApiKeyRecord.last_used_at.is_(None), ApiKeyRecord.last_used_at <= stale),
+                )
+                .values(last_used_at=now)
+            )
+        return Caller(row.id, row.name, Role(row.role))
 
 
 class RateLimiter:
@@ -97,21 +184,33 @@ class RateLimiter:
 
 
 api_key_header = APIKeyHeader(
-    name="X-API-Key",
+    name=KEY_HEADER,
     auto_error=False,
     description="An API key made with `recognition-engine keys create --role ROLE`.",
 )
 
 
+def refuse_unusable_key(key: str | None) -> ApiProblem | None:
+    """The 401 for a missing or malformed key (no database needed to tell), else None."""
+    if not key:
+        return ApiProblem(401, "missing-api-key", "API key required", "send the X-API-Key header")
+    if not is_well_formed(key):
+        return ApiProblem(
+            401, "malformed-api-key", "Malformed API key",
+            f"an X-API-Key is {KEY_PREFIX!r} followed by 43 URL-safe base64 characters",
+        )
+    return None
+
+
 def _authenticate(
     request: Request, key: Annotated[str | None, Security(api_key_header)]
 ) -> Caller:
-    if not key:
-        raise ApiProblem(401, "missing-api-key", "API key required", "send the X-API-Key header")
+    refused = refuse_unusable_key(key)
+    if refused is not None:
+        raise refused
+    assert key is not None
     services = request.app.state.services
-    caller = find_caller(services.database, key)
-    if caller is None:
-        raise ApiProblem(401, "unknown-api-key", "Unknown API key", "the X-API-Key is not valid")
+    caller = authenticate(services.database, key)
     wait = services.rate_limiter.retry_after(caller.key_id)
     if wait is not None:
         raise ApiProblem(

@@ -1,4 +1,5 @@
-"""Reads and writes of programmes, credentials, recognitions and decisions.
+"""Reads and writes of programmes (every version kept), credentials, applications,
+recognitions and decisions.
 
 Turns stored rows into domain objects (for the engine) and public models (for the answer).
 Each method is one short transaction: once it returns, what it wrote is on disk.
@@ -7,29 +8,38 @@ Each method is one short transaction: once it returns, what it wrote is on disk.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
+from api.applications import Ledger, claim, load_ledger, lock_application_of
 from api.database import Database
 from api.problems import already_exists, not_found
 from api.schemas import (
+    ApplicationPublic,
+    ApplicationRequest,
     CredentialPublic,
-    DecidedBy,
     DecisionAction,
     DecisionPublic,
     DecisionRequest,
+    KeyRef,
     ModuleAward,
     ProgrammePublic,
     ProgrammeSummary,
     RecognitionPublic,
+    RecognitionRequest,
 )
 from api.security import Caller
 from api.tables import (
+    ApiKeyRecord,
+    ApplicationRecognitionRecord,
+    ApplicationRecord,
     CredentialRecord,
     DecisionRecord,
     ProgrammeRecord,
+    ProgrammeVersionRecord,
     RecognitionRecord,
     utcnow,
 )
@@ -46,6 +56,26 @@ def programme_exists(programme_id: str) -> Exception:
     return already_exists("programme", programme_id, hint)
 
 
+def programme_version_url(programme_id: str, version: int) -> str:
+    return f"/v1/programmes/{programme_id}/versions/{version}"
+
+
+@dataclass(frozen=True)
+class RecognitionBasis:
+    """What a proposal is made from; the application's part is checked again when stored."""
+
+    programme: Programme
+    programme_version: int
+    credential_ids: tuple[str, ...]
+    credentials: tuple[MicroCredential, ...]
+    ledger: Ledger | None
+
+    @property
+    def awarded_ects(self) -> float:
+        """What earlier recognitions of the application hold of the programme's cap."""
+        return self.ledger.counted_ects() if self.ledger else 0.0
+
+
 class Store:
     def __init__(self, database: Database) -> None:
         self.database = database
@@ -57,52 +87,77 @@ class Store:
             return session.get(ProgrammeRecord, programme_id) is not None
 
     def create_programme(self, programme: Programme) -> ProgrammePublic:
-        record = ProgrammeRecord(
-            id=programme.id, version=1, payload=programme.model_dump(mode="json")
+        now = utcnow()
+        record = ProgrammeRecord(id=programme.id, version=1, created_at=now, updated_at=now)
+        version = ProgrammeVersionRecord(
+            programme_id=programme.id, version=1, payload=_payload(programme), created_at=now
         )
         try:
             with self.database.session() as session:
                 session.add(record)
+                session.flush()
+                session.add(version)
         except IntegrityError as error:
             raise programme_exists(programme.id) from error
-        return _programme_public(record)
+        return _programme_public(record, version)
 
     def replace_programme(self, programme: Programme) -> ProgrammePublic:
+        """Store a new version; the earlier ones stay as they were."""
+        now = utcnow()
         with self.database.session() as session:
-            record = session.get(ProgrammeRecord, programme.id, with_for_update=True)
-            if record is None:
+            number = session.scalar(
+                update(ProgrammeRecord)
+                .where(ProgrammeRecord.id == programme.id)
+                .values(version=ProgrammeRecord.version + 1, updated_at=now)
+                .returning(ProgrammeRecord.version)
+            )
+            if number is None:
                 raise not_found("programme", programme.id)
-            record.payload = programme.model_dump(mode="json")
-            record.version += 1
-            record.updated_at = utcnow()
-        return _programme_public(record)
+            version = ProgrammeVersionRecord(
+                programme_id=programme.id, version=number, payload=_payload(programme),
+                created_at=now,
+            )
+            session.add(version)
+            record = session.get(ProgrammeRecord, programme.id)
+            return _programme_public(record, version)
 
     def programme(self, programme_id: str) -> tuple[Programme, int]:
-        """Return the programme and its version."""
+        """Return the programme's current version and its number."""
         with self.database.session() as session:
-            record = session.get(ProgrammeRecord, programme_id)
-            if record is None:
-                raise not_found("programme", programme_id)
-            return Programme.model_validate(record.payload), record.version
+            record, version = _current(session, programme_id)
+            return Programme.model_validate(version.payload), version.version
 
-    def programme_public(self, programme_id: str) -> ProgrammePublic:
+    def programme_version(self, programme_id: str, version: int) -> Programme:
         with self.database.session() as session:
-            record = session.get(ProgrammeRecord, programme_id)
-            if record is None:
-                raise not_found("programme", programme_id)
-            return _programme_public(record)
+            return Programme.model_validate(_version(session, programme_id, version).payload)
+
+    def programme_public(self, programme_id: str, version: int | None = None) -> ProgrammePublic:
+        """Return the current version, or the one asked for."""
+        with self.database.session() as session:
+            record, current = _current(session, programme_id)
+            if version is not None and version != current.version:
+                current = _version(session, programme_id, version)
+            return _programme_public(record, current)
 
     def programme_summaries(self, offset: int, limit: int) -> list[ProgrammeSummary]:
         with self.database.session() as session:
-            records = session.scalars(
-                select(ProgrammeRecord).order_by(ProgrammeRecord.id).offset(offset).limit(limit)
+            rows = session.execute(
+                _with_current_version(select(ProgrammeRecord, ProgrammeVersionRecord))
+                .order_by(ProgrammeRecord.id)
+                .offset(offset)
+                .limit(limit)
             ).all()
-            return [_programme_summary(record) for record in records]
+            return [_programme_summary(record, version) for record, version in rows]
 
     def programmes(self) -> list[Programme]:
+        """Return the current version of every programme."""
         with self.database.session() as session:
-            records = session.scalars(select(ProgrammeRecord).order_by(ProgrammeRecord.id)).all()
-            return [Programme.model_validate(record.payload) for record in records]
+            payloads = session.scalars(
+                _with_current_version(select(ProgrammeVersionRecord.payload)).order_by(
+                    ProgrammeRecord.id
+                )
+            ).all()
+            return [Programme.model_validate(payload) for payload in payloads]
 
     # --- credentials -----------------------------------------------------------------------
 
@@ -113,7 +168,12 @@ class Store:
         payload.pop("learner", None)
         if not payload.get("id"):
             payload["id"] = record_id
-        record = CredentialRecord(id=record_id, payload=payload, submitted_by=caller.key_id)
+        record = CredentialRecord(
+            id=record_id,
+            payload=payload,
+            fingerprint=credential.content_fingerprint(),
+            submitted_by=caller.key_id,
+        )
         with self.database.session() as session:
             session.add(record)
         return _credential_public(record)
@@ -125,67 +185,153 @@ class Store:
                 raise not_found("credential", credential_id)
             return _credential_public(record)
 
-    def credentials(self, credential_ids: Sequence[str]) -> list[MicroCredential]:
-        """Return the credentials in the order asked (repeats included)."""
+    # --- applications ----------------------------------------------------------------------
+
+    def create_application(self, request: ApplicationRequest, caller: Caller) -> ApplicationPublic:
+        if not self.programme_exists(request.programme_id):
+            raise not_found("programme", request.programme_id)
+        record = ApplicationRecord(
+            id=new_id(), programme_id=request.programme_id, reference=request.reference,
+            revision=0, created_by=caller.key_id,
+        )
+        try:
+            with self.database.session() as session:
+                session.add(record)
+        except IntegrityError as error:
+            raise self._reference_taken(request) from error
+        return self.application_public(record.id)
+
+    def _reference_taken(self, request: ApplicationRequest) -> Exception:
         with self.database.session() as session:
-            records = session.scalars(
-                select(CredentialRecord).where(CredentialRecord.id.in_(set(credential_ids)))
-            ).all()
-            found = {record.id: record.payload for record in records}
-        missing = [cid for cid in credential_ids if cid not in found]
-        if missing:
-            raise not_found("credential", ", ".join(missing))
-        return [MicroCredential.model_validate(found[cid]) for cid in credential_ids]
+            existing = session.scalar(
+                select(ApplicationRecord.id).where(
+                    ApplicationRecord.programme_id == request.programme_id,
+                    ApplicationRecord.reference == request.reference,
+                )
+            )
+        hint = f"it is application {existing!r} (GET /v1/applications/{existing})"
+        return already_exists("application reference", request.reference or "", hint)
+
+    def application_public(self, application_id: str) -> ApplicationPublic:
+        with self.database.session() as session:
+            ledger = load_ledger(session, application_id)
+            record = session.get(ApplicationRecord, application_id)
+            _, version = _current(session, ledger.programme_id)
+            programme = Programme.model_validate(version.payload)
+        cap = round(programme.recognition_policy.cap_ects(programme.total_ects), 2)
+        counted = ledger.counted_ects()
+        return ApplicationPublic(
+            id=record.id,
+            programme_id=record.programme_id,
+            reference=record.reference,
+            created_at=record.created_at,
+            ects_cap=cap,
+            ects_counted=counted,
+            ects_cap_remaining=round(max(0.0, cap - counted), 2),
+            recognitions=[entry.public() for entry in ledger.entries],
+        )
 
     # --- recognitions ----------------------------------------------------------------------
 
+    def recognition_basis(self, request: RecognitionRequest) -> RecognitionBasis:
+        """Return what the proposal is made from; refuse a credential the application holds."""
+        with self.database.session() as session:
+            _, version = _current(session, request.programme_id)
+            records = session.scalars(
+                select(CredentialRecord).where(CredentialRecord.id.in_(set(request.credential_ids)))
+            ).all()
+            found = {record.id: record for record in records}
+            missing = [cid for cid in request.credential_ids if cid not in found]
+            if missing:
+                raise not_found("credential", ", ".join(missing))
+            ledger = None
+            if request.application_id is not None:
+                ledger = load_ledger(session, request.application_id)
+                if ledger.programme_id != request.programme_id:
+                    raise InvalidInput(
+                        f"application {ledger.application_id!r} is for programme "
+                        f"{ledger.programme_id!r}, not {request.programme_id!r}"
+                    )
+                ledger.refuse_repeats(
+                    [(cid, found[cid].fingerprint) for cid in request.credential_ids]
+                )
+            return RecognitionBasis(
+                programme=Programme.model_validate(version.payload),
+                programme_version=version.version,
+                credential_ids=tuple(request.credential_ids),
+                credentials=tuple(
+                    MicroCredential.model_validate(found[cid].payload)
+                    for cid in request.credential_ids
+                ),
+                ledger=ledger,
+            )
+
     def add_recognition(
-        self,
-        programme_version: int,
-        credential_ids: Sequence[str],
-        proposal: RecognitionProposal,
-        caller: Caller,
+        self, basis: RecognitionBasis, proposal: RecognitionProposal, caller: Caller
     ) -> RecognitionPublic:
+        """Store the proposal; in an application, only if nothing changed there meanwhile."""
         record = RecognitionRecord(
             id=new_id(),
-            programme_id=proposal.programme_id,
-            programme_version=programme_version,
-            credential_ids=list(credential_ids),
+            programme_id=basis.programme.id,
+            programme_version=basis.programme_version,
+            credential_ids=list(basis.credential_ids),
             proposal=proposal.model_dump(mode="json"),
-            requested_by=caller.name,
+            requested_by=caller.key_id,
         )
+        application_id = basis.ledger.application_id if basis.ledger else None
         with self.database.session() as session:
+            if basis.ledger is not None:
+                claim(session, basis.ledger)
             session.add(record)
-        return _recognition_public(record)
+            if application_id is not None:
+                session.flush()
+                session.add(
+                    ApplicationRecognitionRecord(
+                        recognition_id=record.id, application_id=application_id
+                    )
+                )
+        return _recognition_public(record, caller.name, application_id)
 
     def recognition(self, recognition_id: str) -> RecognitionPublic:
         with self.database.session() as session:
-            record = session.get(RecognitionRecord, recognition_id)
-            if record is None:
-                raise not_found("recognition", recognition_id)
-            return _recognition_public(record)
+            return _recognition_public(*_recognition_row(session, recognition_id))
 
     # --- decisions -------------------------------------------------------------------------
 
     def add_decision(
         self, recognition_id: str, request: DecisionRequest, caller: Caller
     ) -> DecisionPublic:
-        recognition = self.recognition(recognition_id)
-        programme, _ = self.programme(recognition.programme_id)
-        awards = _awards(request, recognition.proposal, programme)
-        record = DecisionRecord(
-            recognition_id=recognition_id,
-            action=request.action.value,
-            modules=[award.model_dump() for award in awards],
-            total_ects=round(sum(award.ects for award in awards), 2),
-            reason=request.reason,
-            key_id=caller.key_id,
-            key_name=caller.name,
-        )
+        """Record a decision, checked against the programme version the proposal was made
+        against and, in an application, against what is left there of the cap."""
         with self.database.session() as session:
+            application_id = lock_application_of(session, recognition_id)
+            recognition = session.get(RecognitionRecord, recognition_id)
+            if recognition is None:
+                raise not_found("recognition", recognition_id)
+            proposal = RecognitionProposal.model_validate(recognition.proposal)
+            catalogue = None
+            if request.action is DecisionAction.MODIFY:
+                catalogue = Programme.model_validate(
+                    _version(session, recognition.programme_id, recognition.programme_version)
+                    .payload
+                )
+            awards = _awards(request, proposal, catalogue)
+            total = round(sum(award.ects for award in awards), 2)
+            if application_id is not None:
+                others = load_ledger(session, application_id).counted_ects(recognition_id)
+                _check_cap_left(total, proposal.ects_cap, others, application_id)
+            record = DecisionRecord(
+                recognition_id=recognition_id,
+                action=request.action.value,
+                modules=[award.model_dump() for award in awards],
+                total_ects=total,
+                reason=request.reason,
+                key_id=caller.key_id,
+                key_name=caller.name,
+            )
             session.add(record)
             session.flush()
-        return _decision_public(record)
+            return _decision_public(record)
 
     def decisions(self, recognition_id: str) -> list[DecisionPublic]:
         with self.database.session() as session:
@@ -203,10 +349,66 @@ class Store:
             return session.scalar(select(func.count()).select_from(table)) or 0
 
 
+# --- reads ---------------------------------------------------------------------------------
+
+
+def _with_current_version(statement):  # noqa: ANN001, ANN202 - a Select of any columns
+    return statement.select_from(ProgrammeRecord).join(
+        ProgrammeVersionRecord,
+        (ProgrammeVersionRecord.programme_id == ProgrammeRecord.id)
+        & (ProgrammeVersionRecord.version == ProgrammeRecord.version),
+    )
+
+
+def _current(
+    session: Session, programme_id: str
+) -> tuple[ProgrammeRecord, ProgrammeVersionRecord]:
+    row = session.execute(
+        _with_current_version(select(ProgrammeRecord, ProgrammeVersionRecord)).where(
+            ProgrammeRecord.id == programme_id
+        )
+    ).first()
+    if row is None:
+        raise not_found("programme", programme_id)
+    return row[0], row[1]
+
+
+def _version(session: Session, programme_id: str, version: int) -> ProgrammeVersionRecord:
+    record = session.get(ProgrammeVersionRecord, (programme_id, version))
+    if record is None:
+        if session.get(ProgrammeRecord, programme_id) is None:
+            raise not_found("programme", programme_id)
+        raise not_found(f"version of programme {programme_id!r}", str(version))
+    return record
+
+
+def _recognition_row(
+    session: Session, recognition_id: str
+) -> Row[tuple[RecognitionRecord, str | None, str | None]]:
+    row = session.execute(
+        select(RecognitionRecord, ApiKeyRecord.name, ApplicationRecognitionRecord.application_id)
+        .outerjoin(ApiKeyRecord, ApiKeyRecord.id == RecognitionRecord.requested_by)
+        .outerjoin(
+            ApplicationRecognitionRecord,
+            ApplicationRecognitionRecord.recognition_id == RecognitionRecord.id,
+        )
+        .where(RecognitionRecord.id == recognition_id)
+    ).first()
+    if row is None:
+        raise not_found("recognition", recognition_id)
+    return row
+
+
+# --- checks --------------------------------------------------------------------------------
+
+
 def _awards(
-    request: DecisionRequest, proposal: RecognitionProposal, programme: Programme
+    request: DecisionRequest, proposal: RecognitionProposal, catalogue: Programme | None
 ) -> list[ModuleAward]:
-    """What the decision awards: the proposal's modules, the evaluator's, or nothing."""
+    """What the decision awards: the proposal's modules, the evaluator's, or nothing.
+
+    ``catalogue`` is the programme version the proposal was made against (for 'modify').
+    """
     if request.action is DecisionAction.REJECT:
         return []
     if request.action is DecisionAction.ACCEPT:
@@ -215,11 +417,15 @@ def _awards(
             for module in proposal.modules
             if module.proposed_ects > 0
         ]
+    assert catalogue is not None
     awards = request.modules or []
-    ects_of = {module.code: module.ects for module in programme.modules}
+    ects_of = {module.code: module.ects for module in catalogue.modules}
     for award in awards:
         if award.module_code not in ects_of:
-            raise InvalidInput(f"{programme.id} has no module {award.module_code!r}")
+            raise InvalidInput(
+                f"{catalogue.id} has no module {award.module_code!r} in the version the "
+                "proposal was made against"
+            )
         if award.ects > ects_of[award.module_code]:
             raise InvalidInput(
                 f"{award.ects:g} ECTS awarded for {award.module_code}, "
@@ -234,17 +440,38 @@ def _awards(
     return awards
 
 
-def _programme_public(record: ProgrammeRecord) -> ProgrammePublic:
+def _check_cap_left(total: float, cap: float, others: float, application_id: str) -> None:
+    left = round(max(0.0, cap - others), 2)
+    if total > left + 1e-9:
+        raise InvalidInput(
+            f"{total:g} ECTS awarded exceeds the {left:g} ECTS left of the programme's cap of "
+            f"{cap:g} ECTS in application {application_id!r}: its other recognitions hold "
+            f"{others:g} ECTS"
+        )
+
+
+# --- public shapes -------------------------------------------------------------------------
+
+
+def _payload(programme: Programme) -> dict:
+    return programme.model_dump(mode="json")
+
+
+def _programme_public(
+    record: ProgrammeRecord, version: ProgrammeVersionRecord
+) -> ProgrammePublic:
     return ProgrammePublic(
-        **record.payload,
-        version=record.version,
+        **version.payload,
+        version=version.version,
         created_at=record.created_at,
-        updated_at=record.updated_at,
+        updated_at=version.created_at,
     )
 
 
-def _programme_summary(record: ProgrammeRecord) -> ProgrammeSummary:
-    payload = record.payload
+def _programme_summary(
+    record: ProgrammeRecord, version: ProgrammeVersionRecord
+) -> ProgrammeSummary:
+    payload = version.payload
     return ProgrammeSummary(
         id=record.id,
         title=payload["title"],
@@ -253,8 +480,8 @@ def _programme_summary(record: ProgrammeRecord) -> ProgrammeSummary:
         cycle=payload["cycle"],
         total_ects=payload["total_ects"],
         modules=len(payload["modules"]),
-        version=record.version,
-        updated_at=record.updated_at,
+        version=version.version,
+        updated_at=version.created_at,
     )
 
 
@@ -266,13 +493,20 @@ def _credential_public(record: CredentialRecord) -> CredentialPublic:
     )
 
 
-def _recognition_public(record: RecognitionRecord) -> RecognitionPublic:
+def _recognition_public(
+    record: RecognitionRecord, key_name: str | None, application_id: str | None
+) -> RecognitionPublic:
     return RecognitionPublic(
         id=record.id,
         programme_id=record.programme_id,
         programme_version=record.programme_version,
+        programme_version_url=programme_version_url(
+            record.programme_id, record.programme_version
+        ),
+        application_id=application_id,
         credential_ids=record.credential_ids,
-        requested_by=record.requested_by,
+        # Rows from before keys were stored by id may still hold a name no key has alone.
+        requested_by=KeyRef(key_id=record.requested_by, name=key_name or record.requested_by),
         created_at=record.created_at,
         proposal=RecognitionProposal.model_validate(record.proposal),
     )
@@ -286,6 +520,6 @@ def _decision_public(record: DecisionRecord) -> DecisionPublic:
         modules=[ModuleAward.model_validate(item) for item in record.modules or []],
         total_ects=record.total_ects or 0.0,
         reason=record.reason,
-        decided_by=DecidedBy(key_id=record.key_id, name=record.key_name),
+        decided_by=KeyRef(key_id=record.key_id, name=record.key_name),
         decided_at=record.created_at,
     )

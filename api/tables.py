@@ -10,7 +10,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, String, Text, TypeDecorator
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -47,16 +57,35 @@ class ApiKeyRecord(Base):
     role: Mapped[str] = mapped_column(String(20))
     key_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # Written at most once a minute per key, so that reads do not write on every request.
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class ProgrammeRecord(Base):
+    """A programme's id and current version; each version's catalogue is kept below."""
+
     __tablename__ = "programmes"
 
     id: Mapped[str] = mapped_column(String(100), primary_key=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
-    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ProgrammeVersionRecord(Base):
+    """One version of a programme, as it was: recognitions and decisions point at it.
+
+    Append-only (the migration adds triggers that refuse UPDATE and DELETE).
+    """
+
+    __tablename__ = "programme_versions"
+
+    programme_id: Mapped[str] = mapped_column(ForeignKey("programmes.id"), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class CredentialRecord(Base):
@@ -64,6 +93,9 @@ class CredentialRecord(Base):
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # MicroCredential.content_fingerprint(): the same credential under another id has the same.
+    # None only for credentials stored before fingerprints were, that no longer validate.
+    fingerprint: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     submitted_by: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -76,8 +108,33 @@ class RecognitionRecord(Base):
     programme_version: Mapped[int] = mapped_column(Integer)
     credential_ids: Mapped[list[Any]] = mapped_column(JSON)
     proposal: Mapped[dict[str, Any]] = mapped_column(JSON)
-    requested_by: Mapped[str] = mapped_column(String(32))
+    requested_by: Mapped[str] = mapped_column(String(32))  # the API key's id
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ApplicationRecord(Base):
+    """The credentials one learner brings to one programme, under a pseudonymous id only."""
+
+    __tablename__ = "applications"
+    __table_args__ = (UniqueConstraint("programme_id", "reference"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    programme_id: Mapped[str] = mapped_column(ForeignKey("programmes.id"), index=True)
+    reference: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    # +1 at each recognition or decision in the application: writers serialise on this row.
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    created_by: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ApplicationRecognitionRecord(Base):
+    """Which application a recognition belongs to (a table of its own: recognitions are
+    append-only, and adding a column there would mean rebuilding the audit table)."""
+
+    __tablename__ = "application_recognitions"
+
+    recognition_id: Mapped[str] = mapped_column(ForeignKey("recognitions.id"), primary_key=True)
+    application_id: Mapped[str] = mapped_column(ForeignKey("applications.id"), index=True)
 
 
 class DecisionRecord(Base):

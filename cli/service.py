@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import typer
 
 from cli.common import console, handles_errors, load_settings
@@ -12,6 +14,7 @@ def register(app: typer.Typer) -> None:
     keys = typer.Typer(help="API keys of the HTTP service.", no_args_is_help=True)
     keys.command("create")(create_key_command)
     keys.command("list")(list_keys_command)
+    keys.command("revoke")(revoke_key_command)
     app.add_typer(keys, name="keys")
 
 
@@ -41,6 +44,14 @@ def serve(
 def create_key_command(
     role: str = typer.Option(..., help="admin, evaluator or screening."),
     name: str | None = typer.Option(None, help="Who the key is for (shown in the audit trail)."),
+    expires_in_days: int | None = typer.Option(
+        None, min=1, help="Refuse the key this many days from now."
+    ),
+    expires_at: str | None = typer.Option(
+        None,
+        help="Refuse the key from this ISO date or date-time on (UTC unless it gives an "
+        "offset; a date means 00:00 UTC that day).",
+    ),
 ) -> None:
     """Create an API key and print it once: only its hash is stored."""
     from api.database import Database
@@ -51,23 +62,75 @@ def create_key_command(
     except ValueError as error:
         roles = ", ".join(r.value for r in Role)
         raise typer.BadParameter(f"role must be one of {roles}", param_hint="--role") from error
+    expiry = _expiry(expires_in_days, expires_at)
     database = Database(load_settings().resolved_database_url)
     database.migrate()
-    key, caller = create_key(database, chosen, name)
-    database.dispose()
-    console.print(f"created key {caller.key_id} ({caller.name}, role {caller.role.value}); "
+    try:
+        key, caller = create_key(database, chosen, name, expires_at=expiry)
+    finally:
+        database.dispose()
+    until = f", expires {_when(expiry)}" if expiry else ""
+    console.print(f"created key {caller.key_id} ({caller.name}, role {caller.role.value}{until}); "
                   "it is shown once:", highlight=False, soft_wrap=True)
     print(key)
 
 
 @handles_errors
 def list_keys_command() -> None:
-    """List the API keys (ids, names and roles; never the keys themselves)."""
+    """List the API keys: id, role, state, expiry, last use (to the minute) and name.
+
+    Never the keys themselves.
+    """
     from api.database import Database
     from api.security import list_keys
+    from api.tables import utcnow
 
     database = Database(load_settings().resolved_database_url)
     database.migrate()
-    for caller in list_keys(database):
-        print(f"{caller.key_id}\t{caller.role.value}\t{caller.name}")
-    database.dispose()
+    try:
+        keys = list_keys(database)
+    finally:
+        database.dispose()
+    now = utcnow()
+    print("id\trole\tstate\texpires\tlast used\tname")
+    for key in keys:
+        print(f"{key.key_id}\t{key.role.value}\t{key.state(now)}\t{_when(key.expires_at)}\t"
+              f"{_when(key.last_used_at)}\t{key.name}")
+
+
+@handles_errors
+def revoke_key_command(
+    key_id: str = typer.Argument(..., help="The key's id, as `keys list` shows it."),
+) -> None:
+    """Revoke an API key: a running server refuses it from its next request on."""
+    from api.database import Database
+    from api.security import revoke_key
+
+    database = Database(load_settings().resolved_database_url)
+    database.migrate()
+    try:
+        key = revoke_key(database, key_id)
+    finally:
+        database.dispose()
+    console.print(f"revoked key {key.key_id} ({key.name}, role {key.role.value}) "
+                  f"at {_when(key.revoked_at)}", highlight=False, soft_wrap=True)
+
+
+def _expiry(in_days: int | None, at: str | None) -> dt.datetime | None:
+    if in_days is not None and at is not None:
+        raise typer.BadParameter("give --expires-in-days or --expires-at, not both")
+    if in_days is not None:
+        return dt.datetime.now(dt.UTC) + dt.timedelta(days=in_days)
+    if at is None:
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(at)
+    except ValueError as error:
+        raise typer.BadParameter(
+            f"{at!r} is not an ISO date or date-time", param_hint="--expires-at"
+        ) from error
+    return parsed.replace(tzinfo=dt.UTC) if parsed.tzinfo is None else parsed.astimezone(dt.UTC)
+
+
+def _when(moment: dt.datetime | None) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%MZ") if moment else "-"

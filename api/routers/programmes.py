@@ -42,7 +42,7 @@ def create_programme(
 @router.put(
     "/{programme_id}",
     response_model=ProgrammePublic,
-    summary="Replace a programme and re-index it",
+    summary="Replace a programme (a new version; earlier ones are kept) and re-index it",
     responses=problem_responses(400, 401, 403, 404, 413, 422, 429),
     dependencies=[Depends(require())],
 )
@@ -88,3 +88,20 @@ def get_programme(
     programme_id: Annotated[str, ProgrammeId], svc: ServicesDep
 ) -> ProgrammePublic:
     return svc.store.programme_public(programme_id)
+
+
+@router.get(
+    "/{programme_id}/versions/{version}",
+    response_model=ProgrammePublic,
+    summary="Get a version of a programme, with its module catalogue as it was",
+    description="Every replacement makes a new version and keeps the earlier ones unchanged: "
+    "a recognition links to the version it was proposed against.",
+    responses=problem_responses(401, 404, 422, 429),
+    dependencies=[Depends(ANY_ROLE)],
+)
+def get_programme_version(
+    programme_id: Annotated[str, ProgrammeId],
+    version: Annotated[int, Path(ge=1, le=1_000_000, description="The version number.")],
+    svc: ServicesDep,
+) -> ProgrammePublic:
+    return svc.store.programme_public(programme_id, version)

@@ -15,13 +15,24 @@ from api.services import ServicesDep
 router = APIRouter(prefix="/recognitions", tags=["recognitions"])
 RecognitionId = Path(max_length=100, description="The recognition's id.")
 
+PROPOSE_DESCRIPTION = """\
+The proposal is made against the programme's current version, and keeps pointing at it
+(`programme_version_url`): later decisions are checked against that version's modules.
+
+With an `application_id`, the programme's cap holds across the application: the proposal stays
+within what its earlier recognitions leave (a pending one reserves its proposed ECTS, a decided
+one holds what was awarded, a rejected one nothing), and a credential already in one of them
+that is not rejected, under its id or another with the same content, is refused with a 409.
+"""
+
 
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=RecognitionPublic,
     summary="Propose recognition of one or more (stacked) credentials toward a programme",
-    responses=problem_responses(400, 401, 403, 404, 413, 422, 429, 503),
+    description=PROPOSE_DESCRIPTION,
+    responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 429, 503),
 )
 def create_recognition(
     response: Response,
@@ -29,10 +40,11 @@ def create_recognition(
     caller: Annotated[Caller, Depends(require(Role.SCREENING))],
     svc: ServicesDep,
 ) -> RecognitionPublic:
-    programme, version = svc.store.programme(request.programme_id)
-    credentials = svc.store.credentials(request.credential_ids)
-    proposal = svc.engine.recognise(credentials, programme)
-    public = svc.store.add_recognition(version, request.credential_ids, proposal, caller)
+    basis = svc.store.recognition_basis(request)
+    proposal = svc.engine.recognise(
+        list(basis.credentials), basis.programme, awarded_ects=basis.awarded_ects
+    )
+    public = svc.store.add_recognition(basis, proposal, caller)
     response.headers["Location"] = f"/v1/recognitions/{public.id}"
     return public
 
@@ -56,6 +68,9 @@ or ECTS, given in `modules`), or **reject** it, always with a reason.
 
 Decisions are an append-only audit trail (who, when, what, why): there is no way to change or
 delete one, through the API or in the database. A later decision supersedes an earlier one.
+
+Modules are checked against the programme version the proposal was made against, and the total
+against the programme's cap and, in an application, against what its other recognitions leave.
 """
 
 

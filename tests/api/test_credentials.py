@@ -53,7 +53,7 @@ def test_missing_fields_are_listed(client: TestClient, screener: dict) -> None:
         "validation-error",
     )
     missing = {tuple(error["loc"])[-1] for error in problem["errors"]}
-    assert {"awarding_body", "country", "workload"} <= missing
+    assert {"awarding_body", "date_of_issue"} <= missing
 
 
 def test_evaluator_cannot_submit(client: TestClient, evaluator: dict, credentials) -> None:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from apitest_support import assert_problem, key_headers, make_client, make_settings
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import event, select
 
+from api.database import Database
 from api.security import KEY_PREFIX, RateLimiter, Role, hash_key
 from api.tables import ApiKeyRecord
 
@@ -45,8 +48,57 @@ def test_missing_key_is_401(client: TestClient, path: str) -> None:
 
 
 def test_unknown_key_is_401(client: TestClient) -> None:
-    headers = {"X-API-Key": KEY_PREFIX + "not-a-key"}
+    headers = {"X-API-Key": KEY_PREFIX + "A" * 43}
     assert_problem(client.get("/v1/programmes", headers=headers), 401, "unknown-api-key")
+
+
+@pytest.mark.parametrize(
+    "key",
+    [KEY_PREFIX + "not-a-key", "xx_" + "A" * 43, KEY_PREFIX + "!" * 43, KEY_PREFIX + "A" * 44],
+)
+def test_malformed_key_is_401(client: TestClient, key: str) -> None:
+    response = client.get("/v1/programmes", headers={"X-API-Key": key})
+    assert_problem(response, 401, "malformed-api-key")
+
+
+@contextmanager
+def statements(database: Database) -> Iterator[list[str]]:
+    """The SQL statements the database runs inside the block."""
+    seen: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001
+        seen.append(statement)
+
+    event.listen(database.engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(database.engine, "before_cursor_execute", record)
+
+
+def test_unusable_keys_are_refused_before_the_database_and_the_body(tmp_path: Path) -> None:
+    with make_client(make_settings(tmp_path)) as client:
+        database = client.app.state.services.database
+        invalid = {"programme_id": 3, "credential_ids": "not a list"}
+        with statements(database) as seen:
+            for headers in ({}, {"X-API-Key": "re_short"}, {"X-API-Key": "xx_" + "A" * 43}):
+                body = client.post("/v1/recognitions", json=invalid, headers=headers)
+                assert_problem(body, 401)  # not 422: the body was not validated
+                malformed = client.post(
+                    "/v1/credentials", content=b'{"title": ', headers=headers | JSON_TYPE
+                )
+                assert_problem(malformed, 401)  # not 400: the body was not parsed
+                assert_problem(client.get("/v1/programmes", headers=headers), 401)
+        assert seen == []
+        with statements(database) as seen:  # a well-formed key is looked up
+            unknown = {"X-API-Key": KEY_PREFIX + "A" * 43}
+            assert_problem(client.get("/v1/programmes", headers=unknown), 401, "unknown-api-key")
+        assert seen
+
+
+def test_the_documentation_needs_no_key(client: TestClient) -> None:
+    assert client.get("/openapi.json").status_code == 200
+    assert client.get("/docs").status_code == 200
 
 
 def test_keys_are_stored_hashed(client: TestClient, admin: dict) -> None:

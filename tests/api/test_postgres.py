@@ -59,11 +59,29 @@ def test_full_flow_and_restart_on_postgres(
         assert replaced.json()["version"] == 2
         body = credentials[0] | {"learner": {"name": "SECRET"}}
         credential = client.post("/v1/credentials", json=body, headers=admin).json()
+        long_name = "Admissions office of the Faculty of Engineering, " * 4  # > 32 characters
+        screener = key_headers(client, Role.SCREENING, long_name)
+        application = client.post(
+            "/v1/applications", json={"programme_id": programme["id"], "reference": "pg-1"},
+            headers=screener,
+        ).json()
         recognition = client.post(
             "/v1/recognitions",
-            json={"programme_id": programme["id"], "credential_ids": [credential["id"]]},
-            headers=admin,
-        ).json()
+            json={"programme_id": programme["id"], "credential_ids": [credential["id"]],
+                  "application_id": application["id"]},
+            headers=screener,
+        )
+        assert recognition.status_code == 201, recognition.text  # was a 500: name > 32 chars
+        recognition = recognition.json()
+        assert recognition["requested_by"]["name"] == long_name
+        assert recognition["programme_version"] == 2
+        again = client.post(
+            "/v1/recognitions",
+            json={"programme_id": programme["id"], "credential_ids": [credential["id"]],
+                  "application_id": application["id"]},
+            headers=screener,
+        )
+        assert_problem(again, 409, "already-recognised")
         url = f"/v1/recognitions/{recognition['id']}/decisions"
         decision = client.post(url, json={"action": "reject", "reason": "pg"}, headers=admin)
         assert decision.status_code == 201
@@ -86,6 +104,10 @@ def test_full_flow_and_restart_on_postgres(
         assert client.get(f"/v1/recognitions/{recognition['id']}", headers=admin).json() == (
             recognition
         )
+        first = client.get(f"/v1/programmes/{programme['id']}/versions/1", headers=admin).json()
+        assert first["title"] == programme["title"] and first["version"] == 1
+        state = client.get(f"/v1/applications/{application['id']}", headers=admin).json()
+        assert [r["state"] for r in state["recognitions"]] == ["rejected"]
         assert [d["reason"] for d in client.get(url, headers=admin).json()] == ["pg"]
         results = client.get(f"/v1/screenings/{screening['id']}/results", headers=admin).json()
         assert len(results["items"]) == len(credentials)
@@ -103,7 +125,16 @@ def test_postgres_refuses_to_edit_the_audit_trail(data_dir: Path) -> None:
             "INSERT INTO decisions (recognition_id, action, modules, total_ects, reason, key_id,"
             " key_name, created_at) VALUES ('audit-probe', 'reject', '[]', 0, 'r', 'k', 'n', now())"
         ))
+        conn.execute(text(
+            "INSERT INTO programmes VALUES ('audit-probe', 1, now(), now())"
+        ))
+        conn.execute(text(
+            "INSERT INTO programme_versions VALUES ('audit-probe', 1, '{}', now())"
+        ))
     for statement in (
+        "UPDATE programme_versions SET payload = '{\"forged\": true}'",
+        "DELETE FROM programme_versions",
+        "TRUNCATE programme_versions CASCADE",
         "UPDATE decisions SET reason = 'forged'",
         "DELETE FROM decisions",
         "TRUNCATE decisions CASCADE",

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import pytest
@@ -8,6 +9,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError
 
+from api.security import Role, create_key
+from api.tables import RecognitionRecord
 from recognition_engine.domain import MicroCredential, Programme
 
 SECURITY_1 = "am-network-security-essentials-1"
@@ -36,7 +39,7 @@ def test_proposal_is_the_engines(
         [MicroCredential.model_validate(c) for c in chosen], Programme.model_validate(programme)
     )
     assert stacked["proposal"] == expected.model_dump(mode="json")
-    assert stacked["requested_by"] == "intake office"
+    assert stacked["requested_by"]["name"] == "intake office"
 
 
 def test_get_returns_the_stored_proposal(client: TestClient, evaluator: dict, stacked) -> None:
@@ -164,3 +167,70 @@ def test_decision_on_unknown_recognition_is_404(client: TestClient, evaluator: d
     response = client.post(url, json={"action": "accept", "reason": "x"}, headers=evaluator)
     assert_problem(response, 404)
     assert_problem(client.get(url, headers=evaluator), 404)
+
+
+# --- programme versions -------------------------------------------------------------------
+
+
+def test_decisions_are_checked_against_the_version_proposed_against(
+    client: TestClient, admin: dict, screener: dict, evaluator: dict,
+    programme: dict[str, Any], credential_ids: dict[str, str],
+) -> None:
+    original = copy.deepcopy(programme) | {"id": "versioned"}
+    assert client.post("/v1/programmes", json=original, headers=admin).status_code == 201
+    body = {"programme_id": "versioned", "credential_ids": [credential_ids[SECURITY_1]]}
+    recognition = client.post("/v1/recognitions", json=body, headers=screener).json()
+    assert recognition["programme_version"] == 1
+    assert recognition["programme_version_url"] == "/v1/programmes/versioned/versions/1"
+
+    dropped, shrunk = original["modules"][0], original["modules"][1]
+    changed = copy.deepcopy(original)
+    changed["modules"] = [m for m in changed["modules"] if m["code"] != dropped["code"]]
+    changed["modules"][0]["ects"] = 1  # the module that was `shrunk`
+    changed["modules"].append(copy.deepcopy(dropped) | {"code": "NEW101"})
+    replaced = client.put("/v1/programmes/versioned", json=changed, headers=admin)
+    assert replaced.status_code == 200 and replaced.json()["version"] == 2
+
+    url = f"/v1/recognitions/{recognition['id']}/decisions"
+    old_only = {"action": "modify", "reason": "v1", "modules": [
+        {"module_code": dropped["code"], "ects": 2}, {"module_code": shrunk["code"], "ects": 3},
+    ]}
+    assert client.post(url, json=old_only, headers=evaluator).status_code == 201
+    new_only = {"action": "modify", "reason": "v2", "modules": [
+        {"module_code": "NEW101", "ects": 1}
+    ]}
+    problem = assert_problem(client.post(url, json=new_only, headers=evaluator), 422)
+    assert "NEW101" in problem["detail"] and "version" in problem["detail"]
+
+    fetched = client.get(f"/v1/recognitions/{recognition['id']}", headers=evaluator).json()
+    assert fetched == recognition
+    then = client.get(fetched["programme_version_url"], headers=evaluator).json()
+    assert then["version"] == 1
+    assert then["modules"] == original["modules"]
+    now = client.get("/v1/programmes/versioned", headers=evaluator).json()
+    assert now["version"] == 2 and now["modules"] == changed["modules"]
+    assert client.get("/v1/programmes/versioned/versions/2", headers=evaluator).json() == now
+    assert_problem(client.get("/v1/programmes/versioned/versions/3", headers=evaluator), 404)
+    assert_problem(client.get("/v1/programmes/nope/versions/1", headers=evaluator), 404)
+
+
+def test_versions_are_append_only(client: TestClient, admin: dict) -> None:
+    database = client.app.state.services.database
+    for statement in ("UPDATE programme_versions SET payload = '{}'",
+                      "DELETE FROM programme_versions"):
+        with pytest.raises(DatabaseError, match="append-only"), database.engine.begin() as conn:
+            conn.execute(text(statement))
+
+
+def test_requested_by_is_the_key_id_with_its_name_shown(
+    client: TestClient, programme_id: str, credential_ids: dict[str, str]
+) -> None:
+    long_name = "Admissions office of the Faculty of Engineering, " * 4  # 200 characters
+    key, caller = create_key(client.app.state.services.database, Role.SCREENING, long_name)
+    body = {"programme_id": programme_id, "credential_ids": [credential_ids[SECURITY_1]]}
+    created = client.post("/v1/recognitions", json=body, headers={"X-API-Key": key})
+    assert created.status_code == 201, created.text
+    assert created.json()["requested_by"] == {"key_id": caller.key_id, "name": long_name}
+    with client.app.state.services.database.session() as session:
+        stored = session.get(RecognitionRecord, created.json()["id"])
+        assert stored.requested_by == caller.key_id

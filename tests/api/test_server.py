@@ -52,14 +52,20 @@ def keys_cli() -> typer.Typer:
     return app
 
 
-def create_key(data_dir: Path, role: str) -> str:
-    """`recognition-engine keys create --role ROLE` prints the key on its last line."""
+def keys(data_dir: Path, *args: str) -> str:
+    """Run `recognition-engine keys ...` on the server's database; return its output."""
     result = CliRunner().invoke(
-        keys_cli(), ["keys", "create", "--role", role, "--name", f"{role} over http"],
+        keys_cli(), ["keys", *args],
         env={"RECOGNITION_DATA_DIR": str(data_dir), "RECOGNITION_DATABASE_URL": None},
     )
     assert result.exit_code == 0, result.output
-    return result.output.strip().splitlines()[-1]
+    return result.output
+
+
+def create_key(data_dir: Path, role: str) -> tuple[str, str]:
+    """Return the key and its id: `keys create` names the id, and prints the key last."""
+    output = keys(data_dir, "create", "--role", role, "--name", f"{role} over http")
+    return output.strip().splitlines()[-1], output.split("created key ", 1)[1].split()[0]
 
 
 @contextmanager
@@ -122,7 +128,7 @@ def test_real_server_survives_sigkill(
     tmp_path: Path, programme: dict[str, Any], credentials: list[dict[str, Any]]
 ) -> None:
     data_dir = tmp_path / "var"
-    key = create_key(data_dir, "admin")
+    key, _ = create_key(data_dir, "admin")
     headers = {"X-API-Key": key}
     with server(data_dir, gated=True) as (url, process), httpx.Client(
         base_url=url, headers=headers, timeout=30
@@ -171,14 +177,16 @@ def test_real_server_survives_sigkill(
         assert all(item["state"] != "pending" for item in results["items"])
 
 
-def test_keys_cli(tmp_path: Path) -> None:
-    refused = CliRunner().invoke(
-        keys_cli(), ["keys", "create", "--role", "nobody"],
-        env={"RECOGNITION_DATA_DIR": str(tmp_path)},
-    )
-    assert refused.exit_code != 0 and "role" in refused.output
-    key = create_key(tmp_path, "evaluator")
-    listed = CliRunner().invoke(
-        keys_cli(), ["keys", "list"], env={"RECOGNITION_DATA_DIR": str(tmp_path)}
-    )
-    assert "evaluator over http" in listed.output and key not in listed.output
+def test_key_revoked_from_the_cli_is_refused_by_the_running_server(tmp_path: Path) -> None:
+    data_dir = tmp_path / "var"
+    key, key_id = create_key(data_dir, "screening")
+    with server(data_dir) as (url, _), httpx.Client(
+        base_url=url, headers={"X-API-Key": key}, timeout=30
+    ) as http:
+        assert http.get("/v1/programmes").status_code == 200
+        row = next(line for line in keys(data_dir, "list").splitlines() if key_id in line)
+        assert row.split("\t")[2:4] == ["active", "-"] and row.split("\t")[4] != "-"
+        keys(data_dir, "revoke", key_id)  # another process, while the server runs
+        refused = http.get("/v1/programmes")
+        assert refused.status_code == 401
+        assert refused.json()["type"].endswith(":revoked-api-key")
