@@ -20,6 +20,7 @@ from api.web.pages import (
     UserDep,
     is_fragment,
     language,
+    page_of_known_id,
     redirect,
     render,
     role,
@@ -119,7 +120,8 @@ def proposal_page(request: Request, case_id: str, user: UserDep) -> Response:
 
 def _case_context(request: Request, case_id: str, user: User, **extra: object) -> dict:
     svc = services(request)
-    recognition = svc.store.recognition(case_id[:100])
+    with page_of_known_id():
+        recognition = svc.store.recognition(case_id[:100])
     programme = svc.store.programme_version(
         recognition.programme_id, recognition.programme_version
     )

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from api.web.credential_input import parse_document
 from api.web.csrf import require_csrf
-from api.web.pages import User, UserDep, redirect, render, role, services
+from api.web.pages import User, UserDep, page_of_known_id, redirect, render, role, services
 from recognition_engine.domain import Programme
 from recognition_engine.errors import RecognitionError
 from recognition_engine.ingestion.files import describe_validation_error
@@ -54,5 +54,6 @@ async def upload_programme(request: Request, user: Admin) -> Response:
 
 @router.get("/programmes/{programme_id}")
 def programme_page(request: Request, programme_id: str, user: UserDep) -> Response:
-    public = services(request).store.programme_public(programme_id[:100])
+    with page_of_known_id():
+        public = services(request).store.programme_public(programme_id[:100])
     return render(request, "programme.html", {"programme": public}, user=user)

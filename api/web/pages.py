@@ -3,6 +3,8 @@ the answers to a missing sign-in, a role not allowed and a refused CSRF token.""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -15,6 +17,7 @@ from api.services import Services
 from api.web.csrf import CsrfRefused
 from api.web.i18n import TemplateSet, pick_language
 from api.web.session import SessionCodec, WebSession, current_caller
+from recognition_engine.errors import NotFound
 
 
 @dataclass
@@ -26,6 +29,10 @@ class Workbench:
 class SignInRequired(Exception):
     def __init__(self, next_url: str) -> None:
         self.next_url = next_url
+
+
+class PageNotFound(Exception):
+    """An id in a page's address that names nothing: answered 404 with ``not_found.html``."""
 
 
 class RoleRefused(Exception):
@@ -109,6 +116,15 @@ def role(*roles: Role) -> Any:
 UserDep = Annotated[User, Depends(signed_in)]
 
 
+@contextmanager
+def page_of_known_id() -> Iterator[None]:
+    """Turn the store's 'no such id' into the page's 404 (the API's stays a problem document)."""
+    try:
+        yield
+    except NotFound as error:
+        raise PageNotFound() from error
+
+
 def is_fragment(request: Request) -> bool:
     """Whether htmx asks for a part of the page (a history restore asks for the whole)."""
     headers = request.headers
@@ -157,6 +173,10 @@ def install_page_handlers(app: FastAPI) -> None:
             request, "forbidden.html", {"roles": roles}, status_code=403,
             user=signed_in_user(request),
         )
+
+    @app.exception_handler(PageNotFound)
+    async def _not_found(request: Request, error: PageNotFound) -> Response:
+        return render(request, "not_found.html", status_code=404, user=signed_in_user(request))
 
     @app.exception_handler(CsrfRefused)
     async def _csrf(request: Request, error: CsrfRefused) -> Response:

@@ -16,7 +16,17 @@ from api.security import Role
 from api.web.cases import MAX_FILES
 from api.web.credential_input import credentials_from_file
 from api.web.csrf import require_csrf
-from api.web.pages import User, UserDep, is_fragment, language, redirect, render, role, services
+from api.web.pages import (
+    User,
+    UserDep,
+    is_fragment,
+    language,
+    page_of_known_id,
+    redirect,
+    render,
+    role,
+    services,
+)
 from api.web.queries import list_screenings
 from recognition_engine.errors import RecognitionError
 
@@ -68,7 +78,8 @@ async def submit_screening(request: Request, user: Submitter) -> Response:
 
 @router.get("/screenings/{screening_id}")
 def screening_page(request: Request, screening_id: str, user: UserDep) -> Response:
-    results = services(request).screenings.results(screening_id[:100], 0, RESULTS_SHOWN)
+    with page_of_known_id():
+        results = services(request).screenings.results(screening_id[:100], 0, RESULTS_SHOWN)
     template = "_screening_progress.html" if is_fragment(request) else "screening.html"
     return render(request, template, {"results": results}, user=user)
 
@@ -76,7 +87,8 @@ def screening_page(request: Request, screening_id: str, user: UserDep) -> Respon
 @router.get("/screenings/{screening_id}/results.csv")
 def screening_csv(request: Request, screening_id: str, user: UserDep) -> Response:
     runner = services(request).screenings
-    first = runner.results(screening_id[:100], 0, 1)
+    with page_of_known_id():
+        first = runner.results(screening_id[:100], 0, 1)
     pages = [
         runner.results(screening_id[:100], offset, 200)
         for offset in range(0, first.screening.total, 200)
