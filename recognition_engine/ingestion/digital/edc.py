@@ -157,23 +157,18 @@ def _awarding_body(
     bodies = objects(process.get("awardingBody"))
     names = [pick(language_map(body.get("legalName")), languages) for body in bodies]
     reading.fields["awarding_body"] = "; ".join(name for name in names if name) or None
-    reading.fields["country"] = None
-    for body in bodies:
-        for location in objects(body.get("location")):
-            for address in objects(location.get("address")):
-                code = concept_id(address.get("countryCode"))
-                if code:
-                    reading.fields["country"] = COUNTRY_ALPHA3_TO_ALPHA2.get(uri_tail(code).upper())
-                    if reading.fields["country"] is None:
-                        reading.notes.append(
-                            f"Country code {uri_tail(code)!r} is not one the "
-                            "engine knows: the country is left unstated."
-                        )
-                    break
-            if reading.fields["country"]:
-                break
-        if reading.fields["country"]:
-            break
+    codes = [
+        uri_tail(code).upper()
+        for body in bodies
+        for location in objects(body.get("location"))
+        for address in objects(location.get("address"))
+        if (code := concept_id(address.get("countryCode")))
+    ]
+    reading.fields["country"] = COUNTRY_ALPHA3_TO_ALPHA2.get(codes[0]) if codes else None
+    if codes and reading.fields["country"] is None:
+        reading.notes.append(
+            f"Country code {codes[0]!r} is not one the engine knows: the country is left unstated."
+        )
     for key, label in (
         (process.get("awardingDate"), "awarding date"),
         (document.get("issuanceDate"), "issuance date"),
@@ -280,6 +275,10 @@ def _assessment(reading: Reading, claim: dict[str, Any], languages: list[str]) -
         identity = IdentityVerification.ONLINE_PROCTORED if online else IdentityVerification.ON_SITE
     if identity is not None:
         reading.fields["identity_verification"] = identity
+        reading.notes.append(
+            f"Identity verification {concept_label(assessment.get('idVerification'), languages)!r}"
+            f" read as {identity.value.replace('_', ' ')}."
+        )
 
 
 def _quality_assurance(

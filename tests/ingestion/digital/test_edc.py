@@ -137,3 +137,12 @@ def test_a_diploma_profile_is_unsupported(edc: dict[str, Any]) -> None:
     edc["credentialProfiles"]["prefLabel"] = {"en": "Diploma Supplement"}
     with pytest.raises(InvalidInput, match="unsupported credential type.*diploma supplement"):
         read_digital_credential(edc, "edc")
+
+
+def test_an_unknown_country_code_is_left_unstated(edc: dict[str, Any]) -> None:
+    body = claim(edc)["awardedBy"]["awardingBody"]
+    body["location"]["address"]["countryCode"]["id"] = "http://example.org/country/XYZ"
+    credential = read_digital_credential(edc, "edc")
+    assert credential.country is None
+    assert credential.provenance is not None
+    assert any("'XYZ'" in note for note in credential.provenance.notes)
