@@ -79,11 +79,42 @@ def test_recognise_json_carries_provenance_and_missing_elements(env: Path) -> No
         assert value not in result.output
 
 
+def test_recognise_an_accredited_edc_shows_its_checks_and_no_learner_data(env: Path) -> None:
+    # the signed example's payload with an accreditation added: every element is stated
+    document = json.loads(json.loads(EDC_SIGNED.read_text())["payload"])
+    document["credentialSubject"]["dateOfBirth"] = "1987-03-14"
+    document["credentialSubject"]["hasClaim"]["specifiedBy"]["accreditation"] = {
+        "id": "urn:epass:accreditation:1",
+        "type": "Accreditation",
+        "accreditingAgent": {"legalName": {"en": "SQAA"}},
+    }
+    (env / "accredited.jsonld").write_text(json.dumps(document))
+    for extra in ((), ("--json",)):
+        result = invoke(
+            "recognise", str(env / "accredited.jsonld"), "-p", str(env / "programme.yaml"), *extra
+        )
+        assert result.exit_code == 0, result.output
+        for value in LEARNER_DATA:
+            assert value not in result.output, value
+    report = " ".join(
+        invoke(
+            "recognise", str(env / "accredited.jsonld"), "-p", str(env / "programme.yaml")
+        ).output.split()
+    )
+    assert "edc, signature unsigned" in report
+    assert "Quality assurance: accreditation by SQAA" in report
+    assert "does not state these EU 2022 mandatory elements" not in report
+    [summary] = json.loads(result.output)["credentials"]
+    assert summary["provenance"]["format"] == "edc" and summary["missing_elements"] == []
+
+
 def test_level_reads_an_edc_and_a_jwt(env: Path) -> None:
     edc = invoke("level", str(EDC_SIGNED), "--json")
     assert edc.exit_code == 0, edc.output
     estimate = json.loads(edc.output)
     assert estimate["declared_eqf_level"] == 6
+    for value in LEARNER_DATA:
+        assert value not in edc.output
     assert len(estimate["outcomes"]) == 2
     key = ECKey.generate_key("P-256")
     (env / "badge").write_text(make_jwt({"vc": json.loads(OB3_EXAMPLE.read_text())}, key))
