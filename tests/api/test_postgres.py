@@ -21,6 +21,7 @@ from apitest_support import (
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError
+from test_database import check_upgrade_from_0001
 
 from api.database import Database
 from api.security import Role
@@ -143,4 +144,12 @@ def test_postgres_refuses_to_edit_the_audit_trail(data_dir: Path) -> None:
     ):
         with pytest.raises(DatabaseError, match="append-only"), database.engine.begin() as conn:
             conn.execute(text(statement))
+    database.dispose()
+
+
+def test_upgrade_from_0001_keeps_the_data_on_postgres(data_dir: Path) -> None:
+    database = Database(URL or "")
+    downgrade_to_base(database)
+    check_upgrade_from_0001(database)
+    downgrade_to_base(database)
     database.dispose()
