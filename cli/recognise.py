@@ -10,7 +10,6 @@ import typer
 
 from cli.common import console, handles_errors, load_settings
 from cli.render import render_proposal
-from recognition_engine.domain import MicroCredential, RecognitionProposal
 from recognition_engine.errors import InvalidInput
 from recognition_engine.ingestion.equivalence import read_records
 from recognition_engine.ingestion.files import load_credentials, load_programme
@@ -77,7 +76,7 @@ def recognise(
         for path in credentials
         for c in load_credentials(path, max_bytes=settings.max_file_bytes, language=language)
     ]
-    proposal = with_credential_checks(RecognitionEngine(settings).recognise(items, loaded), items)
+    proposal = RecognitionEngine(settings).recognise(items, loaded)
     if as_json:
         typer.echo(json.dumps(proposal.model_dump(mode="json"), indent=2, ensure_ascii=False))
     else:
@@ -122,26 +121,6 @@ def demo_groups() -> list[list[Path]]:
     if not groups:
         raise InvalidInput("the shipped corpus has no credentials")
     return groups
-
-
-def with_credential_checks(
-    proposal: RecognitionProposal, credentials: list[MicroCredential]
-) -> RecognitionProposal:
-    """Return the proposal with each credential's provenance and missing elements in its summary.
-
-    Only a summary that lacks them is filled, from the credential at the same position.
-    """
-    if len(proposal.credentials) != len(credentials):
-        return proposal
-    summaries = []
-    for summary, credential in zip(proposal.credentials, credentials, strict=True):
-        if summary.provenance is None and summary.title == credential.title:
-            missing = credential.eu_elements.missing if credential.eu_elements else []
-            summary = summary.model_copy(
-                update={"provenance": credential.provenance, "missing_elements": missing}
-            )
-        summaries.append(summary)
-    return proposal.model_copy(update={"credentials": summaries})
 
 
 def register(app: typer.Typer) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from recognition_engine.domain import (
+    OWN_FORMATS,
     AssessmentType,
     Element,
     Finding,
@@ -20,6 +21,7 @@ from recognition_engine.domain import (
     MicroCredential,
     QualityAssuranceType,
     Scope,
+    SignatureStatus,
     Verdict,
 )
 
@@ -58,6 +60,12 @@ def worst(findings: Sequence[Finding]) -> Finding:
 
 def assess_quality(credential: MicroCredential) -> Finding:
     qa = credential.quality_assurance
+    if qa is None:
+        return finding(
+            Element.QUALITY_ASSURANCE,
+            Verdict.WARNING,
+            f"{credential.title!r} does not state its quality assurance: ask the awarding body.",
+        )
     body = f" ({qa.body})" if qa.body else ""
     if qa.type is QualityAssuranceType.EXTERNAL_ACCREDITED:
         return finding(Element.QUALITY_ASSURANCE, Verdict.PASS, f"External, accredited QA{body}.")
@@ -78,6 +86,13 @@ def assess_quality(credential: MicroCredential) -> Finding:
 
 
 def assess_profile(credential: MicroCredential) -> Finding:
+    if credential.assessment is None:
+        return finding(
+            Element.PROFILE,
+            Verdict.WARNING,
+            f"{credential.title!r} does not state how its outcomes were assessed: ask the "
+            "awarding body before accepting.",
+        )
     if credential.assessment in UNASSESSED:
         return finding(
             Element.PROFILE,
@@ -97,11 +112,63 @@ def assess_profile(credential: MicroCredential) -> Finding:
             Verdict.WARNING,
             "Automated tests without verified identity: consider a supplementary check.",
         )
+    participation = (
+        f", {credential.participation.value.replace('_', ' ')} participation"
+        if credential.participation is not None
+        else " (form of participation not stated)"
+    )
     return finding(
         Element.PROFILE,
         Verdict.PASS,
-        f"Assessed by {credential.assessment.value.replace('_', ' ')}, "
-        f"{credential.participation.value.replace('_', ' ')} participation.",
+        f"Assessed by {credential.assessment.value.replace('_', ' ')}{participation}.",
+    )
+
+
+# --- authenticity: what could be checked of a digital credential, offline --------------------
+
+
+def assess_authenticity(credential: MicroCredential) -> Finding | None:
+    """A changed signed credential is refused; what could not be checked is said, not assumed.
+
+    Authenticity is no element of its own under the Convention; it is reported with quality
+    assurance, whose trust in the awarding body it underpins.
+    """
+    provenance = credential.provenance
+    if provenance is None or provenance.format in OWN_FORMATS:
+        return None
+    name = f"{credential.title!r} ({provenance.format.value})"
+    if provenance.signature is SignatureStatus.INVALID:
+        return finding(
+            Element.QUALITY_ASSURANCE,
+            Verdict.SUBSTANTIAL_DIFFERENCE,
+            f"The signature of {name} is invalid: it was changed after signing, so nothing "
+            "is recognised. " + provenance.signature_detail,
+            blocking=True,
+        )
+    notes = [provenance.signature_detail, f"Revocation: {provenance.revocation}."]
+    if provenance.expired:
+        return finding(
+            Element.QUALITY_ASSURANCE,
+            Verdict.WARNING,
+            f"{name} expired on {provenance.valid_until:%Y-%m-%d}: check whether it still "
+            "counts.",
+            evidence=notes,
+        )
+    if provenance.signature is SignatureStatus.VERIFIED:
+        return finding(
+            Element.QUALITY_ASSURANCE,
+            Verdict.PASS,
+            f"The signature of {name} is valid.",
+            evidence=notes,
+        )
+    state = "unsigned" if provenance.signature is SignatureStatus.UNSIGNED else (
+        "signed, but its signature cannot be checked offline"
+    )
+    return finding(
+        Element.QUALITY_ASSURANCE,
+        Verdict.WARNING,
+        f"{name} is {state}: its authenticity is not established.",
+        evidence=notes,
     )
 
 
@@ -298,3 +365,4 @@ def assess_similarity(module_code: str, score: float, minimum: float) -> Finding
         blocking=True,
         module_code=module_code,
     )
+

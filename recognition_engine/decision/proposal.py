@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from recognition_engine.config import Settings
 from recognition_engine.decision.allocation import Claim, allocate_ects, floor_to_step
 from recognition_engine.decision.findings import (
+    assess_authenticity,
     assess_cap_left,
     assess_level,
     assess_level_policy,
@@ -134,6 +135,7 @@ def propose_recognition(
     quality = worst([assess_quality(c) for c in raw])
     profile = worst([assess_profile(c) for c in raw])
     optional = [
+        *[assess_authenticity(c) for c in raw],
         assess_level_policy(declared, programme.recognition_policy.min_eqf_level),
         assess_workload_known(raw),
         assess_cap_left(cap, awarded_ects),
@@ -188,7 +190,10 @@ def propose_recognition(
         considered=considered[: params.max_candidates],
         elements=summary,
         findings=all_findings,
-        reasons=_overall_reasons(status, proposals, considered, all_findings, total),
+        reasons=[
+            *_overall_reasons(status, proposals, considered, all_findings, total),
+            *_missing_elements(raw),
+        ],
         level_estimate=level_estimate,
     )
 
@@ -411,6 +416,20 @@ def _overall_reasons(
     return reasons
 
 
+def _missing_elements(credentials: Sequence[MicroCredential]) -> list[str]:
+    """A warning per credential that lacks mandatory EU 2022 elements: never invented."""
+    warnings = []
+    for credential in credentials:
+        report = credential.eu_elements
+        if report is not None and report.missing:
+            names = ", ".join(element.value.replace("_", " ") for element in report.missing)
+            warnings.append(
+                f"Warning: {credential.title!r} does not state these mandatory elements of the "
+                f"EU 2022 Recommendation: {names}."
+            )
+    return warnings
+
+
 def _summary(item: CredentialOutcomes, params: DecisionParams) -> CredentialSummary:
     credential = item.credential
     ects = credential_ects(credential, params.hours_per_ects)
@@ -422,4 +441,6 @@ def _summary(item: CredentialOutcomes, params: DecisionParams) -> CredentialSumm
         ects=None if ects is None else round(ects, 2),
         eqf_level=credential_eqf_level(credential),
         outcomes=item.outcomes,
+        provenance=credential.provenance,
+        missing_elements=credential.eu_elements.missing if credential.eu_elements else [],
     )

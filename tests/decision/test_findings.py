@@ -90,3 +90,47 @@ def test_coverage_below_partial_blocks_the_module() -> None:
     assert assess_outcomes("M", 0.6, 0.5, 0.8).verdict is Verdict.WARNING
     low = assess_outcomes("M", 0.2, 0.5, 0.8)
     assert low.blocking and low.module_code == "M"
+
+
+def test_unstated_quality_assurance_and_assessment_are_warnings_not_inventions() -> None:
+    from recognition_engine.decision.findings import assess_profile, assess_quality
+
+    unstated = make_credential(quality_assurance=None, assessment=None, participation=None)
+    quality, profile = assess_quality(unstated), assess_profile(unstated)
+    assert quality.verdict is Verdict.WARNING and "does not state" in quality.reason
+    assert profile.verdict is Verdict.WARNING and "does not state" in profile.reason
+
+
+def _digital(signature: str, **provenance: object):  # noqa: ANN202
+    return make_credential(
+        provenance={
+            "format": "edc",
+            "signature": signature,
+            "signature_detail": "RS256 over the protected header and the payload.",
+            **provenance,
+        }
+    )
+
+
+def test_a_changed_signed_credential_blocks() -> None:
+    from recognition_engine.decision.findings import assess_authenticity
+
+    found = assess_authenticity(_digital("invalid"))
+    assert found is not None and found.blocking and "changed after signing" in found.reason
+
+
+def test_what_could_not_be_checked_is_said() -> None:
+    import datetime as dt
+
+    from recognition_engine.decision.findings import assess_authenticity
+
+    verified = assess_authenticity(_digital("verified"))
+    assert verified is not None and verified.verdict is Verdict.PASS
+    assert "Revocation: not checked." in verified.evidence
+    offline = assess_authenticity(_digital("not_verifiable_offline"))
+    assert offline is not None and offline.verdict is Verdict.WARNING
+    expired = assess_authenticity(
+        _digital("verified", valid_until=dt.datetime(2020, 1, 1, tzinfo=dt.UTC), expired=True)
+    )
+    assert expired is not None and "expired on 2020-01-01" in expired.reason
+    assert assess_authenticity(make_credential()) is None  # our own format: nothing to check

@@ -89,11 +89,22 @@ def credentials(draw: st.DrawFn, index: int) -> MicroCredential:
             "learning_outcomes": [f"credential outcome {index}"],
             "workload": workload,
             "eqf_level": draw(st.one_of(st.none(), st.integers(3, 8))),
-            "assessment": draw(st.sampled_from(["supervised_exam", "automated_test", "none"])),
-            "participation": "online",
-            "quality_assurance": {
-                "type": draw(st.sampled_from(["external_accredited", "internal", "none"]))
-            },
+            "assessment": draw(
+                st.sampled_from(["supervised_exam", "automated_test", "none", None])
+            ),
+            "participation": draw(st.sampled_from(["online", None])),
+            "quality_assurance": draw(
+                st.sampled_from(["external_accredited", "internal", "none", None]).map(
+                    lambda kind: None if kind is None else {"type": kind}
+                )
+            ),
+            "provenance": draw(
+                st.sampled_from([None, "verified", "invalid", "not_verifiable_offline"]).map(
+                    lambda signature: None if signature is None else {
+                        "format": "ob3-json", "signature": signature, "signature_detail": "."
+                    }
+                )
+            ),
         }
     )
 
