@@ -38,6 +38,11 @@ class Settings(BaseSettings):
         description="A local sentence-transformers folder; default: the bundled all-MiniLM-L6-v2.",
     )
     embedding_batch_size: int = Field(64, ge=1, le=4096, description="Texts per model call.")
+    embedding_backend: Literal["openvino", "onnx", "onnx-int8", "torch"] = Field(
+        "openvino",
+        description="What runs the model: OpenVINO or ONNX Runtime on an ONNX export made at "
+        "first use (under data_dir/models), int8-quantised ONNX, or torch.",
+    )
     index_backend: Literal["faiss", "numpy"] = Field(
         "faiss", description="'numpy' is the exact reference implementation."
     )

@@ -247,9 +247,20 @@ def create_embedder(settings: Settings, *, cached: bool = True) -> Embedder:
         inner = HashingEmbedder()
     else:
         path = settings.model_path or bundled_model_path()
-        inner = SentenceTransformerEmbedder(
-            path,
-            batch_size=settings.embedding_batch_size,
-            hash_cache=settings.model_hashes_path,
-        )
+        if settings.embedding_backend == "torch":
+            inner = SentenceTransformerEmbedder(
+                path,
+                batch_size=settings.embedding_batch_size,
+                hash_cache=settings.model_hashes_path,
+            )
+        else:
+            from recognition_engine.onnx_embedding import RuntimeEmbedder
+
+            inner = RuntimeEmbedder(
+                path,
+                settings.embedding_backend,
+                settings.data_dir,
+                batch_size=settings.embedding_batch_size,
+                hash_cache=settings.model_hashes_path,
+            )
     return CachedEmbedder(inner, settings.embedding_cache_path) if cached else inner

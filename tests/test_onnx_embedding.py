@@ -1,0 +1,82 @@
+"""The bundled model run by ONNX Runtime and OpenVINO: same vectors as torch, exported once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from recognition_engine.config import Settings
+from recognition_engine.embedding import bundled_model_path, create_embedder
+from recognition_engine.model_identity import model_fingerprint
+from recognition_engine.onnx_embedding import (
+    RuntimeEmbedder,
+    batches_by_length,
+    export_folder,
+)
+
+TEXTS = [
+    "Design and normalise a relational database schema for a small business.",
+    "x",
+    "Explain how an operating system schedules processes, manages virtual memory and "
+    "protects one program from another, and compare the scheduling policies in use today.",
+    "Write unit tests.",
+]
+
+
+def test_batches_by_length_cover_every_position_once_longest_first() -> None:
+    texts = ["aa", "a", "aaaa", "aaa", "aaaaa"]
+    batches = list(batches_by_length(texts, 2))
+    assert batches == [[4, 2], [3, 0], [1]]
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("runtime-data")
+
+
+@pytest.fixture(scope="module")
+def torch_vectors(data_dir: Path) -> np.ndarray:
+    settings = Settings(data_dir=data_dir, embedding_backend="torch", _env_file=None)
+    return create_embedder(settings, cached=False).embed(TEXTS)
+
+
+@pytest.mark.real_model
+@pytest.mark.parametrize(("variant", "floor"), [("openvino", 0.9999), ("onnx-int8", 0.97)])
+def test_runtime_vectors_match_torch_in_the_input_order(
+    variant: str, floor: float, data_dir: Path, torch_vectors: np.ndarray
+) -> None:
+    settings = Settings(data_dir=data_dir, embedding_backend=variant, _env_file=None)
+    embedder = create_embedder(settings, cached=False)
+    assert isinstance(embedder, RuntimeEmbedder)
+    vectors = embedder.embed(TEXTS)
+    assert vectors.shape == torch_vectors.shape
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, rtol=1e-5)
+    # row by row: batching by length must give each text its own vector back
+    assert np.all(np.sum(vectors * torch_vectors, axis=1) > floor)
+    # one at a time (no padding) gives the same vector as in a padded batch; int8 only nearly:
+    # dynamic quantisation scales activations over the whole batch
+    alone = np.vstack([embedder.embed([text]) for text in TEXTS])
+    assert np.all(np.sum(alone * vectors, axis=1) > floor)
+
+
+@pytest.mark.real_model
+def test_exported_once_into_the_data_folder_with_an_id_per_variant(
+    data_dir: Path, torch_vectors: np.ndarray
+) -> None:
+    model_path = bundled_model_path()
+    ids = {
+        variant: create_embedder(
+            Settings(data_dir=data_dir, embedding_backend=variant, _env_file=None), cached=False
+        ).model_id
+        for variant in ("torch", "onnx", "onnx-int8", "openvino")
+    }
+    assert len(set(ids.values())) == 4
+    folder = export_folder(data_dir, model_fingerprint(model_path, None))
+    exported = {path.name: path.stat().st_mtime_ns for path in folder.glob("*.onnx")}
+    assert set(exported) == {"model.onnx", "model_qint8.onnx"}
+    assert not list(model_path.rglob("*.onnx"))  # nothing written beside the bundled weights
+    RuntimeEmbedder(model_path, "onnx-int8", data_dir)
+    again = {path.name: path.stat().st_mtime_ns for path in folder.glob("*.onnx")}
+    assert again == exported  # loaded, not exported again
