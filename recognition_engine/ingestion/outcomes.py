@@ -6,6 +6,12 @@ preambles ("By the end of this course students will be able to:") or as a descri
 The rules below were written against the Glasgow/Deakin, Coursera and VCCS/VT catalogues.
 Sentence boundaries come from spaCy's rule-based sentencizer (no model needed), guarded
 against abbreviations and lower-case continuations.
+
+Georgian and Armenian texts follow the same path with their own marks: the Armenian full stop
+``։`` and comma ``՝``, Georgian „quotation marks“ and Armenian «guillemets», list markers in
+their alphabets ("ა)", "բ)"), and their preambles ("კურსის დასრულების შემდეგ სტუდენტს
+შეეძლება:", "Դասընթացի ավարտին ուսանողը կկարողանա՝"). Georgian has no letter case: its letters
+are lower case to Unicode, so nothing is capitalised or read as a continuation because of it.
 """
 
 from __future__ import annotations
@@ -20,6 +26,14 @@ from spacy.language import Language
 from recognition_engine.domain import DescribedItem
 
 MIN_WORDS = 3
+# Georgian and Armenian say in two words what English says in three ("ქსელის კონფიგურირება").
+MIN_WORDS_GEORGIAN_ARMENIAN = 2
+
+_GEORGIAN = "\u10d0-\u10ff\u1c90-\u1cbf"  # Mkhedruli and Mtavruli
+_ARMENIAN = "\u0531-\u0556\u0561-\u0587"
+_LETTERS = f"A-Za-z{_GEORGIAN}{_ARMENIAN}"
+_GEORGIAN_ALPHABET = "აბგდევზთიკლმნოპჟრსტუფქღყშჩცძწჭხჯჰ"
+_ARMENIAN_ALPHABET = "աբգդեզէըթժիլխծկհձղճմյնշոչպջռսվտրցւփքօֆ"
 
 
 def _words(text: str) -> tuple[str, ...]:
@@ -71,6 +85,14 @@ _HEADING_WORDS = frozenset(
     )
 )
 _ROMANS = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii")
+_HEADING_WORDS_GEORGIAN_ARMENIAN = frozenset(
+    _words(
+        "სწავლის სწავლების შედეგები შედეგი ცოდნა გაცნობიერება უნარი უნარები და "
+        "პასუხისმგებლობა ავტონომიურობა ღირებულებები კომპეტენციები "
+        "կրթական ուսումնառության ուսման վերջնարդյունքներ արդյունքներ արդյունքները գիտելիք "
+        "գիտելիքներ ըմբռնում և հմտություններ կարողություններ կոմպետենցիաներ"
+    )
+)
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200d\u2028\u2029\ufeff]")
 _SPACES = re.compile(r"[^\S\n]+")
@@ -78,9 +100,12 @@ _INLINE_BULLET = re.compile(r"\s*[•●▪◦‣∙·■□➢►✓✔➤]\s*"
 _LINE_BULLET = re.compile(r"(?m)^\s*(?:[-*–—>]|o(?=\s+[A-Za-z]))\s+")
 _NUMBER_MARKER = re.compile(
     r"(?=[(\d])(?<![\d/\\])(?<!\d[.,:-])(?P<open>\()?(?P<num>\d{1,2}(?:\.\d{1,2})*)(?P<close>[.):])?(?!\d)"
-    r"(?=(?P<gap>\s*)[A-Za-z\"'(“‘])"
+    rf"(?=(?P<gap>\s*)[{_LETTERS}\"'(“‘„«])"
 )
-_LETTER_MARKER = re.compile(r"(?<![\w.])\(?(?P<tag>[a-z]|[ivx]{1,4})\)(?=\s*[A-Za-z\"'(“‘])")
+_LETTER_MARKER = re.compile(
+    rf"(?<![\w.])\(?(?P<tag>[a-z]|[ivx]{{1,4}}|[{_GEORGIAN_ALPHABET}{_ARMENIAN_ALPHABET}])\)"
+    rf"(?=\s*[{_LETTERS}\"'(“‘„«])"
+)
 _ADMIN_TAIL = re.compile(
     r"\b(?:Pre|Co|Pre-?requisites?|Co-?requisites?|Course contact to credit hour structure)"
     r"\s*:.*\Z|\(\d+H, ?\d+C\)",
@@ -93,9 +118,17 @@ _GLUED_VERB = re.compile(rf"(?<=[a-z]{{2}})(?=[A-Z])(?=(?:{_GLUED_VERB_ALT}|How 
 _SPACED_VERB = re.compile(rf"\b(?P<word>[a-z][a-z'’-]*) (?=(?:{_VERB_ALT}) )")
 # Never left in an extracted outcome, so extracted outcomes are never glued back together.
 _LIST_HINT = re.compile(r"[;\n•●▪◦‣∙·■□➢►✓✔➤]")
+# Sentence ends in Georgian and Armenian, which spaCy's tokenizer does not split after their
+# letters: "." after a word (not after "მაგ." e.g., "ა.შ." etc., "օր." e.g., "այլն." etc.), the
+# Armenian full stop, and either glued to the next sentence ("...დაპროექტება.ქსელის").
+_NATIONAL_STOP = re.compile(
+    rf"(?<=[{_GEORGIAN}{_ARMENIAN}]{{2}})(?<!მაგ)(?<!ანუ)(?<!օր)(?<!այլն)(?<!տես)(?<!էջ)\."
+    rf"(?=\s|[{_GEORGIAN}{_ARMENIAN}])|։"
+)
 _LEADING_MARKER = re.compile(
     r"^(?:[-*•>–—.,;:!?]+(?=\s|$)|o(?=\s)"
-    r"|\(?\d{1,2}(?:\.\d{1,2})*[.):](?!\d)|\(?(?:[a-z]|[ivx]{1,4})\))\s*"
+    r"|\(?\d{1,2}(?:\.\d{1,2})*[.):](?!\d)"
+    rf"|\(?(?:[a-z]|[ivx]{{1,4}}|[{_GEORGIAN_ALPHABET}{_ARMENIAN_ALPHABET}])\))\s*"
 )
 _WHO = (
     r"(?:(?:the|a|an|each|all|every|successful)\s+)*"
@@ -126,9 +159,25 @@ _HEADING_PREFIX = re.compile(
     r"^[^.;:]{0,60}?\b(?:to|about|that|should|will|shall|can|must|following)\s*:\s*",
     re.IGNORECASE,
 )
-_LEADING_CONJUNCTION = re.compile(r"^(?:(?:and|or)\s+|(?:and|or)(?=[A-Z]))")
+# "After completing the course the student will be able to:" in Georgian (შეეძლება, შეძლებს,
+# შეუძლია, უნდა შეძლოს …) and Armenian (կկարողանա, պետք է կարողանա, ունակ կլինի …): all
+# that comes before the "be able" verb is preamble.
+_GEORGIAN_PREAMBLE = re.compile(
+    r"^[^.;:։]{0,160}?(?:შეეძლება|შეეძლებათ|შეძლებს|შეძლებენ|შეუძლია|შეუძლიათ|შეძლოს|შეძლონ)"
+    r"(?:\s*[:՝\-–—]\s*|\s+|$)"
+)
+_ARMENIAN_PREAMBLE = re.compile(
+    r"^[^.;:։]{0,160}?(?:կկարողանան?|պետք\s+է\s+կարողանան?|կարողանում\s+են?|"
+    r"ունակ\s+կլինեն?|ի\s+վիճակի\s+կլինեն?)(?:\s*[:՝․\-–—]\s*|\s+|$)",
+    re.IGNORECASE,
+)
+_NATIONAL_SCRIPT = re.compile(f"[{_GEORGIAN}{_ARMENIAN}]")
+_LEADING_CONJUNCTION = re.compile(
+    r"^(?:(?:and|or)\s+|(?:and|or)(?=[A-Z])|(?:და|ან|ასევე|և|կամ|ինչպես\s+նաև)\s+)"
+)
 _LEADING_TO = re.compile(r"^to\s+(?=[a-z])", re.IGNORECASE)
-_TRAILING = re.compile(r"(?:[\s.;,:(\[]|\s(?:and|or|then)\b)+$")
+_TRAILING = re.compile(r"(?:[\s.;,:(\[։՝]|\s(?:and|or|then|და|ან|և|կամ)(?!\w))+$")
+_QUOTE_PAIRS = (('"', '"'), ("„", "“"), ("«", "»"))
 
 
 def split_outcomes(texts: Sequence[str]) -> list[str]:
@@ -172,7 +221,7 @@ def _rejoin(texts: Sequence[str]) -> list[str]:
     for text in texts:
         text = text.strip()
         previous = joined[-1] if joined else ""
-        if text[:1].islower() and previous[-1:] not in ".!?;:" and _LIST_HINT.search(previous):
+        if _starts_lower(text) and previous[-1:] not in ".!?;:։" and _LIST_HINT.search(previous):
             joined[-1] = f"{previous}, {text}"
         else:
             joined.append(text)
@@ -188,6 +237,7 @@ def _pieces(text: str) -> list[str]:
     text = _mark_lettered(text)
     text = re.sub(r"\n(?=\s*[a-z])", " ", text)  # a wrapped line continues its sentence
     text = text.replace("\n", _HARD).replace(";", _HARD)
+    text = _NATIONAL_STOP.sub(lambda stop: stop[0] + _HARD, text)
     if _SEAM.search(text):
         text = _GLUED_PERIOD.sub("." + _HARD, text)
         text = _GLUED_PERIOD_VERB.sub("." + _HARD, text)
@@ -198,7 +248,9 @@ def _pieces(text: str) -> list[str]:
 
 def _normalise(text: str) -> str:
     """Return text in NFKC form without control characters, with single spaces, lines kept."""
-    text = unicodedata.normalize("NFKC", text).replace("\r\n", "\n").replace("\r", "\n")
+    # NFKC would spell the Armenian letter "և" as "եւ": normalise around it.
+    text = "և".join(unicodedata.normalize("NFKC", part) for part in text.split("և"))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _CONTROL.sub(" ", text).replace("\t", " ")
     return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
 
@@ -239,7 +291,7 @@ def _follows(previous: tuple[int, ...], number: tuple[int, ...]) -> bool:
 
 def _mark_lettered(text: str) -> str:
     """Return text with the markers of an "(a) (b)" or "i) ii)" list as boundaries."""
-    for sequence in ("abcdefghijklmnopqrstuvwxyz", _ROMANS):
+    for sequence in ("abcdefghijklmnopqrstuvwxyz", _ROMANS, _GEORGIAN_ALPHABET, _ARMENIAN_ALPHABET):
         accepted: list[re.Match[str]] = []
         expected = 0
         for match in _LETTER_MARKER.finditer(text):
@@ -286,11 +338,20 @@ def _sentences(piece: str) -> list[str]:
     sentences: list[str] = []
     for span in _sentencizer()(piece).sents:
         text = span.text.strip()
-        if sentences and text[:1].islower():
+        if sentences and _starts_lower(text):
             sentences[-1] = f"{sentences[-1]} {text}"
         elif text:
             sentences.append(text)
     return sentences
+
+
+def _starts_lower(text: str) -> bool:
+    """Return whether text starts with a lower-case letter of a script that has letter case.
+
+    Georgian letters are lower case to Unicode although Georgian has no capitals.
+    """
+    first = text[:1]
+    return first.islower() and not re.match(f"[{_GEORGIAN}]", first)
 
 
 def _clean(fragment: str) -> str:
@@ -305,6 +366,9 @@ def _clean(fragment: str) -> str:
         if _PREAMBLE_HINT.search(text, 0, 300):
             text = _PREAMBLE.sub("", text)
             text = _SUBJECT_MODAL.sub("", text)
+        if _NATIONAL_SCRIPT.search(text, 0, 200):
+            text = _GEORGIAN_PREAMBLE.sub("", text)
+            text = _ARMENIAN_PREAMBLE.sub("", text)
         text = _HEADING_PREFIX.sub("", text)
         text = _LEADING_CONJUNCTION.sub("", text)
         text = _LEADING_TO.sub("", text)
@@ -318,8 +382,16 @@ def _unwrap(text: str) -> str:
         text = text[1:].lstrip()
     if text.endswith(")") and text.count(")") > text.count("("):
         text = text[:-1].rstrip()
-    if text.count('"') % 2 and (text.startswith('"') or text.endswith('"')):
-        text = text[1:] if text.startswith('"') else text[:-1]
+    for opening, closing in _QUOTE_PAIRS:
+        if opening == closing:
+            unmatched = text.count(opening) % 2 == 1
+            if unmatched and (text.startswith(opening) or text.endswith(opening)):
+                text = text[1:] if text.startswith(opening) else text[:-1]
+            continue
+        if text.startswith(opening) and text.count(opening) > text.count(closing):
+            text = text[1:].lstrip()
+        if text.endswith(closing) and text.count(closing) > text.count(opening):
+            text = text[:-1].rstrip()
     return text
 
 
@@ -337,7 +409,7 @@ def _strip_trailing(text: str) -> str:
 def _capitalise(text: str) -> str:
     """Return text with its first letter in upper case when the first word is all lower case."""
     first = text.split(" ", 1)[0]
-    if first.isalpha() and first.islower():
+    if first.isalpha() and first.islower() and _starts_lower(first):
         return text[0].upper() + text[1:]
     return text
 
@@ -345,9 +417,11 @@ def _capitalise(text: str) -> str:
 def _is_outcome(text: str) -> bool:
     """Return whether a cleaned fragment is long enough and not a pure heading."""
     words = [word for word in text.split() if any(char.isalnum() for char in word)]
-    if len(words) < MIN_WORDS:
+    national = bool(_NATIONAL_SCRIPT.search(text))
+    if len(words) < (MIN_WORDS_GEORGIAN_ARMENIAN if national else MIN_WORDS):
         return False
-    return not all(word.strip(",:-").lower() in _HEADING_WORDS for word in words)
+    headings = _HEADING_WORDS | _HEADING_WORDS_GEORGIAN_ARMENIAN if national else _HEADING_WORDS
+    return not all(word.strip(",:-՝").lower() in headings for word in words)
 
 
 def _unique(outcomes: Iterable[str]) -> list[str]:
