@@ -68,6 +68,13 @@ class Settings(BaseSettings):
     min_proposal_score: float = Field(
         0.55, ge=0, le=1, description="Module score below which nothing is proposed (abstention)."
     )
+    min_proposal_confidence: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="With a model learned from decisions (learn): calibrated confidence below "
+        "which a module is not proposed, in place of min_proposal_score.",
+    )
     level_estimate_min_confidence: float = Field(
         0.5,
         ge=0,

@@ -466,6 +466,9 @@ class ModuleProposal(BaseModel):
     coverage: float = Field(description="Share of the module's outcomes covered by the credential.")
     strength: float = Field(description="Mean best similarity over the module's outcomes.")
     score: float
+    confidence: float | None = Field(
+        None, description="Calibrated probability that this is the right module (learned model)."
+    )
     evidence: list[OutcomePair]
     uncovered_outcomes: list[str]
     elements: list[Finding]
@@ -511,6 +514,18 @@ class CredentialSummary(BaseModel):
     )
 
 
+class PrecedentEvidence(BaseModel):
+    """An earlier decision on a similar credential: the memory a learned model votes with."""
+
+    record_id: str | None = None
+    credential_id: str
+    credential_title: str
+    module_code: str
+    accepted: bool
+    decided_on: str | None = Field(None, description="ISO date of the decision, if recorded.")
+    similarity: float
+
+
 class RecognitionProposal(BaseModel):
     programme_id: str
     programme_title: str
@@ -530,6 +545,13 @@ class RecognitionProposal(BaseModel):
     )
     reasons: list[str]
     level_estimate: LevelEstimate | None = None
+    confidence: float | None = Field(
+        None, description="Calibrated probability that the top module is right (learned model)."
+    )
+    confidence_tier: str | None = Field(None, description="'high', 'review' or 'low'.")
+    precedents: list[PrecedentEvidence] = Field(
+        default_factory=list, description="Similar earlier decisions that voted for modules."
+    )
     engine: dict[str, str | float | int] = Field(
         default_factory=dict, description="Model and thresholds used, for reproducibility."
     )

@@ -53,6 +53,9 @@ class ModuleMatch:
     score: float
     outcomes: tuple[str, ...] = ()  # the module's outcomes, as indexed; links point into them
     links: list[OutcomeLink] = field(default_factory=list)
+    # set when a model learned from decisions ranks the candidates (recognition_engine.learning):
+    # the calibrated probability that this module is the right one; it then gates the proposal
+    confidence: float | None = None
 
 
 def module_score(text_similarity: float, title_similarity: float) -> float:
@@ -83,14 +86,19 @@ def match_credential(
     *,
     whole_text: str | None = None,
     title: str | None = None,
+    include: Sequence[int] = (),
 ) -> list[ModuleMatch]:
-    """Return the candidate modules for a credential's outcomes, best first."""
+    """Return the candidate modules for a credential's outcomes, best first.
+
+    ``include``: index positions to score as candidates whatever their similarity (modules that
+    earlier decisions point to).
+    """
     if not outcomes:
         return []
     text = whole_text or " ".join(outcomes)
     query = embedder.embed(list(outcomes))
     text_vector, title_vector = embedder.embed([text, title or text])
-    return match_vectors(query, text_vector, title_vector, index, params)
+    return match_vectors(query, text_vector, title_vector, index, params, include=include)
 
 
 def match_vectors(
@@ -99,17 +107,40 @@ def match_vectors(
     title_vector: np.ndarray,
     index: CatalogueIndex,
     params: MatchParams,
+    *,
+    include: Sequence[int] = (),
 ) -> list[ModuleMatch]:
     """The same as ``match_credential`` on vectors already embedded (used in bulk evaluation)."""
     candidates = _candidate_positions(query, [text_vector, title_vector], index, params)
-    text_similarity = index.text_vectors[candidates] @ text_vector
-    title_similarity = index.title_vectors[candidates] @ title_vector
-    matches = [
-        _score_module(query, index, position, float(text), float(title), params)
-        for position, text, title in zip(candidates, text_similarity, title_similarity, strict=True)
-    ]
+    if include:
+        candidates = sorted(set(candidates) | {int(p) for p in include})
+    matches = score_positions(query, text_vector, title_vector, index, candidates, params)
     matches.sort(key=lambda match: match.score, reverse=True)
+    if include:  # the included modules stay candidates even below the cut
+        wanted = {index.entries[p].key for p in include}
+        kept = matches[: params.max_modules]
+        return kept + [m for m in matches[params.max_modules :] if m.key in wanted]
     return matches[: params.max_modules]
+
+
+def score_positions(
+    query: np.ndarray,
+    text_vector: np.ndarray,
+    title_vector: np.ndarray,
+    index: CatalogueIndex,
+    positions: Sequence[int],
+    params: MatchParams,
+) -> list[ModuleMatch]:
+    """Return the matches of the modules at the given index positions, in that order."""
+    positions = list(positions)
+    if not positions:
+        return []
+    text_similarity = index.text_vectors[positions] @ text_vector
+    title_similarity = index.title_vectors[positions] @ title_vector
+    return [
+        _score_module(query, index, position, float(text), float(title), params)
+        for position, text, title in zip(positions, text_similarity, title_similarity, strict=True)
+    ]
 
 
 def _candidate_positions(

@@ -39,6 +39,15 @@ from recognition_engine.index import (
     entry_text,
 )
 from recognition_engine.ingestion.outcomes import outcomes_of
+from recognition_engine.learning.calibration import confidence_tier
+from recognition_engine.learning.features import Course
+from recognition_engine.learning.model import LearnedModel
+from recognition_engine.learning.reranking import (
+    LearnedCatalogue,
+    has_model,
+    model_folder,
+    precedent_evidence,
+)
 from recognition_engine.levels import LevelEstimator
 from recognition_engine.levels.frameworks import check_programme_levels, credential_eqf_level
 from recognition_engine.matching import MatchParams, credential_text, match_credential
@@ -87,6 +96,7 @@ class RecognitionEngine:
         self.settings = settings
         self.embedder = embedder if embedder is not None else create_embedder(settings)
         self._indexes: dict[str, CatalogueIndex] = {}
+        self._learned: dict[str, tuple[tuple[int, str], LearnedCatalogue]] = {}
         self._lock = threading.RLock()
         self.level_estimator = LevelEstimator.from_settings(settings, self.embedder)
 
@@ -192,6 +202,19 @@ class RecognitionEngine:
         matches = match_credential(
             pooled, index, self.embedder, self.match_params, whole_text=whole_text, title=title
         )
+        # --- learned from decisions: rerank and calibrate when a model is trained (learn)
+        ranked = None
+        learned = self._learned_for(programme, index)
+        if learned is not None:
+            workloads = [credential_ects(c, self.settings.hours_per_ects) for c in credentials]
+            ects = sum(w for w in workloads if w)
+            key = credentials[0].id or title if len(credentials) == 1 else title
+            ranked = learned.rerank(
+                Course(key, title, ects or None), pooled, whole_text, matches, self.embedder,
+                self.match_params,
+            )
+            matches = ranked.matches
+        # ---
         estimate = self._estimate_level(credentials, pooled)
         proposal = propose_recognition(
             extracted,
@@ -210,6 +233,14 @@ class RecognitionEngine:
             "min_proposal_score": self.settings.min_proposal_score,
             "hours_per_ects": self.settings.hours_per_ects,
         }
+        if ranked is not None and ranked.confidence is not None:
+            proposal.confidence = round(ranked.confidence, 3)
+            proposal.confidence_tier = confidence_tier(
+                ranked.confidence, self.settings.min_proposal_confidence
+            ).value
+            proposal.precedents = precedent_evidence(ranked)
+            proposal.engine["min_proposal_confidence"] = self.settings.min_proposal_confidence
+            proposal.engine["learned_model"] = "lambdarank"
         # Identifiers only: learner identity never reaches the logs.
         logger.info(
             "proposal for %s against %s: %s, %s ECTS",
@@ -233,6 +264,20 @@ class RecognitionEngine:
             texts.extend([_whole_text([extracted]), credential.title])
         if texts:
             self.embedder.embed(texts)
+
+    def _learned_for(self, programme: Programme, index: CatalogueIndex) -> LearnedCatalogue | None:
+        """Return the model learned for this catalogue bound to its index, None if untrained."""
+        folder = model_folder(self.settings.data_dir, programme.id)
+        if not has_model(folder):
+            return None
+        stamp = (folder / "model.json").stat().st_mtime_ns, index.fingerprint
+        with self._lock:
+            cached = self._learned.get(programme.id)
+            if cached is None or cached[0] != stamp:
+                ects = {m.code: m.ects for m in programme.modules}
+                cached = (stamp, LearnedCatalogue(LearnedModel.load(folder), index, ects))
+                self._learned[programme.id] = cached
+            return cached[1]
 
     def _index_for(self, programme: Programme) -> CatalogueIndex:
         fingerprint = catalogue_fingerprint(self.embedder.model_id, catalogue_entries(programme))

@@ -366,3 +366,16 @@ def assess_similarity(module_code: str, score: float, minimum: float) -> Finding
         module_code=module_code,
     )
 
+
+def assess_confidence(module_code: str, confidence: float, minimum: float) -> Finding | None:
+    """Too unlikely to be right, by the model learned from decisions: not proposed."""
+    if confidence >= minimum:
+        return None
+    return finding(
+        Element.LEARNING_OUTCOMES,
+        Verdict.SUBSTANTIAL_DIFFERENCE,
+        f"Calibrated confidence {confidence:.2f} that this is the right module is below "
+        f"{minimum:.2f}.",
+        blocking=True,
+        module_code=module_code,
+    )

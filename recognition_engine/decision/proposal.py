@@ -15,6 +15,7 @@ from recognition_engine.decision.allocation import Claim, allocate_ects, floor_t
 from recognition_engine.decision.findings import (
     assess_authenticity,
     assess_cap_left,
+    assess_confidence,
     assess_level,
     assess_level_policy,
     assess_outcomes,
@@ -51,6 +52,7 @@ class DecisionParams:
     partial_coverage: float
     full_coverage: float
     min_proposal_score: float
+    min_proposal_confidence: float
     max_candidates: int
     level_estimate_min_confidence: float
 
@@ -225,7 +227,10 @@ def _module_findings(
             module_code=module.code,
         ),
         assess_outcomes(module.code, match.coverage, params.partial_coverage, params.full_coverage),
-        assess_similarity(module.code, match.score, params.min_proposal_score),
+        # a learned model's calibrated confidence gates in place of the raw similarity
+        assess_similarity(module.code, match.score, params.min_proposal_score)
+        if match.confidence is None
+        else assess_confidence(module.code, match.confidence, params.min_proposal_confidence),
     ]
     return [f for f in checks if f is not None]
 
@@ -331,6 +336,7 @@ def _module_proposal(
         coverage=round(match.coverage, 3),
         strength=round(match.strength, 3),
         score=round(match.score, 3),
+        confidence=None if match.confidence is None else round(match.confidence, 3),
         evidence=evidence,
         uncovered_outcomes=uncovered,
         elements=elements,
