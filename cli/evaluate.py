@@ -51,6 +51,14 @@ def evaluate(
             "hold-out repeats it (--no-synthetic skips that).",
         ),
     ] = False,
+    protocol: Annotated[
+        str,
+        typer.Option(
+            help="Equivalence sets: 'cold' (no decision of the set is used) or 'warm' (K-fold "
+            "over credentials: precedents, ranker and calibration learned from the other folds)."
+        ),
+    ] = "cold",
+    folds: Annotated[int, typer.Option(min=2, help="Folds of the warm protocol.")] = 5,
 ) -> None:
     """Measure the engine against human decisions (equivalence sets) or labelled levels."""
     from evaluation.datasets import Task, detect_task
@@ -59,7 +67,11 @@ def evaluate(
     task_kind = detect_task(dataset)
     report_dir = report_dir or DEFAULT_REPORTS / dataset.resolve().name
     if task_kind is Task.EQUIVALENCE:
-        _evaluate_equivalence(dataset, settings, json_out, report_dir, synthetic, rankers, adapt)
+        if protocol not in ("cold", "warm"):
+            raise InvalidInput(f"unknown protocol {protocol!r}: 'cold' or 'warm'")
+        _evaluate_equivalence(
+            dataset, settings, json_out, report_dir, synthetic, rankers, adapt, protocol, folds
+        )
     else:
         _evaluate_levels(task_kind, dataset, train, settings, json_out)
 
@@ -72,6 +84,8 @@ def _evaluate_equivalence(
     synthetic: bool,
     names: str | None,
     adapt: bool = False,
+    protocol: str = "cold",
+    folds: int = 5,
 ) -> None:
     from evaluation.datasets import holdout_task, load_retrieval_task
     from evaluation.harness import evaluate_equivalence
@@ -82,7 +96,28 @@ def _evaluate_equivalence(
     start = time.perf_counter()
     task = load_retrieval_task(dataset)
     embedder = create_embedder(settings)
+    # --- protocols: the default ranker and its candidates, for the engine's real decision
+    from evaluation.protocols import CandidatePool, PrecomputedRanker, warm_protocol
+    from evaluation.selective import decide_all, selective_summary
+
+    pool = CandidatePool(task, embedder, settings)
     rankers, default = standard_rankers(embedder, settings)
+    if protocol == "warm":
+        warm = warm_protocol(pool, folds)
+        rankers = [PrecomputedRanker("cold", "the engine's cold ranking", pool.cold_run())] + [
+            PrecomputedRanker(name, f"LambdaRank, {folds}-fold out of fold", run)
+            for name, run in warm.runs.items()
+        ]
+        ranked = warm.ranked
+        synthetic = False  # the synthetic hold-out is a cold check
+    else:
+        engine = next(r for r in rankers if r.name == default)
+        rankers = [
+            PrecomputedRanker(default, engine.description, pool.cold_run(), fallback=engine)
+            if r.name == default else r
+            for r in rankers
+        ]
+        ranked = pool.cold
     if adapt:
         from evaluation.adapted import adapted_rankers
         from recognition_engine.embedding import bundled_model_path
@@ -105,8 +140,12 @@ def _evaluate_equivalence(
         fixed_threshold=settings.min_proposal_score,
         synthetic_task=synthetic_task,
     )
+    decisions = decide_all(task.credentials, ranked, pool.modules, task.gold, settings)
+    if default in result.rankers:
+        result.rankers[default]["selective"] = selective_summary(list(decisions.values()))
+    result.protocol = protocol
     console.print(rich_table(result))
-    report = write_report(result, task, runs, report_dir)
+    report = write_report(result, task, runs, report_dir, decisions=list(decisions.values()))
     console.print(f"report: {report}")
     if json_out:
         write_json(result, json_out)

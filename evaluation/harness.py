@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Sequence
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -77,7 +78,12 @@ class EvaluationResult(Frozen):
     credentials_without_match: int
     depth: int
     folds: int
-    rankers: dict[str, dict[str, float | None]]
+    protocol: str = Field("cold", description="'cold': no decision of the set used; 'warm': "
+                          "K-fold, everything learned from the other folds.")
+    rankers: dict[str, dict[str, Any]] = Field(
+        description="Per ranker its metrics; the default's 'selective' holds the figures of "
+        "the engine's propose/abstain decision, with bootstrap intervals."
+    )
     details: dict[str, RankerResult]
     abstention: list[AbstentionResult]
     per_credential: list[CredentialResult]
@@ -113,7 +119,7 @@ def evaluate_equivalence(
     runs, seconds = run_rankers(task, rankers, depth)
     ids = [c.id for c in task.credentials]
     details: dict[str, RankerResult] = {}
-    table: dict[str, dict[str, float | None]] = {}
+    table: dict[str, dict[str, Any]] = {}
     for ranker in rankers:
         metrics = ranking_metrics(runs[ranker.name], task.gold)
         area = auroc_no_match(runs[ranker.name], task.gold, ids)

@@ -6,6 +6,7 @@ The report keeps every credential's result so that failures can be read, not onl
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +14,7 @@ import numpy as np
 from evaluation.datasets import RetrievalTask, Run
 from evaluation.harness import EvaluationResult
 from evaluation.metrics import RANKING_METRICS
+from evaluation.selective import CredentialDecisions, curves
 
 
 def _pyplot():
@@ -200,17 +202,103 @@ def markdown_report(result: EvaluationResult, titles: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
+def plot_selective(decisions: Sequence[CredentialDecisions], label: str, path: Path) -> None:
+    """Precision against coverage of the engine's decision, as its threshold moves."""
+    plt = _pyplot()
+    coverage, precision = curves(decisions)
+    figure, axes = plt.subplots(figsize=(5.5, 4))
+    axes.plot(coverage, precision, marker=".", markersize=3, label=label)
+    axes.axhline(0.9, color="grey", linestyle="--", linewidth=0.8, label="precision 0.9")
+    axes.set_xlabel("coverage (share of all credentials with a proposal)")
+    axes.set_ylabel("precision (first proposed module is gold)")
+    axes.set_xlim(0, 1)
+    axes.set_ylim(0, 1.02)
+    axes.grid(alpha=0.3)
+    axes.legend(fontsize=8)
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+
+
+def plot_reliability(decisions: Sequence[CredentialDecisions], label: str, path: Path,
+                     bins: int = 10) -> None:
+    """Reliability diagram: observed top-1 accuracy against stated confidence, per bin."""
+    plt = _pyplot()
+    confidence = np.array([d.confidence for d in decisions])
+    correct = np.array([d.top_correct for d in decisions], dtype=np.float64)
+    edges = np.linspace(0, 1, bins + 1)
+    which = np.clip(np.digitize(confidence, edges[1:-1]), 0, bins - 1)
+    centres, accuracy, counts = [], [], []
+    for b in range(bins):
+        mask = which == b
+        if mask.any():
+            centres.append(confidence[mask].mean())
+            accuracy.append(correct[mask].mean())
+            counts.append(int(mask.sum()))
+    figure, axes = plt.subplots(figsize=(5, 4.5))
+    axes.plot([0, 1], [0, 1], color="grey", linestyle="--", linewidth=0.8, label="perfect")
+    axes.plot(centres, accuracy, marker="o", label=label)
+    for x, y, n in zip(centres, accuracy, counts, strict=True):
+        axes.annotate(str(n), (x, y), textcoords="offset points", xytext=(4, -10), fontsize=7)
+    axes.set_xlabel("confidence that the top module is right")
+    axes.set_ylabel("share right")
+    axes.set_xlim(0, 1)
+    axes.set_ylim(0, 1)
+    axes.grid(alpha=0.3)
+    axes.legend(fontsize=8)
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+
+
+def selective_markdown(result: EvaluationResult) -> list[str]:
+    """Return the report's section on the engine's propose/abstain decision."""
+    selective = result.rankers.get(result.default_ranker, {}).get("selective")
+    if not selective:
+        return []
+    intervals = selective.get("intervals", {})
+    lines = [
+        f"## The engine's decision ({result.protocol})",
+        "",
+        "From `propose_recognition` itself, its threshold moved (the score without a learned "
+        "model, the calibrated confidence with one); coverage over all credentials; bootstrap "
+        "95% intervals over credentials.",
+        "",
+        "| figure | value | 95% interval |",
+        "|---|---|---|",
+    ]
+    for name, value in selective.items():
+        if name == "intervals":
+            continue
+        interval = intervals.get(name)
+        shown = f"[{interval[0]:.3f}, {interval[1]:.3f}]" if interval else "–"
+        lines.append(f"| {name} | {_fmt(value)} | {shown} |")
+    lines += ["", "![precision-coverage](precision_coverage.png)", "",
+              "![reliability](reliability.png)", ""]
+    return lines
+
+
 def write_report(
-    result: EvaluationResult, task: RetrievalTask, runs: dict[str, Run], folder: Path
+    result: EvaluationResult,
+    task: RetrievalTask,
+    runs: dict[str, Run],
+    folder: Path,
+    *,
+    decisions: Sequence[CredentialDecisions] | None = None,
 ) -> Path:
     """Write report.md, its plots and result.json into ``folder``; return the report's path."""
     folder.mkdir(parents=True, exist_ok=True)
     plot_metrics(result, folder / "metrics.png")
     plot_gold_ranks(result, folder / "gold_ranks.png")
     plot_score_distributions(task, runs, folder / "score_distributions.png")
-    titles = {m.id: m.title for m in task.modules}
+    text = markdown_report(result, {m.id: m.title for m in task.modules})
+    if decisions:
+        label = f"{result.default_ranker} ({result.protocol})"
+        plot_selective(decisions, label, folder / "precision_coverage.png")
+        plot_reliability(decisions, label, folder / "reliability.png")
+        text += "\n" + "\n".join(selective_markdown(result))
     path = folder / "report.md"
-    path.write_text(markdown_report(result, titles), encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
     write_json(result, folder / "result.json")
     return path
 

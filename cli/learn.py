@@ -1,0 +1,59 @@
+"""The ``learn`` command: learn a catalogue's ranker and confidence from its decisions."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cli.common import console, handles_errors, load_settings
+from recognition_engine.errors import InvalidInput
+
+
+def register(app: typer.Typer) -> None:
+    app.command("learn")(learn)
+
+
+@handles_errors
+def learn(
+    dataset: Annotated[
+        Path,
+        typer.Option("--dataset", help="An equivalence set: its qrels are the decisions."),
+    ],
+    catalogue: Annotated[
+        str | None,
+        typer.Option(help="The catalogue (programme id) to learn for; default: the folder name."),
+    ] = None,
+) -> None:
+    """Learn precedents, a ranker and a calibrated confidence from accepted decisions.
+
+    The model is saved beside the index (data_dir/learned/<catalogue>); recognise, the API and
+    the harness use it for that catalogue from then on. Without it they rank as on day one.
+    """
+    from evaluation.datasets import load_retrieval_task
+    from evaluation.protocols import CandidatePool
+    from recognition_engine.embedding import create_embedder
+    from recognition_engine.learning.model import train_model
+    from recognition_engine.learning.reranking import model_folder
+
+    start = time.perf_counter()
+    settings = load_settings()
+    task = load_retrieval_task(dataset)
+    decided_ids = task.credentials_with_match
+    if not decided_ids:
+        raise InvalidInput(f"{dataset}: no decision to learn from")
+    embedder = create_embedder(settings)
+    pool = CandidatePool(task, embedder, settings)
+    decided = [
+        pool.decided(cid, {m: True for m, rel in task.gold[cid].items() if rel > 0})
+        for cid in decided_ids
+    ]
+    model = train_model(decided, pool.courses, pool.lexical, model_id=embedder.model_id)
+    folder = model_folder(settings.data_dir, catalogue or dataset.resolve().name)
+    model.save(folder)
+    console.print(
+        f"learned from {len(decided)} decided credentials ({len(model.memory)} decisions): "
+        f"{folder} in {time.perf_counter() - start:.0f} s"
+    )

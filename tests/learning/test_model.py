@@ -1,0 +1,146 @@
+"""Precedents, the calibrated confidence, and the engine with and without a learned model."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from evaluation.datasets import load_retrieval_task
+from evaluation.protocols import CandidatePool
+from recognition_engine.config import Settings
+from recognition_engine.domain import (
+    AssessmentType,
+    Cycle,
+    MicroCredential,
+    Module,
+    ParticipationForm,
+    Programme,
+    QualityAssurance,
+    QualityAssuranceType,
+    Workload,
+)
+from recognition_engine.embedding import create_embedder
+from recognition_engine.learning.calibration import Calibrator, confidence_tier
+from recognition_engine.learning.features import sequence_marker, stage_of, subject_of
+from recognition_engine.learning.model import LearnedModel, train_model
+from recognition_engine.learning.precedents import Precedent, PrecedentMemory
+from recognition_engine.learning.reranking import model_folder
+from recognition_engine.service import RecognitionEngine
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(embedder="fake", data_dir=tmp_path / "var", index_backend="numpy")
+
+
+@pytest.fixture
+def pool(synthetic_folder: Path, settings: Settings) -> CandidatePool:
+    return CandidatePool(load_retrieval_task(synthetic_folder), create_embedder(settings), settings)
+
+
+def trained(pool: CandidatePool, leave_out: str | None = None) -> LearnedModel:
+    decided = [
+        pool.decided(cid, {m: True for m in pool.task.gold[cid]})
+        for cid in pool.task.credentials_with_match
+        if cid != leave_out
+    ]
+    return train_model(decided, pool.courses, pool.lexical)
+
+
+def test_course_codes_and_sequences() -> None:
+    assert subject_of("ACIS 2115") == "ACIS" and stage_of("ACIS 2115") == 2
+    assert subject_of("Databases") is None and stage_of("Databases") is None
+    assert sequence_marker("Principles Of Accounting Ii") == "2"
+    assert sequence_marker("General Chemistry I") == "1"
+    assert sequence_marker("Databases") is None
+
+
+def test_calibrated_confidence_is_monotone() -> None:
+    rng = np.random.default_rng(0)
+    raw = rng.random(300)
+    correct = rng.random(300) < raw  # right more often when the raw confidence is higher
+    calibrator = Calibrator.fit(raw, correct)
+    grid = np.linspace(-0.5, 1.5, 401)
+    mapped = calibrator(grid)
+    assert np.all(np.diff(mapped) >= 0)
+    assert mapped.min() >= 0 and mapped.max() <= 1
+    assert confidence_tier(0.95, 0.5).value == "high"
+    assert confidence_tier(0.6, 0.5).value == "review"
+    assert confidence_tier(0.2, 0.5).value == "low"
+
+
+def test_a_rejected_decision_votes_against_its_module() -> None:
+    vector = np.ones(4, dtype=np.float32) / 2
+    memory = PrecedentMemory(
+        [Precedent("A 1", "a", "M 1", accepted=True), Precedent("B 1", "b", "M 1", accepted=False),
+         Precedent("B 1", "b", "M 2", accepted=True)],
+        np.array([vector] * 3), np.array([vector] * 3),
+    )
+    votes = memory.signals("Q 1", memory.nearest(vector, vector)).votes
+    assert votes["M 1"] == pytest.approx(0.0)
+    assert votes["M 2"] == pytest.approx(1.0)
+
+
+def test_a_precedent_changes_the_next_proposal(pool: CandidatePool) -> None:
+    """Record that a credential went to a module it does not rank first: that module rises."""
+    query_id = pool.task.credentials_with_match[0]
+    model = trained(pool, leave_out=query_id)
+    query = pool.decided(query_id, {})
+    before = model.rank(query, pool.courses, pool.lexical)
+    target = before.matches[3].key
+    rank_before = [m.key for m in before.matches].index(target)
+    memory = model.memory
+    decision = Precedent("NEW 101", "a new decision", target, True, "2025-05-01", "rec-7")
+    grown = PrecedentMemory(
+        [*memory.precedents, decision],
+        np.vstack([memory.text_vectors, query.text_vector]),
+        np.vstack([memory.title_vectors, query.title_vector]),
+    )
+    grown_model = LearnedModel(model.ranker, model.calibrator, grown)
+    after = grown_model.rank(query, pool.courses, pool.lexical)
+    assert [m.key for m in after.matches].index(target) < rank_before
+    nearest = after.neighbours[0].precedent
+    assert (nearest.module_key, nearest.record_id, nearest.decided_on) == (
+        target, "rec-7", "2025-05-01"
+    )
+
+
+def _programme(pool: CandidatePool) -> Programme:
+    return Programme(
+        id="synthetic", institution="U", country="DE", title="Catalogue", cycle=Cycle.FIRST,
+        nqf_level=6, eqf_level=6, total_ects=600, framework="EQF",
+        modules=[Module(code=m.id, title=m.title, description=m.description, ects=5)
+                 for m in pool.task.modules],
+    )
+
+
+def _credential(pool: CandidatePool, cid: str) -> MicroCredential:
+    item = next(c for c in pool.task.credentials if c.id == cid)
+    return MicroCredential(
+        id=cid, title=item.title, description=item.description, awarding_body="College",
+        country="US", date_of_issue=dt.date(2025, 1, 1), workload=Workload(ects=5),
+        assessment=AssessmentType.SUPERVISED_EXAM, participation=ParticipationForm.ON_SITE,
+        quality_assurance=QualityAssurance(type=QualityAssuranceType.EXTERNAL_ACCREDITED),
+    )
+
+
+def test_the_engine_uses_a_saved_model_and_falls_back_without(
+    pool: CandidatePool, settings: Settings
+) -> None:
+    engine = RecognitionEngine(settings)
+    programme = _programme(pool)
+    cid = pool.task.credentials_with_match[1]
+    cold = engine.recognise([_credential(pool, cid)], programme)
+    assert cold.confidence is None and cold.confidence_tier is None and not cold.precedents
+    assert all(m.confidence is None for m in cold.modules)
+
+    trained(pool, leave_out=cid).save(model_folder(settings.data_dir, programme.id))
+    warm = engine.recognise([_credential(pool, cid)], programme)
+    assert warm.confidence is not None and 0 <= warm.confidence <= 1
+    assert warm.confidence_tier in {"high", "review", "low"}
+    assert warm.precedents and warm.precedents[0].credential_id != cid
+    assert all(m.confidence is not None and m.confidence >= settings.min_proposal_confidence
+               for m in warm.modules)

@@ -1,0 +1,63 @@
+"""The warm protocol learns from the other folds only; the cold fallback is today's ranking."""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from pathlib import Path
+
+import pytest
+
+from evaluation.datasets import load_retrieval_task
+from evaluation.protocols import CandidatePool, warm_protocol
+from evaluation.rankers import EngineRanker
+from recognition_engine.config import Settings
+from recognition_engine.embedding import create_embedder
+
+ONLY_DEFAULT = {"default": ("dense", "title", "lexical", "precedents", "subject", "structure")}
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(embedder="fake", data_dir=tmp_path / "var", index_backend="numpy")
+
+
+@pytest.fixture
+def pool(synthetic_folder: Path, settings: Settings) -> CandidatePool:
+    return CandidatePool(load_retrieval_task(synthetic_folder), create_embedder(settings), settings)
+
+
+def test_no_fold_is_trained_on_its_own_credentials(pool: CandidatePool) -> None:
+    result = warm_protocol(pool, folds=3, variants=ONLY_DEFAULT)
+    assert set(result.held_out) == {0, 1, 2}
+    for fold, held in result.held_out.items():
+        assert held and not held & result.trained_on[fold]
+    assert set().union(*result.held_out.values()) == {c.id for c in pool.task.credentials}
+
+
+def test_the_held_out_decisions_do_not_change_the_held_out_ranking(pool: CandidatePool) -> None:
+    """Scramble the decisions of every credential in fold 0: fold 0's rankings stay the same."""
+    before = warm_protocol(pool, folds=3, variants=ONLY_DEFAULT)
+    held = before.held_out[0]
+    modules = [m.id for m in pool.task.modules]
+    rng = random.Random(1)
+    scrambled = {
+        cid: ({rng.choice(modules): 1} if cid in held else rels)
+        for cid, rels in pool.task.gold.items()
+    }
+    pool.task = dataclasses.replace(pool.task, gold=scrambled)
+    after = warm_protocol(pool, folds=3, variants=ONLY_DEFAULT)
+    for cid in held:
+        assert after.runs["default"][cid] == before.runs["default"][cid]
+    # and the other folds did read them: their rankings may change
+    assert after.trained_on[1] & held
+
+
+def test_cold_run_is_the_engines_ranking(
+    pool: CandidatePool, settings: Settings
+) -> None:
+    engine = EngineRanker(create_embedder(settings), settings).rank(pool.task)
+    cold = pool.cold_run()
+    for cid, scores in engine.items():
+        assert list(cold[cid]) == list(scores)
+        assert cold[cid] == pytest.approx(scores)
