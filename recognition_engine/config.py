@@ -46,6 +46,15 @@ class Settings(BaseSettings):
     index_backend: Literal["faiss", "numpy"] = Field(
         "faiss", description="'numpy' is the exact reference implementation."
     )
+    index_exact_max_rows: int = Field(
+        200_000,
+        ge=1,
+        description="Outcomes up to which a catalogue's FAISS index is exact; above, IVF with "
+        "8-bit scalar quantisation, memory-mapped from disk, its hits rescored exactly.",
+    )
+    index_nprobe: int = Field(
+        32, ge=1, le=65536, description="IVF lists probed per query in an approximate index."
+    )
 
     # workload
     hours_per_ects: float = Field(

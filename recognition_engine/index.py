@@ -21,6 +21,9 @@ from recognition_engine.embedding import Embedder
 from recognition_engine.errors import IndexUnavailable
 
 Backend = Literal["faiss", "numpy"]
+# Settings.index_exact_max_rows and index_nprobe; the defaults for callers without settings
+DEFAULT_EXACT_MAX_ROWS = 200_000
+DEFAULT_NPROBE = 32
 # 3: files in a checksummed generation folder (see index_storage)
 FORMAT_VERSION = 3
 
@@ -118,11 +121,85 @@ class FaissIndex:
         self._faiss.write_index(self._index, str(path))
 
     @classmethod
-    def load(cls, path: Path) -> FaissIndex:
+    def load(cls, path: Path, *, mmap: bool = False) -> FaissIndex:
+        """Read a saved index; ``mmap``: map it from disk read-only instead of reading it in."""
         import faiss
 
-        index = faiss.read_index(str(path))
+        flags = faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY if mmap else 0
+        index = faiss.read_index(str(path), flags)
         return cls(index.d, index)
+
+
+class RescoredIndex:
+    """An approximate FAISS index (IVF, 8-bit scalar quantised) whose hits are rescored exactly.
+
+    For catalogues above ``Settings.index_exact_max_rows`` outcomes: the IVF lists are probed
+    for ``rescore`` times ``k`` candidates, whose exact cosines come from the float vectors kept
+    beside the index (memory-mapped when loaded), so the quantisation costs no ranking order.
+    """
+
+    def __init__(self, index: FaissIndex, vectors: np.ndarray, rescore: int = 4) -> None:
+        self._index = index
+        self._vectors = vectors
+        self._rescore = rescore
+
+    @property
+    def size(self) -> int:
+        return self._index.size
+
+    @property
+    def nprobe(self) -> int:
+        return int(self._index._index.nprobe)
+
+    @nprobe.setter
+    def nprobe(self, value: int) -> None:
+        self._index._index.nprobe = value
+
+    def add(self, vectors: np.ndarray) -> None:
+        self._index.add(vectors)
+        self._vectors = np.vstack([self._vectors, vectors.astype(np.float32)])
+
+    def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        wide = min(self.size, k * self._rescore)
+        _, ids = self._index.search(queries, wide)
+        scores = np.full((len(queries), k), -np.inf, dtype=np.float32)
+        best = np.full((len(queries), k), -1, dtype=np.int64)
+        for row, (query, found) in enumerate(zip(queries, ids, strict=True)):
+            found = found[found >= 0]
+            exact = self._vectors[np.sort(found)] @ query.astype(np.float32)
+            order = np.argsort(-exact, kind="stable")[:k]
+            best[row, : len(order)] = np.sort(found)[order]
+            scores[row, : len(order)] = exact[order]
+        return scores, best
+
+    def save(self, path: Path) -> None:
+        self._index.save(path)
+
+
+def build_faiss_index(vectors: np.ndarray, *, exact_max_rows: int, nprobe: int) -> VectorIndex:
+    """Return an exact index up to ``exact_max_rows`` rows, an IVF-SQ8 one above, filled."""
+    import faiss
+
+    rows, dimension = vectors.shape
+    if rows <= exact_max_rows:
+        index = FaissIndex(dimension)
+        index.add(vectors)
+        return index
+    lists = int(min(65536, max(64, 4 * np.sqrt(rows))))
+    ivf = faiss.IndexIVFScalarQuantizer(
+        faiss.IndexFlatIP(dimension),
+        dimension,
+        lists,
+        faiss.ScalarQuantizer.QT_8bit,
+        faiss.METRIC_INNER_PRODUCT,
+    )
+    sample = np.random.default_rng(0).choice(rows, size=min(rows, 64 * lists), replace=False)
+    ivf.train(np.ascontiguousarray(vectors[np.sort(sample)], dtype=np.float32))
+    ivf.nprobe = nprobe
+    index = FaissIndex(dimension, ivf)
+    for start in range(0, rows, 100_000):  # bounded copies of a memory-mapped array
+        index.add(vectors[start : start + 100_000])
+    return RescoredIndex(index, vectors)
 
 
 def create_vector_index(backend: Backend, dimension: int) -> VectorIndex:
@@ -193,8 +270,13 @@ class CatalogueIndex:
         backend: Backend = "faiss",
         *,
         progress: bool = False,
+        exact_max_rows: int = DEFAULT_EXACT_MAX_ROWS,
+        nprobe: int = DEFAULT_NPROBE,
     ) -> CatalogueIndex:
-        """Embed every outcome, whole text and title of the entries and index the outcomes."""
+        """Embed every outcome, whole text and title of the entries and index the outcomes.
+
+        FAISS: exact search up to ``exact_max_rows`` outcomes, IVF-SQ8 rescored above.
+        """
         if not entries:
             raise IndexUnavailable("the catalogue has no modules to index")
         keys = [entry.key for entry in entries]
@@ -204,8 +286,12 @@ class CatalogueIndex:
         outcome_vectors = embedder.embed(outcome_texts, progress=progress)
         text_vectors = embedder.embed([entry.text for entry in entries], progress=progress)
         title_vectors = embedder.embed([entry.title for entry in entries], progress=progress)
-        index = create_vector_index(backend, embedder.dimension)
-        index.add(outcome_vectors)
+        index: VectorIndex
+        if backend == "faiss":
+            index = build_faiss_index(outcome_vectors, exact_max_rows=exact_max_rows, nprobe=nprobe)
+        else:
+            index = create_vector_index(backend, embedder.dimension)
+            index.add(outcome_vectors)
         return cls(
             entries,
             outcome_vectors,
@@ -233,6 +319,7 @@ class CatalogueIndex:
             "format": FORMAT_VERSION,
             "model_id": self.model_id,
             "backend": self.backend,
+            "approximate": isinstance(self.index, RescoredIndex),
             "fingerprint": self.fingerprint,
             "entries": [
                 {"key": e.key, "title": e.title, "outcomes": list(e.outcomes), "text": e.text}
@@ -274,16 +361,25 @@ class CatalogueIndex:
     def _from_files(cls, generation: Path, meta: dict, *, model_id: str) -> CatalogueIndex:
         backend: Backend = meta["backend"]
         vector_path = generation / _VECTOR_FILES[backend]
+        # Large catalogues stay on disk: the pages a search touches are read, the rest are not.
+        # A later save removes this generation's files; the mapping keeps them readable.
+        approximate = bool(meta.get("approximate"))
         index: VectorIndex = (
-            FaissIndex.load(vector_path) if backend == "faiss" else NumpyIndex.load(vector_path)
+            FaissIndex.load(vector_path, mmap=approximate)
+            if backend == "faiss"
+            else NumpyIndex.load(vector_path)
         )
         entries = [
             CatalogueEntry(e["key"], e["title"], tuple(e["outcomes"]), e["text"])
             for e in meta["entries"]
         ]
         outcome_vectors, text_vectors, title_vectors = (
-            np.load(generation / name, allow_pickle=False) for name in _ARRAY_FILES
+            np.load(generation / name, allow_pickle=False, mmap_mode="r" if approximate else None)
+            for name in _ARRAY_FILES
         )
+        if approximate:
+            assert isinstance(index, FaissIndex)
+            index = RescoredIndex(index, outcome_vectors)
         loaded = cls(
             entries,
             outcome_vectors,

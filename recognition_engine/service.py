@@ -135,7 +135,12 @@ class RecognitionEngine:
             rebuilt = current is None
             if current is None:
                 current = CatalogueIndex.build(
-                    entries, self.embedder, self.settings.index_backend, progress=progress
+                    entries,
+                    self.embedder,
+                    self.settings.index_backend,
+                    progress=progress,
+                    exact_max_rows=self.settings.index_exact_max_rows,
+                    nprobe=self.settings.index_nprobe,
                 )
                 current.save(self.index_folder(catalogue_id))
             self._indexes[catalogue_id] = current

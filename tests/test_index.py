@@ -17,6 +17,8 @@ from recognition_engine.index import (
     CatalogueIndex,
     FaissIndex,
     NumpyIndex,
+    RescoredIndex,
+    build_faiss_index,
     catalogue_fingerprint,
     create_vector_index,
 )
@@ -222,3 +224,54 @@ def test_saves_from_two_processes_leave_a_consistent_index(backend: str, tmp_pat
     rebuilt = CatalogueIndex.build(loaded.entries, embedder, backend)  # type: ignore[arg-type]
     np.testing.assert_array_equal(loaded.outcome_vectors, rebuilt.outcome_vectors)
     assert _generations(tmp_path) == [_generation(tmp_path).name]
+
+
+def clustered_rows(n: int, d: int = 32, seed: int = 0) -> np.ndarray:
+    """Unit rows around 50 centres, like outcomes around topics (uniform rows have no lists)."""
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(size=(50, d))
+    rows = centres[rng.integers(0, 50, n)] + 0.5 * rng.normal(size=(n, d))
+    rows = rows.astype(np.float32)
+    return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+def test_above_the_threshold_the_index_is_approximate_and_agrees_with_exact_search() -> None:
+    vectors = clustered_rows(5_000)
+    queries = clustered_rows(100, seed=1)
+    small = build_faiss_index(vectors, exact_max_rows=5_000, nprobe=8)
+    large = build_faiss_index(vectors, exact_max_rows=4_999, nprobe=32)
+    assert isinstance(small, FaissIndex)
+    assert isinstance(large, RescoredIndex)
+    _, exact = NumpyIndex(32, vectors).search(queries, 10)
+    scores, found = large.search(queries, 10)
+    recall = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(exact, found, strict=True)])
+    assert recall >= 0.98
+    # rescored exactly: the scores are the true cosines, best first
+    true = np.take_along_axis(queries @ vectors.T, found, axis=1)
+    np.testing.assert_allclose(scores, true, atol=1e-5)
+    assert (np.diff(scores, axis=1) <= 1e-6).all()
+
+
+def test_an_approximate_catalogue_is_saved_atomically_and_memory_mapped_on_load(
+    tmp_path: Path,
+) -> None:
+    embedder = HashingEmbedder(32)
+    entries = [
+        CatalogueEntry(f"M{i}", f"module {i}", (f"outcome {i} a", f"outcome {i} b"), f"text {i}")
+        for i in range(300)
+    ]
+    built = CatalogueIndex.build(entries, embedder, exact_max_rows=100, nprobe=64)
+    assert isinstance(built.index, RescoredIndex)
+    built.save(tmp_path / "catalogue")
+    loaded = CatalogueIndex.load(tmp_path / "catalogue", model_id=embedder.model_id)
+    assert isinstance(loaded.index, RescoredIndex)
+    assert isinstance(loaded.outcome_vectors, np.memmap)
+    queries = embedder.embed(["outcome 7 a", "outcome 123 b"])
+    np.testing.assert_array_equal(
+        built.index.search(queries, 5)[1], loaded.index.search(queries, 5)[1]
+    )
+    # saved again over the mapped generation: the mapping still reads, the new save loads
+    loaded.save(tmp_path / "catalogue")
+    assert loaded.index.search(queries, 5)[1][0, 0] == built.index.search(queries, 5)[1][0, 0]
+    again = CatalogueIndex.load(tmp_path / "catalogue", model_id=embedder.model_id)
+    assert again.fingerprint == built.fingerprint

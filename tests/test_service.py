@@ -132,3 +132,18 @@ def test_damaged_saved_index_is_rebuilt(settings: Settings) -> None:
     vectors.write_bytes(vectors.read_bytes()[:-8])  # a torn write
     again = RecognitionEngine(settings).index_programme(programme)  # a new process, same disk
     assert again.rebuilt and again.embedded == 0  # rebuilt from the embedding cache
+
+
+def test_changing_one_programme_rebuilds_only_its_own_index(settings: Settings) -> None:
+    engine = RecognitionEngine(settings)
+    first, second = make_programme(id="prog-a"), make_programme(id="prog-b")
+    engine.index_programme(first)
+    engine.index_programme(second)
+    manifest = engine.index_folder("prog-b") / "catalogue.json"
+    untouched = manifest.read_bytes()
+    changed = make_programme(id="prog-a", title="Computer Science (revised)")
+    modules = [m.model_copy(update={"title": f"{m.title} II"}) for m in changed.modules]
+    report = engine.index_programme(changed.model_copy(update={"modules": modules}))
+    assert report.rebuilt
+    assert manifest.read_bytes() == untouched  # the other programme's files were not rewritten
+    assert not RecognitionEngine(settings).index_programme(second).rebuilt
