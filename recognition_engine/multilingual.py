@@ -29,6 +29,8 @@ from typing import Literal
 
 import numpy as np
 
+from recognition_engine.config import Settings
+from recognition_engine.embedding import CachedEmbedder, Embedder
 from recognition_engine.errors import ModelUnavailable
 
 Deployment = Literal["off", "all", "non-english"]
@@ -96,3 +98,13 @@ def uses_multilingual(deployment: Deployment, languages: Iterable[str | None]) -
         return False
     return any(language not in (None, "en") for language in languages)
 
+
+
+def multilingual_embedder(settings: Settings) -> Embedder:
+    """Return the multilingual model behind the same on-disk cache as the English one."""
+    return CachedEmbedder(E5Embedder("query"), settings.embedding_cache_path)
+
+
+def is_multilingual(embedder: Embedder) -> bool:
+    """Return whether the embedder is the multilingual model (its vectors, its indexes)."""
+    return embedder.model_id.startswith("e5:")

@@ -38,6 +38,7 @@ from recognition_engine.index import (
     catalogue_fingerprint,
     entry_text,
 )
+from recognition_engine.ingestion.language import credential_language, programme_language
 from recognition_engine.ingestion.outcomes import outcomes_of
 from recognition_engine.learning.calibration import confidence_tier
 from recognition_engine.learning.features import Course
@@ -51,6 +52,11 @@ from recognition_engine.learning.reranking import (
 from recognition_engine.levels import LevelEstimator
 from recognition_engine.levels.frameworks import check_programme_levels, credential_eqf_level
 from recognition_engine.matching import MatchParams, credential_text, match_credential
+from recognition_engine.multilingual import (
+    is_multilingual,
+    multilingual_embedder,
+    uses_multilingual,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -92,13 +98,30 @@ def catalogue_entry(key: str, item: DescribedItem) -> CatalogueEntry:
 
 
 class RecognitionEngine:
-    def __init__(self, settings: Settings, *, embedder: Embedder | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        embedder: Embedder | None = None,
+        index_namespace: str | None = None,
+    ) -> None:
         self.settings = settings
+        # --- languages (multilingual.py): the model this engine reads with, its own indexes
+        self._namespace = index_namespace
+        self._multilingual_engine: RecognitionEngine | None = None
+        if embedder is None and settings.multilingual == "all":
+            embedder = multilingual_embedder(settings)
+            self._namespace = "multilingual"
+        # ---
         self.embedder = embedder if embedder is not None else create_embedder(settings)
         self._indexes: dict[str, CatalogueIndex] = {}
         self._learned: dict[str, tuple[tuple[int, str], LearnedCatalogue]] = {}
         self._lock = threading.RLock()
-        self.level_estimator = LevelEstimator.from_settings(settings, self.embedder)
+        self.level_estimator = (
+            LevelEstimator(self.embedder, None)  # a trained classifier is the English model's
+            if is_multilingual(self.embedder)
+            else LevelEstimator.from_settings(settings, self.embedder)
+        )
 
     @property
     def match_params(self) -> MatchParams:
@@ -109,6 +132,8 @@ class RecognitionEngine:
         return DecisionParams.from_settings(self.settings)
 
     def index_folder(self, programme_id: str) -> Path:
+        if self._namespace:
+            return self.settings.index_dir / self._namespace / programme_id
         return self.settings.index_dir / programme_id
 
     # --- indexing ----------------------------------------------------------------------------
@@ -195,6 +220,11 @@ class RecognitionEngine:
         the programme's cap; the proposal stays within what is left of it.
         """
         check_stacking(credentials)
+        # --- languages: a pair the deployment gives the multilingual model goes to its engine
+        routed = self._engine_for(credentials, programme)
+        if routed is not self:
+            return routed.recognise(credentials, programme, awarded_ects=awarded_ects)
+        # ---
         check_programme_levels(programme)
         extracted = [CredentialOutcomes(c, outcomes_of(c)) for c in credentials]
         pooled = [text for item in extracted for text in item.outcomes]
@@ -238,6 +268,7 @@ class RecognitionEngine:
             "min_proposal_score": self.settings.min_proposal_score,
             "hours_per_ects": self.settings.hours_per_ects,
         }
+        proposal.engine.update(self._language_report(credentials, programme))
         if ranked is not None and ranked.confidence is not None:
             proposal.confidence = round(ranked.confidence, 3)
             proposal.confidence_tier = confidence_tier(
@@ -292,6 +323,44 @@ class RecognitionEngine:
                 return current
         self.index_programme(programme)
         return self._indexes[programme.id]
+
+    # --- languages (multilingual.py) ----------------------------------------------------------
+
+    def _engine_for(
+        self, credentials: Sequence[MicroCredential], programme: Programme
+    ) -> RecognitionEngine:
+        """Return the engine whose model reads this recognition under the deployment."""
+        if self.settings.multilingual != "non-english" or self._namespace is not None:
+            return self
+        languages = [credential_language(c) for c in credentials]
+        if not uses_multilingual("non-english", [*languages, programme_language(programme)]):
+            return self
+        with self._lock:
+            if self._multilingual_engine is None:
+                self._multilingual_engine = RecognitionEngine(
+                    self.settings,
+                    embedder=multilingual_embedder(self.settings),
+                    index_namespace="multilingual",
+                )
+            return self._multilingual_engine
+
+    def _language_report(
+        self, credentials: Sequence[MicroCredential], programme: Programme
+    ) -> dict[str, object]:
+        """Return what the engine block says about languages: the deployment and what it read."""
+        report: dict[str, object] = {"multilingual": self.settings.multilingual}
+        if self.settings.multilingual == "off":
+            return report
+        credential_languages = sorted({credential_language(c) or "?" for c in credentials})
+        catalogue_language = programme_language(programme) or "?"
+        report["credential_languages"] = credential_languages
+        report["programme_language"] = catalogue_language
+        if any(code not in ("en", "?") for code in [*credential_languages, catalogue_language]):
+            report["level_estimate_note"] = (
+                "Bloom and EQF level estimation reads English outcomes; on Georgian and "
+                "Armenian outcomes it was not shown to work, so its estimate here is not evidence."
+            )
+        return report
 
     # --- levels ------------------------------------------------------------------------------
 

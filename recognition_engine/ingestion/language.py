@@ -14,6 +14,8 @@ from functools import lru_cache
 
 from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBuilder
 
+from recognition_engine.domain import MicroCredential, Programme
+
 # The languages of the programmes and credentials evaluators in Georgia and Armenia receive,
 # and their neighbours. English first: a tie between equally likely languages goes to it.
 DETECTED_LANGUAGES = ("en", "ka", "hy", "ru", "uk", "az", "tr", "de", "fr", "es", "it")
@@ -93,3 +95,19 @@ def outcome_languages(outcomes: Sequence[str], declared: str | None = None) -> l
         else:
             languages.append(detect_language(outcome))
     return languages
+
+
+def credential_language(credential: MicroCredential) -> str | None:
+    """Return the language a credential's texts are in: its declared one, else detected."""
+    texts = [credential.title, credential.description or "", *credential.learning_outcomes]
+    return language_of(texts, declared=credential.language)
+
+
+def programme_language(programme: Programme) -> str | None:
+    """Return the language of a catalogue's texts: its declared one, else detected."""
+    texts = [
+        text
+        for module in programme.modules[:20]
+        for text in (module.title, *module.learning_outcomes[:3])
+    ]
+    return language_of(texts, declared=programme.language)

@@ -1,0 +1,64 @@
+"""Which model reads a recognition, and what the proposal's engine block says about it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from recognition_engine.config import Settings
+from recognition_engine.domain import ProposalStatus
+from recognition_engine.service import RecognitionEngine
+from tests.conftest import FAKE_MIN_PROPOSAL_SCORE, make_credential, make_programme
+
+GEORGIAN_OUTCOMES = [
+    "როუტერებისა და კომუტატორების კონფიგურირება მცირე ოფისის ლოკალურ ქსელში",
+    "ქსელური კავშირის პრობლემების დიაგნოსტიკა ping-ის და სხვა ხელსაწყოებით",
+    "ოფისისთვის IP მისამართებისა და ქვექსელების სქემის დაპროექტება",
+    "TCP/IP პროტოკოლების სტეკის დონეების ახსნა",
+]
+
+
+def _settings(tmp_path: Path, multilingual: str) -> Settings:
+    return Settings(
+        data_dir=tmp_path / "var",
+        embedder="fake",
+        min_proposal_score=FAKE_MIN_PROPOSAL_SCORE,
+        multilingual=multilingual,
+        _env_file=None,
+    )
+
+
+def test_off_reads_everything_on_the_english_model(tmp_path: Path) -> None:
+    proposal = RecognitionEngine(_settings(tmp_path, "off")).recognise(
+        [make_credential()], make_programme()
+    )
+    assert proposal.engine["multilingual"] == "off"
+    assert proposal.engine["model"] == "hashing-256"
+
+
+def test_non_english_keeps_an_english_pair_on_the_english_model(tmp_path: Path) -> None:
+    proposal = RecognitionEngine(_settings(tmp_path, "non-english")).recognise(
+        [make_credential()], make_programme()
+    )
+    assert proposal.engine["model"] == "hashing-256"
+    assert proposal.engine["credential_languages"] == ["en"]
+    assert "level_estimate_note" not in proposal.engine
+
+
+def test_a_georgian_credential_is_read_by_the_multilingual_model(tmp_path: Path) -> None:
+    settings = _settings(tmp_path, "non-english").model_copy(update={"min_proposal_score": 0.55})
+    engine = RecognitionEngine(settings)
+    credential = make_credential(
+        title="ქსელის ადმინისტრირება", learning_outcomes=GEORGIAN_OUTCOMES, language="ka"
+    )
+    proposal = engine.recognise([credential], make_programme())
+    assert proposal.engine["model"].startswith("e5:multilingual-e5-small")
+    assert proposal.engine["credential_languages"] == ["ka"]
+    assert proposal.engine["programme_language"] == "en"
+    assert "level_estimate_note" in proposal.engine
+    assert proposal.status is ProposalStatus.PROPOSED
+    assert proposal.modules[0].module_code == "NET101"
+    # evidence pairs keep each text in its own script
+    pair = proposal.modules[0].evidence[0]
+    assert any("\u10d0" <= char <= "\u10ff" for char in str(pair.model_dump()))
+    # the multilingual index lives beside the English ones, never in their place
+    assert (settings.index_dir / "multilingual" / make_programme().id).is_dir()
