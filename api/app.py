@@ -17,6 +17,7 @@ from api.routers import (
     applications,
     credentials,
     health,
+    learning,
     levels,
     programmes,
     recognitions,
@@ -88,6 +89,9 @@ def create_app(
         version="1.0.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        # operationIds are the routes' names: what OpenAPI links point at, and what a
+        # generated client calls its functions.
+        generate_unique_id_function=lambda route: route.name,
     )
     app.state.services = services
     install_problem_handlers(app)
@@ -97,7 +101,9 @@ def create_app(
         ApiKeyGate, public_paths=_public_paths(app) | {"/"}, public_prefixes=PAGE_PREFIXES
     )
     app.include_router(health.router)
-    for module in (programmes, credentials, applications, recognitions, screenings, levels):
+    for module in (
+        programmes, learning, credentials, applications, recognitions, screenings, levels
+    ):
         app.include_router(module.router, prefix="/v1")
     # The workbench: the web pages over the same services (api/web).
     install_workbench(app, settings.data_dir)

@@ -43,6 +43,7 @@ from recognition_engine.ingestion.outcomes import outcomes_of
 from recognition_engine.learning.calibration import confidence_tier
 from recognition_engine.learning.features import Course
 from recognition_engine.learning.model import LearnedModel
+from recognition_engine.learning.recorded import RecordedDecision, learn_from_decisions
 from recognition_engine.learning.reranking import (
     LearnedCatalogue,
     has_model,
@@ -61,6 +62,15 @@ from recognition_engine.multilingual import (
 logger = logging.getLogger(__name__)
 
 MAX_STACKED_CREDENTIALS = 10
+
+
+class LearnReport(BaseModel):
+    """What learning from a programme's recorded decisions did."""
+
+    programme_id: str
+    decisions: int  # module decisions in the precedent memory
+    model_id: str
+    seconds: float
 
 
 class IndexReport(BaseModel):
@@ -300,6 +310,27 @@ class RecognitionEngine:
             texts.extend([_whole_text([extracted]), credential.title])
         if texts:
             self.embedder.embed(texts)
+
+    def learn(self, programme: Programme, decisions: Sequence[RecordedDecision]) -> LearnReport:
+        """Learn the programme's ranker, precedents and confidence from recorded decisions.
+
+        Saved beside the index; every later recognition against the programme uses it.
+        """
+        started = time.perf_counter()
+        index = self._index_for(programme)
+        model = learn_from_decisions(
+            decisions, programme, index, self.embedder, self.match_params
+        )
+        folder = model_folder(self.settings.data_dir, programme.id)
+        with self._lock:
+            model.save(folder)
+            self._learned.pop(programme.id, None)
+        return LearnReport(
+            programme_id=programme.id,
+            decisions=len(model.memory),
+            model_id=self.embedder.model_id,
+            seconds=round(time.perf_counter() - started, 3),
+        )
 
     def _learned_for(self, programme: Programme, index: CatalogueIndex) -> LearnedCatalogue | None:
         """Return the model learned for this catalogue bound to its index, None if untrained."""

@@ -1,0 +1,42 @@
+"""Learning from the programme's recorded decisions (admin): precedents, ranker, confidence."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path
+
+from api.learning import recorded_decisions
+from api.problems import problem_responses
+from api.security import require
+from api.services import ServicesDep
+from recognition_engine.service import LearnReport
+
+router = APIRouter(prefix="/programmes", tags=["programmes"])
+
+LEARN_DESCRIPTION = """\
+Learn from the decisions evaluators recorded on this programme's proposals: the latest
+decision on each recognition counts, for the modules it awarded and against the proposed
+modules it did not. The learned ranker, the precedents ("recognised for CE3202 in 3 similar
+earlier decisions") and the calibrated confidence are used by every later proposal for the
+programme, through the API, the workbench and the CLI alike. Run it again as decisions
+accumulate; without it the engine ranks as on day one.
+"""
+
+
+@router.post(
+    "/{programme_id}/learning",
+    response_model=LearnReport,
+    summary="Learn from the programme's recorded decisions",
+    description=LEARN_DESCRIPTION,
+    responses=problem_responses(400, 401, 403, 404, 422, 429),
+    dependencies=[Depends(require())],
+)
+def learn_from_decisions(
+    programme_id: Annotated[
+        str, Path(pattern=r"^[a-z0-9][a-z0-9._-]{0,99}$", description="The programme's id.")
+    ],
+    svc: ServicesDep,
+) -> LearnReport:
+    programme, _ = svc.store.programme(programme_id)
+    return svc.engine.learn(programme, recorded_decisions(svc.database, programme_id))
