@@ -19,19 +19,33 @@ def register(app: typer.Typer) -> None:
 @handles_errors
 def learn(
     dataset: Annotated[
-        Path,
+        Path | None,
         typer.Option("--dataset", help="An equivalence set: its qrels are the decisions."),
-    ],
+    ] = None,
     catalogue: Annotated[
         str | None,
         typer.Option(help="The catalogue (programme id) to learn for; default: the folder name."),
     ] = None,
+    programme: Annotated[
+        str | None,
+        typer.Option(
+            "--programme",
+            help="Learn from the decisions recorded in the service's database on this programme.",
+        ),
+    ] = None,
 ) -> None:
-    """Learn precedents, a ranker and a calibrated confidence from accepted decisions.
+    """Learn precedents, a ranker and a calibrated confidence from decisions.
 
-    The model is saved beside the index (data_dir/learned/<catalogue>); recognise, the API and
-    the harness use it for that catalogue from then on. Without it they rank as on day one.
+    From an equivalence set (--dataset) or from the decisions evaluators recorded through the
+    API and the workbench (--programme). The model is saved beside the index
+    (data_dir/learned/<catalogue>); recognise, the API and the harness use it for that catalogue
+    from then on. Without it they rank as on day one.
     """
+    if (dataset is None) == (programme is None):
+        raise typer.BadParameter("give either --dataset or --programme", param_hint="--dataset")
+    if programme is not None:
+        _learn_from_database(programme)
+        return
     from evaluation.datasets import load_retrieval_task
     from evaluation.protocols import CandidatePool
     from recognition_engine.embedding import create_embedder
@@ -56,4 +70,28 @@ def learn(
     console.print(
         f"learned from {len(decided)} decided credentials ({len(model.memory)} decisions): "
         f"{folder} in {time.perf_counter() - start:.0f} s"
+    )
+
+
+def _learn_from_database(programme_id: str) -> None:
+    from api.database import Database
+    from api.learning import recorded_decisions
+    from api.store import Store
+    from recognition_engine.errors import NotFound
+    from recognition_engine.service import RecognitionEngine
+
+    settings = load_settings()
+    database = Database(settings.resolved_database_url)
+    database.migrate()
+    try:
+        if not Store(database).programme_exists(programme_id):
+            raise NotFound(f"no programme {programme_id!r} in the service's database")
+        programme, _ = Store(database).programme(programme_id)
+        decisions = recorded_decisions(database, programme_id)
+    finally:
+        database.dispose()
+    report = RecognitionEngine(settings).learn(programme, decisions)
+    console.print(
+        f"learned from {len(decisions)} recorded decisions on {programme_id} "
+        f"({report.decisions} module decisions) in {report.seconds:.0f} s"
     )
