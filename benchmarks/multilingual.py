@@ -88,9 +88,7 @@ def main() -> None:
     originals = {str(r.model_extra.get("source_id")) for r in translated if r.model_extra}
     by_language: dict[str, list[ItemText]] = {}
     for record in translated:
-        by_language.setdefault(record.model_extra.get("language", "?"), []).append(
-            item_text(record)
-        )
+        by_language.setdefault(record.language or "?", []).append(item_text(record))
     english_originals = [c for c in english if c.id in originals]
 
     settings = Settings(data_dir=args.data_dir, embedding_backend="torch", _env_file=None)
