@@ -1,0 +1,60 @@
+"""`recognition-engine screen`: credentials × programmes into a resumable JSONL file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from cli import build_app
+from tests.conftest import FAKE_MIN_PROPOSAL_SCORE, make_credential, make_programme
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("RECOGNITION_EMBEDDER", "fake")
+    monkeypatch.setenv("RECOGNITION_MIN_PROPOSAL_SCORE", str(FAKE_MIN_PROPOSAL_SCORE))
+    monkeypatch.setenv("RECOGNITION_DATA_DIR", str(tmp_path / "var"))
+    (tmp_path / "programme.yaml").write_text(
+        yaml.safe_dump(make_programme().model_dump(mode="json"))
+    )
+    credentials = [make_credential(), make_credential(id="mc-2", title="Networks again")]
+    (tmp_path / "credentials.jsonl").write_text(
+        "".join(c.model_dump_json() + "\n" for c in credentials)
+    )
+    return tmp_path
+
+
+def test_screen_locally_then_resume(env: Path) -> None:
+    args = ["screen", str(env / "credentials.jsonl"), "-p", str(env / "programme.yaml")]
+    args += ["-o", str(env / "out.jsonl")]
+    result = runner.invoke(build_app(), args)
+    assert result.exit_code == 0, result.output
+    assert "2 pairs screened" in result.output
+    records = [json.loads(line) for line in (env / "out.jsonl").read_text().splitlines()]
+    assert {(r["credential_id"], r["status"]) for r in records} == {
+        ("mc-net", "done"),
+        ("mc-2", "done"),
+    }
+    again = runner.invoke(build_app(), args)
+    assert "0 pairs screened" in again.output
+
+
+def test_screen_refuses_an_unknown_engine(env: Path) -> None:
+    result = runner.invoke(
+        build_app(),
+        [
+            "screen",
+            str(env / "credentials.jsonl"),
+            "-p",
+            str(env / "programme.yaml"),
+            "--engine",
+            "spark",
+        ],
+    )
+    assert result.exit_code != 0
