@@ -109,7 +109,10 @@ class Settings(BaseSettings):
 
     # HTTP service
     api_max_body_bytes: int = Field(
-        2_000_000, ge=1_000, description="Largest request body the API accepts, in bytes."
+        32_000_000,
+        ge=1_000,
+        description="Largest request body the API accepts, in bytes: far above what the item "
+        "limits of the schema take, so that a list too long is a 422 naming it.",
     )
     api_rate_limit_per_minute: int = Field(
         600, ge=1, description="Requests per minute allowed for each API key."

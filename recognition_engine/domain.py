@@ -14,7 +14,10 @@ from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-NonEmptyStr = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+# The pattern says in the JSON Schema what the strip says here: not only whitespace.
+NonEmptyStr = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, pattern=r"\S")
+]
 CountryCode = Annotated[
     str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{2}$")
 ]
@@ -82,6 +85,16 @@ class QualityAssurance(Strict):
 class Workload(Strict):
     """Notional workload: ECTS, hours, or both. At least one is required."""
 
+    # The rule of _one_of, in the JSON Schema: clients generated from it know it too.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {"required": ["ects"], "properties": {"ects": {"type": "number"}}},
+                {"required": ["hours"], "properties": {"hours": {"type": "number"}}},
+            ]
+        }
+    )
+
     ects: float | None = Field(None, gt=0, le=180)
     hours: float | None = Field(None, gt=0, le=5400)
 
@@ -121,6 +134,22 @@ class LearnerIdentity(Strict):
 class DescribedItem(Strict):
     """Anything with learning outcomes and/or a description to be matched."""
 
+    # The rule of _has_content, in the JSON Schema.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {
+                    "required": ["learning_outcomes"],
+                    "properties": {"learning_outcomes": {"contains": {"pattern": r"\S"}}},
+                },
+                {
+                    "required": ["description"],
+                    "properties": {"description": {"type": "string", "pattern": r"\S"}},
+                },
+            ]
+        }
+    )
+
     title: NonEmptyStr = Field(max_length=500)
     learning_outcomes: list[Annotated[str, StringConstraints(max_length=MAX_TEXT_CHARS)]] = Field(
         default_factory=list, max_length=MAX_OUTCOMES_PER_ITEM
@@ -145,7 +174,11 @@ LanguageCode = Annotated[
         strip_whitespace=True, to_lower=True, pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
     ),
 ]
-LanguageMap = dict[LanguageCode, Annotated[str, StringConstraints(max_length=MAX_TEXT_CHARS)]]
+LanguageMap = Annotated[
+    dict[LanguageCode, Annotated[str, StringConstraints(max_length=MAX_TEXT_CHARS)]],
+    # patternProperties alone would let any other key through in the JSON Schema
+    Field(json_schema_extra={"additionalProperties": False}),
+]
 
 
 class Translations(Strict):
