@@ -10,6 +10,7 @@ Request bodies are never echoed back nor logged: they may carry a learner's iden
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -25,6 +26,7 @@ from recognition_engine.errors import (
     NotFound,
     RecognitionError,
     StackingRefused,
+    UnknownFramework,
 )
 
 logger = logging.getLogger(__name__)
@@ -32,11 +34,24 @@ logger = logging.getLogger(__name__)
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 TYPE_BASE = "urn:recognition-engine:problem:"  # an absolute URI that names no server
 
-# Engine errors → (status, type slug). Bad input is a 4xx; a missing model or index is ours.
+
+
+class Conflict(InvalidInput):
+    """A request the schema admits that what is stored refuses: a module the programme version
+    does not have, ECTS over the cap, a credential counted twice."""
+
+    title = "Conflicts with what is stored"
+
+
+# Engine errors → (status, type slug), first match wins. A request the schema admits but the
+# stored state refuses is a 409, so that the OpenAPI document stays the whole contract of 422.
 ENGINE_ERRORS: dict[type[RecognitionError], tuple[int, str]] = {
+    Conflict: (409, "conflict"),
+    StackingRefused: (409, "stacking-refused"),
+    # a level in a framework the service holds no table for: its reference data, not the schema
+    UnknownFramework: (409, "unknown-framework"),
     InvalidInput: (422, "invalid-input"),
     NotFound: (404, "not-found"),
-    StackingRefused: (422, "stacking-refused"),
     IndexUnavailable: (503, "index-unavailable"),
     ModelUnavailable: (503, "model-unavailable"),
 }
@@ -162,11 +177,26 @@ async def _on_engine_error(request: Request, error: RecognitionError) -> JSONRes
 async def _on_http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
     titles = {404: "Not found", 405: "Method not allowed"}
     slug = {404: "not-found", 405: "method-not-allowed"}.get(error.status_code, "http-error")
+    headers = dict(error.headers or {})
+    if error.status_code == 405:
+        # each route holds one method, so Starlette's Allow names one: name them all
+        headers["Allow"] = ", ".join(allowed_methods(request)) or headers.get("Allow", "")
     return problem_response(
         request.url.path, error.status_code, slug,
-        titles.get(error.status_code, "HTTP error"), str(error.detail),
-        headers=dict(error.headers or {}),
+        titles.get(error.status_code, "HTTP error"), str(error.detail), headers=headers,
     )
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method the OpenAPI document gives the request's path (HEAD with GET)."""
+    methods: set[str] = set()
+    for template, operations in request.app.openapi().get("paths", {}).items():
+        pattern = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template))
+        if re.fullmatch(pattern, request.url.path):
+            methods |= {method.upper() for method in operations}
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods)
 
 
 async def _on_unexpected(request: Request, error: Exception) -> JSONResponse:
@@ -189,13 +219,13 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """The OpenAPI ``responses`` entries for the problems a route can answer."""
     descriptions = {
         400: "Malformed JSON",
-        409: "Already exists",
+        409: "Already exists, or refused by what is stored (a programme version, the cap)",
         401: "Missing or unknown API key",
         403: "The key's role may not do this",
         404: "Unknown id",
         413: "Request body too large",
         415: "Unsupported media type",
-        422: "Invalid request (field errors) or refused by the engine",
+        422: "Invalid request: field errors, with where each is",
         429: "Too many requests for this key (see Retry-After)",
         503: "Index or model unavailable",
     }

@@ -8,18 +8,24 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Annotated, Self
+from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from api.problems import Conflict
 from recognition_engine.domain import (
     Cycle,
     MicroCredential,
     Programme,
     RecognitionProposal,
 )
+from recognition_engine.errors import InvalidInput
+from recognition_engine.levels.frameworks import check_programme_levels
 
-Identifier = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+# The pattern says in the JSON Schema what the strip says here: not only whitespace.
+Identifier = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=r"\S")
+]
 
 
 class Request(BaseModel):
@@ -27,6 +33,43 @@ class Request(BaseModel):
 
 
 # --- programmes ---------------------------------------------------------------------------
+
+
+class ProgrammeRequest(Programme):
+    """A programme as a client sends it. What the JSON Schema cannot say is checked by
+    ``programme()`` and answered 409: a module code twice, levels that the qualifications
+    frameworks the service holds do not convert or that contradict the EQF level."""
+
+    @model_validator(mode="after")
+    def _unique_codes(self) -> Self:  # replaces the domain's check: programme() makes it
+        return self
+
+    def programme(self, programme_id: str | None = None) -> Programme:
+        """Return the domain programme; refuse (409) a module code given twice."""
+        codes = [module.code for module in self.modules]
+        twice = sorted({code for code in codes if codes.count(code) > 1})
+        if twice:
+            raise Conflict(f"module code(s) {', '.join(map(repr, twice))} appear twice")
+        payload = self.model_dump()
+        if programme_id is not None:
+            payload["id"] = programme_id
+        programme = Programme.model_validate(payload)
+        try:
+            check_programme_levels(programme)
+        except InvalidInput as error:
+            raise Conflict(str(error)) from error
+        return programme
+
+
+class ProgrammeReplacement(ProgrammeRequest):
+    """A new version of a programme: the path names the programme, not the body."""
+
+    id: str | None = Field(  # type: ignore[assignment]
+        None,
+        max_length=100,
+        description="Ignored: the programme replaced is the one the path names "
+        "(kept so that a programme read with GET can be sent back as it is).",
+    )
 
 
 class ProgrammePublic(Programme):
@@ -165,9 +208,16 @@ class ModuleAward(Request):
     ects: float = Field(gt=0, le=120)
 
 
+Reason = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000, pattern=r"\S")
+]
+
+
 class DecisionRequest(Request):
+    """A decision as the store takes it (from the API's bodies below, or the workbench)."""
+
     action: DecisionAction
-    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
+    reason: Reason
     modules: list[ModuleAward] | None = Field(
         None, max_length=200,
         description="Required for 'modify' (the modules and ECTS awarded instead); "
@@ -180,11 +230,50 @@ class DecisionRequest(Request):
             raise ValueError("'modify' needs the modules and ECTS awarded")
         if self.action is not DecisionAction.MODIFY and self.modules is not None:
             raise ValueError(f"{self.action.value!r} takes no modules")
-        if self.modules:
-            codes = [award.module_code for award in self.modules]
-            if len(set(codes)) != len(codes):
-                raise ValueError("a module is awarded twice")
         return self
+
+
+class AcceptDecision(Request):
+    """Accept the proposal as it is: its modules and ECTS are awarded."""
+
+    action: Literal["accept"]
+    reason: Reason
+
+    def decision(self) -> DecisionRequest:
+        return DecisionRequest(action=DecisionAction.ACCEPT, reason=self.reason)
+
+
+class RejectDecision(Request):
+    """Reject the proposal: nothing is awarded."""
+
+    action: Literal["reject"]
+    reason: Reason
+
+    def decision(self) -> DecisionRequest:
+        return DecisionRequest(action=DecisionAction.REJECT, reason=self.reason)
+
+
+class ModifyDecision(Request):
+    """Award other modules or ECTS than proposed: at least one module."""
+
+    action: Literal["modify"]
+    reason: Reason
+    modules: list[ModuleAward] = Field(
+        min_length=1, max_length=200,
+        description="The modules and ECTS awarded instead. Each module once; the codes are "
+        "checked against the programme version the proposal was made against (409 if one "
+        "is not there, is awarded twice, or the ECTS exceed the module's or the cap).",
+    )
+
+    def decision(self) -> DecisionRequest:
+        return DecisionRequest(
+            action=DecisionAction.MODIFY, reason=self.reason, modules=self.modules
+        )
+
+
+DecisionBody = Annotated[
+    AcceptDecision | RejectDecision | ModifyDecision, Field(discriminator="action")
+]
 
 
 class DecisionPublic(BaseModel):
@@ -204,7 +293,7 @@ class DecisionPublic(BaseModel):
 class ScreeningRequest(Request):
     programme_ids: list[Identifier] = Field(min_length=1, max_length=20)
     credentials: list[MicroCredential] = Field(
-        min_length=1, max_length=10_000,
+        min_length=1, max_length=1_000,
         description="Inline credentials, each screened alone against each programme. "
         "Learner identities are dropped before storage.",
     )
@@ -258,7 +347,12 @@ class ScreeningResults(BaseModel):
 
 class LevelRequest(Request):
     learning_outcomes: list[
-        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
+        Annotated[
+            str,
+            StringConstraints(
+                strip_whitespace=True, min_length=1, max_length=20_000, pattern=r"\S"
+            ),
+        ]
     ] = Field(min_length=1, max_length=200)
     declared_eqf_level: int | None = Field(None, ge=1, le=8)
     ects: float | None = Field(None, gt=0, le=180)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from api.applications import Ledger, claim, load_ledger, lock_application_of
 from api.database import Database
-from api.problems import already_exists, not_found
+from api.problems import Conflict, already_exists, not_found
 from api.schemas import (
     ApplicationPublic,
     ApplicationRequest,
@@ -44,7 +44,6 @@ from api.tables import (
     utcnow,
 )
 from recognition_engine.domain import MicroCredential, Programme, RecognitionProposal
-from recognition_engine.errors import InvalidInput
 
 
 def new_id() -> str:
@@ -248,7 +247,7 @@ class Store:
             if request.application_id is not None:
                 ledger = load_ledger(session, request.application_id)
                 if ledger.programme_id != request.programme_id:
-                    raise InvalidInput(
+                    raise Conflict(
                         f"application {ledger.application_id!r} is for programme "
                         f"{ledger.programme_id!r}, not {request.programme_id!r}"
                     )
@@ -419,21 +418,24 @@ def _awards(
         ]
     assert catalogue is not None
     awards = request.modules or []
+    codes = [award.module_code for award in awards]
+    if len(set(codes)) != len(codes):
+        raise Conflict("a module is awarded twice: name each module once")
     ects_of = {module.code: module.ects for module in catalogue.modules}
     for award in awards:
         if award.module_code not in ects_of:
-            raise InvalidInput(
+            raise Conflict(
                 f"{catalogue.id} has no module {award.module_code!r} in the version the "
                 "proposal was made against"
             )
         if award.ects > ects_of[award.module_code]:
-            raise InvalidInput(
+            raise Conflict(
                 f"{award.ects:g} ECTS awarded for {award.module_code}, "
                 f"a module of {ects_of[award.module_code]:g} ECTS"
             )
     total = sum(award.ects for award in awards)
     if total > proposal.ects_cap + 1e-9:
-        raise InvalidInput(
+        raise Conflict(
             f"{total:g} ECTS awarded exceeds the cap of {proposal.ects_cap:g} ECTS "
             "for micro-credentials in this programme"
         )
@@ -443,7 +445,7 @@ def _awards(
 def _check_cap_left(total: float, cap: float, others: float, application_id: str) -> None:
     left = round(max(0.0, cap - others), 2)
     if total > left + 1e-9:
-        raise InvalidInput(
+        raise Conflict(
             f"{total:g} ECTS awarded exceeds the {left:g} ECTS left of the programme's cap of "
             f"{cap:g} ECTS in application {application_id!r}: its other recognitions hold "
             f"{others:g} ECTS"

@@ -7,10 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Depends, Path, Response, status
 
 from api.examples import APPLICATION_EXAMPLES
+from api.links import APPLICATION_LINKS, created
 from api.problems import problem_responses
 from api.schemas import ApplicationPublic, ApplicationRequest
 from api.security import ANY_ROLE, Caller, Role, require
 from api.services import ServicesDep
+from api.strict_body import strict_json
 
 router = APIRouter(prefix="/applications", tags=["applications"])
 
@@ -30,7 +32,9 @@ micro-credential ECTS, and a credential counts once in it.
     response_model=ApplicationPublic,
     summary="Open an application toward a programme",
     description=CREATE_DESCRIPTION,
-    responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 429),
+    responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 429)
+    | created(APPLICATION_LINKS),
+    dependencies=[strict_json(ApplicationRequest)],
 )
 def create_application(
     response: Response,

@@ -10,14 +10,15 @@ import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
-from fastapi.exceptions import RequestValidationError
-from pydantic import ValidationError
+from pydantic import TypeAdapter
 
 from api.examples import CREDENTIAL_EXAMPLES
+from api.links import CREDENTIAL_LINKS, created
 from api.problems import ApiProblem, problem_responses
 from api.schemas import CredentialPublic
 from api.security import ANY_ROLE, Caller, Role, require
 from api.services import ServicesDep
+from api.strict_body import read_strictly
 from recognition_engine.domain import CredentialFormat, MicroCredential
 from recognition_engine.errors import InvalidInput
 from recognition_engine.ingestion.digital import (
@@ -30,6 +31,7 @@ from recognition_engine.ingestion.files import with_own_provenance, without_chec
 router = APIRouter(prefix="/credentials", tags=["credentials"])
 
 SOURCE = "request body"
+CREDENTIAL_ADAPTER = TypeAdapter(MicroCredential)
 JSON_TYPES = {"", "application/json"}
 JSON_LD_TYPES = {"application/ld+json", "application/vc+ld+json", "application/vc"}
 JWT_TYPES = {"application/vc+jwt", "application/jwt"}
@@ -47,31 +49,24 @@ A digital credential is validated against its shipped JSON schema, its signature
 offline (`provenance.signature`: verified, invalid, not_verifiable_offline or unsigned), and
 the EU 2022 mandatory elements it lacks are listed in `eu_elements.missing`: nothing is
 invented. `language` picks the evaluator's language in a multilingual credential.
+The request body's schema below is the engine's format; the digital formats are defined by their
+own specifications (EDC, Open Badges 3.0) and answered 422 when they cannot be read.
 
 **The learner identity (`learner`), if sent, is dropped before storage and never logged or
 returned; the name, e-mail, birth date and identifiers in a digital credential are never read
 into the record.** No recognition decision depends on who the learner is.
 """
 
+# Only the engine's JSON is in the request body's content: what makes an EDC or an Open Badge
+# readable (its shipped schema, its envelope, its signature) is more than a JSON Schema can say,
+# so a client generated from the document would send bodies the route must refuse. The
+# description above names those media types; the route takes them all.
 REQUEST_BODY: dict[str, Any] = {
     "required": True,
     "content": {
         "application/json": {
             "schema": {"$ref": "#/components/schemas/MicroCredential-Input"},
             "examples": CREDENTIAL_EXAMPLES,
-        },
-        "application/ld+json": {
-            "schema": {
-                "type": "object",
-                "description": "A Europass EDC (optionally in a JWS envelope) or an Open "
-                "Badges 3.0 credential.",
-            }
-        },
-        "application/vc+jwt": {
-            "schema": {"type": "string", "description": "An Open Badges 3.0 credential as a JWT."}
-        },
-        "application/jwt": {
-            "schema": {"type": "string", "description": "An Open Badges 3.0 credential as a JWT."}
         },
     },
 }
@@ -89,7 +84,7 @@ async def submitted_body(request: Request) -> tuple[str, bytes]:
     response_model=CredentialPublic,
     summary="Submit a micro-credential",
     description=SUBMIT_DESCRIPTION,
-    responses=problem_responses(400, 401, 403, 413, 415, 422, 429),
+    responses=problem_responses(400, 401, 403, 413, 415, 422, 429) | created(CREDENTIAL_LINKS),
     openapi_extra={"requestBody": REQUEST_BODY},
 )
 def submit_credential(
@@ -141,13 +136,10 @@ def read_submission(
         raise InvalidInput(
             f"{SOURCE}: JSON-LD that is neither a Europass EDC nor an Open Badges 3.0 credential"
         )
-    try:
-        credential = MicroCredential.model_validate(without_checks(data))
-    except ValidationError as error:
-        # the same field errors FastAPI gives for a JSON body: where and what, never the input
-        raise RequestValidationError(
-            [{**item, "loc": ("body", *item["loc"])} for item in error.errors()]
-        ) from error
+    # strict: the schema's types, no 0 for false
+    sent = read_strictly(CREDENTIAL_ADAPTER, json.dumps(data))
+    # what only the engine may state is checked against the schema, then not believed
+    credential = MicroCredential.model_validate(without_checks(sent.model_dump(mode="json")))
     return with_own_provenance(credential, CredentialFormat.JSON)
 
 

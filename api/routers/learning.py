@@ -7,9 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path
 
 from api.learning import recorded_decisions
-from api.problems import problem_responses
+from api.problems import Conflict, problem_responses
 from api.security import require
 from api.services import ServicesDep
+from recognition_engine.errors import InvalidInput
 from recognition_engine.service import LearnReport
 
 router = APIRouter(prefix="/programmes", tags=["programmes"])
@@ -29,7 +30,7 @@ accumulate; without it the engine ranks as on day one.
     response_model=LearnReport,
     summary="Learn from the programme's recorded decisions",
     description=LEARN_DESCRIPTION,
-    responses=problem_responses(400, 401, 403, 404, 422, 429),
+    responses=problem_responses(400, 401, 403, 404, 409, 422, 429),
     dependencies=[Depends(require())],
 )
 def learn_from_decisions(
@@ -39,4 +40,7 @@ def learn_from_decisions(
     svc: ServicesDep,
 ) -> LearnReport:
     programme, _ = svc.store.programme(programme_id)
-    return svc.engine.learn(programme, recorded_decisions(svc.database, programme_id))
+    try:
+        return svc.engine.learn(programme, recorded_decisions(svc.database, programme_id))
+    except InvalidInput as error:  # nothing recorded to learn from: the state, not the request
+        raise Conflict(str(error)) from error

@@ -11,6 +11,7 @@ from api.problems import problem_responses
 from api.schemas import LevelRequest
 from api.security import ANY_ROLE
 from api.services import ServicesDep
+from api.strict_body import strict_json
 from recognition_engine.domain import LevelEstimate
 
 router = APIRouter(prefix="/levels", tags=["levels"])
@@ -21,7 +22,7 @@ router = APIRouter(prefix="/levels", tags=["levels"])
     response_model=LevelEstimate,
     summary="Estimate the EQF level of learning outcomes",
     responses=problem_responses(400, 401, 413, 422, 429),
-    dependencies=[Depends(ANY_ROLE)],
+    dependencies=[Depends(ANY_ROLE), strict_json(LevelRequest)],
 )
 def estimate_level(
     request: Annotated[LevelRequest, Body(openapi_examples=LEVEL_EXAMPLES)],

@@ -7,12 +7,18 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Depends, Path, Query, Response, status
 
 from api.examples import PROGRAMME_EXAMPLES
-from api.problems import ApiProblem, problem_responses
-from api.schemas import ProgrammePublic, ProgrammeSummary
+from api.links import PROGRAMME_LINKS, created
+from api.problems import problem_responses
+from api.schemas import (
+    ProgrammePublic,
+    ProgrammeReplacement,
+    ProgrammeRequest,
+    ProgrammeSummary,
+)
 from api.security import ANY_ROLE, require
 from api.services import ServicesDep
 from api.store import programme_exists
-from recognition_engine.domain import Programme
+from api.strict_body import strict_json
 
 router = APIRouter(prefix="/programmes", tags=["programmes"])
 ProgrammeId = Path(pattern=r"^[a-z0-9][a-z0-9._-]{0,99}$", description="The programme's id.")
@@ -23,14 +29,15 @@ ProgrammeId = Path(pattern=r"^[a-z0-9][a-z0-9._-]{0,99}$", description="The prog
     status_code=status.HTTP_201_CREATED,
     response_model=ProgrammePublic,
     summary="Create a programme and index its module catalogue",
-    responses=problem_responses(400, 401, 403, 409, 413, 422, 429),
-    dependencies=[Depends(require())],
+    responses=problem_responses(400, 401, 403, 409, 413, 422, 429) | created(PROGRAMME_LINKS),
+    dependencies=[Depends(require()), strict_json(ProgrammeRequest)],
 )
 def create_programme(
     response: Response,
-    programme: Annotated[Programme, Body(openapi_examples=PROGRAMME_EXAMPLES)],
+    request: Annotated[ProgrammeRequest, Body(openapi_examples=PROGRAMME_EXAMPLES)],
     svc: ServicesDep,
 ) -> ProgrammePublic:
+    programme = request.programme()
     if svc.store.programme_exists(programme.id):  # before indexing over the stored one's index
         raise programme_exists(programme.id)
     report = svc.engine.index_programme(programme)
@@ -43,19 +50,18 @@ def create_programme(
     "/{programme_id}",
     response_model=ProgrammePublic,
     summary="Replace a programme (a new version; earlier ones are kept) and re-index it",
-    responses=problem_responses(400, 401, 403, 404, 413, 422, 429),
-    dependencies=[Depends(require())],
+    description="The path names the programme replaced; an `id` in the body is ignored, so "
+    "that a programme read with GET can be sent back changed.",
+    responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 429)
+    | created(PROGRAMME_LINKS, status=200),
+    dependencies=[Depends(require()), strict_json(ProgrammeReplacement)],
 )
 def replace_programme(
     programme_id: Annotated[str, ProgrammeId],
-    programme: Annotated[Programme, Body(openapi_examples=PROGRAMME_EXAMPLES)],
+    replacement: Annotated[ProgrammeReplacement, Body(openapi_examples=PROGRAMME_EXAMPLES)],
     svc: ServicesDep,
 ) -> ProgrammePublic:
-    if programme.id != programme_id:
-        raise ApiProblem(
-            422, "id-mismatch", "Id mismatch",
-            f"the body's id {programme.id!r} is not the path's {programme_id!r}",
-        )
+    programme = replacement.programme(programme_id)
     svc.store.programme(programme_id)  # 404 before any indexing
     report = svc.engine.index_programme(programme)
     public = svc.store.replace_programme(programme)

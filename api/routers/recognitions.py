@@ -7,10 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Depends, Path, Response, status
 
 from api.examples import DECISION_EXAMPLES, RECOGNITION_EXAMPLES
+from api.links import RECOGNITION_LINKS, created
 from api.problems import problem_responses
-from api.schemas import DecisionPublic, DecisionRequest, RecognitionPublic, RecognitionRequest
+from api.schemas import DecisionBody, DecisionPublic, RecognitionPublic, RecognitionRequest
 from api.security import ANY_ROLE, Caller, Role, require
 from api.services import ServicesDep
+from api.strict_body import strict_json
 
 router = APIRouter(prefix="/recognitions", tags=["recognitions"])
 RecognitionId = Path(max_length=100, description="The recognition's id.")
@@ -32,7 +34,9 @@ that is not rejected, under its id or another with the same content, is refused 
     response_model=RecognitionPublic,
     summary="Propose recognition of one or more (stacked) credentials toward a programme",
     description=PROPOSE_DESCRIPTION,
-    responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 429, 503),
+    responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 429, 503)
+    | created(RECOGNITION_LINKS),
+    dependencies=[strict_json(RecognitionRequest)],
 )
 def create_recognition(
     response: Response,
@@ -80,15 +84,16 @@ against the programme's cap and, in an application, against what its other recog
     response_model=DecisionPublic,
     summary="Record a decision on a proposal",
     description=DECISION_DESCRIPTION,
-    responses=problem_responses(400, 401, 403, 404, 413, 422, 429),
+    responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 429),
+    dependencies=[strict_json(DecisionBody)],
 )
 def record_decision(
     recognition_id: Annotated[str, RecognitionId],
-    decision: Annotated[DecisionRequest, Body(openapi_examples=DECISION_EXAMPLES)],
+    decision: Annotated[DecisionBody, Body(openapi_examples=DECISION_EXAMPLES)],
     caller: Annotated[Caller, Depends(require(Role.EVALUATOR))],
     svc: ServicesDep,
 ) -> DecisionPublic:
-    return svc.store.add_decision(recognition_id, decision, caller)
+    return svc.store.add_decision(recognition_id, decision.decision(), caller)
 
 
 @router.get(

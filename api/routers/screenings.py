@@ -7,10 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Depends, Path, Query, Response, status
 
 from api.examples import SCREENING_EXAMPLES
+from api.links import SCREENING_LINKS, created
 from api.problems import problem_responses
 from api.schemas import ScreeningPublic, ScreeningRequest, ScreeningResults
 from api.security import ANY_ROLE, Caller, Role, require
 from api.services import ServicesDep
+from api.strict_body import strict_json
 
 router = APIRouter(prefix="/screenings", tags=["screenings"])
 ScreeningId = Path(max_length=100, description="The screening's id.")
@@ -23,7 +25,9 @@ ScreeningId = Path(max_length=100, description="The screening's id.")
     summary="Screen many credentials against one or more programmes (a background job)",
     description="Each credential is screened alone against each programme. Learner identities "
     "are dropped before storage. Poll the job, then page through its results.",
-    responses=problem_responses(400, 401, 403, 404, 413, 422, 429),
+    responses=problem_responses(400, 401, 403, 404, 413, 422, 429)
+    | created(SCREENING_LINKS, status=202),
+    dependencies=[strict_json(ScreeningRequest)],
 )
 def create_screening(
     response: Response,

@@ -93,7 +93,7 @@ def test_two_requests_cannot_pass_the_cap_together(
     modules = [{"module_code": first_module["code"], "ects": first_ects},
                {"module_code": capped["modules"][5]["code"], "ects": 1}]
     too_much = decide(client, evaluator, first.json()["id"], action="modify", modules=modules)
-    assert "left of the programme's cap" in assert_problem(too_much, 422)["detail"]
+    assert "left of the programme's cap" in assert_problem(too_much, 409)["detail"]
     # ... until the second is rejected, which frees what it held.
     assert decide(client, evaluator, second.json()["id"], action="reject").status_code == 201
     modules = [{"module_code": first_module["code"], "ects": first_module["ects"]},
@@ -106,7 +106,7 @@ def test_two_requests_cannot_pass_the_cap_together(
     ]
     # The rejected one may not come back past the cap either.
     back = decide(client, evaluator, second.json()["id"], action="accept")
-    assert_problem(back, 422)
+    assert_problem(back, 409, "conflict")
 
 
 def test_the_same_credential_twice_is_refused_in_the_application(
@@ -156,7 +156,7 @@ def test_application_references_and_errors(
 
     one = [next(iter(credential_ids.values()))]
     elsewhere = recognise(client, screener, programme_id, one, application)
-    assert "is for programme" in assert_problem(elsewhere, 422)["detail"]
+    assert "is for programme" in assert_problem(elsewhere, 409)["detail"]
     assert_problem(recognise(client, screener, capped["id"], one, "unknown"), 404)
 
 

@@ -168,7 +168,7 @@ def test_rate_limiter_window_slides() -> None:
 
 
 def test_engine_errors_map_to_problems() -> None:
-    from api.problems import engine_problem
+    from api.problems import Conflict, engine_problem
     from recognition_engine.errors import (
         IndexUnavailable,
         InvalidInput,
@@ -178,7 +178,7 @@ def test_engine_errors_map_to_problems() -> None:
     )
 
     expected = {
-        InvalidInput: 422, NotFound: 404, StackingRefused: 422,
+        InvalidInput: 422, NotFound: 404, StackingRefused: 409, Conflict: 409,
         IndexUnavailable: 503, ModelUnavailable: 503,
     }
     for kind, status in expected.items():

@@ -42,7 +42,7 @@ def test_recorded_decisions_change_the_next_proposal(
     body = copy.deepcopy(programme) | {"id": PROGRAMME_ID}
     assert client.post("/v1/programmes", json=body, headers=admin).status_code == 201
     nothing = client.post(f"/v1/programmes/{PROGRAMME_ID}/learning", headers=admin)
-    assert_problem(nothing, 422)  # no decision yet: nothing to learn, said clearly
+    assert_problem(nothing, 409, "conflict")  # no decision yet: nothing to learn, said clearly
 
     module, board_choice = body["modules"][5], body["modules"][12]
     first = propose(client, screener, variant(module, "2025"))

@@ -11,7 +11,8 @@ from sqlalchemy.exc import DatabaseError
 
 from api.security import Role, create_key
 from api.tables import RecognitionRecord
-from recognition_engine.domain import MicroCredential, Programme
+from recognition_engine.domain import CredentialFormat, MicroCredential, Programme
+from recognition_engine.ingestion.files import with_own_provenance, without_checks
 
 SECURITY_1 = "am-network-security-essentials-1"
 SECURITY_2 = "am-network-security-essentials-2"
@@ -35,9 +36,14 @@ def test_proposal_is_the_engines(
 ) -> None:
     engine = client.app.state.services.engine
     chosen = [c for c in credentials if c.get("id") in (SECURITY_1, SECURITY_2)]
-    expected = engine.recognise(
-        [MicroCredential.model_validate(c) for c in chosen], Programme.model_validate(programme)
-    )
+    # as the API stores them: sent as JSON, so marked as read from the engine's JSON
+    sent = [
+        with_own_provenance(
+            MicroCredential.model_validate(without_checks(c)), CredentialFormat.JSON
+        )
+        for c in chosen
+    ]
+    expected = engine.recognise(sent, Programme.model_validate(programme))
     assert stacked["proposal"] == expected.model_dump(mode="json")
     assert stacked["requested_by"]["name"] == "intake office"
 
@@ -56,7 +62,7 @@ def test_the_same_credential_twice_is_refused(
         "/v1/recognitions", json={"programme_id": programme_id, "credential_ids": [one, one]},
         headers=screener,
     )
-    assert_problem(response, 422, "stacking-refused")
+    assert_problem(response, 409, "stacking-refused")
 
 
 def test_unknown_ids_are_404(
@@ -142,15 +148,36 @@ def test_database_refuses_to_edit_the_audit_trail(
         {"action": "accept", "reason": "x", "modules": [{"module_code": "CE3201", "ects": 1}]},
         {"action": "accept", "reason": ""},
         {"action": "approve", "reason": "x"},
-        {"action": "modify", "reason": "x", "modules": [{"module_code": "NOPE", "ects": 1}]},
-        {"action": "modify", "reason": "x", "modules": [{"module_code": "CE3201", "ects": 99}]},
+        {"action": "modify", "reason": "x", "modules": []},
+        {"action": "reject", "reason": "   "},
+        {"action": "reject", "reason": 0},
     ],
 )
-def test_bad_decisions_are_422(client: TestClient, evaluator: dict, stacked, body) -> None:
+def test_decisions_the_schema_refuses_are_422(
+    client: TestClient, evaluator: dict, stacked, body
+) -> None:
     response = client.post(
         f"/v1/recognitions/{stacked['id']}/decisions", json=body, headers=evaluator
     )
-    assert_problem(response, 422)
+    assert_problem(response, 422, "validation-error")
+
+
+@pytest.mark.parametrize(
+    ("modules", "said"),
+    [
+        ([{"module_code": "NOPE", "ects": 1}], "no module 'NOPE'"),
+        ([{"module_code": "CE3201", "ects": 99}], "a module of 6 ECTS"),
+        ([{"module_code": "CE3201", "ects": 1}, {"module_code": "CE3201", "ects": 2}], "twice"),
+    ],
+)
+def test_decisions_the_programme_version_refuses_are_409(
+    client: TestClient, evaluator: dict, stacked, modules, said
+) -> None:
+    body = {"action": "modify", "reason": "x", "modules": modules}
+    response = client.post(
+        f"/v1/recognitions/{stacked['id']}/decisions", json=body, headers=evaluator
+    )
+    assert said in assert_problem(response, 409, "conflict")["detail"]
 
 
 def test_screening_role_cannot_decide_nor_read_decisions(
@@ -199,7 +226,7 @@ def test_decisions_are_checked_against_the_version_proposed_against(
     new_only = {"action": "modify", "reason": "v2", "modules": [
         {"module_code": "NEW101", "ects": 1}
     ]}
-    problem = assert_problem(client.post(url, json=new_only, headers=evaluator), 422)
+    problem = assert_problem(client.post(url, json=new_only, headers=evaluator), 409)
     assert "NEW101" in problem["detail"] and "version" in problem["detail"]
 
     fetched = client.get(f"/v1/recognitions/{recognition['id']}", headers=evaluator).json()
