@@ -13,12 +13,19 @@ class LexicalIndex:
     def __init__(self, keys: Sequence[str], texts: Sequence[str]) -> None:
         from sklearn.feature_extraction.text import TfidfVectorizer
 
-        self.vectorizer = TfidfVectorizer(sublinear_tf=True, stop_words="english")
-        self.matrix = self.vectorizer.fit_transform(list(texts))
+        self.vectorizer: TfidfVectorizer | None = TfidfVectorizer(
+            sublinear_tf=True, stop_words="english"
+        )
+        try:
+            self.matrix = self.vectorizer.fit_transform(list(texts))
+        except ValueError:  # no word in the catalogue but stop words (or none): no similarity
+            self.vectorizer = None
         self.position = {key: i for i, key in enumerate(keys)}
 
     def similarity(self, text: str, keys: Sequence[str]) -> np.ndarray:
         """Return the TF-IDF cosine of ``text`` with each module of ``keys``, shape (len(keys),)."""
+        if self.vectorizer is None:
+            return np.zeros(len(keys))
         query = self.vectorizer.transform([text])
         rows = [self.position[key] for key in keys]
         return np.asarray((self.matrix[rows] @ query.T).toarray()).ravel()
