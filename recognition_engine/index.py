@@ -185,7 +185,7 @@ def build_faiss_index(vectors: np.ndarray, *, exact_max_rows: int, nprobe: int) 
         index = FaissIndex(dimension)
         index.add(vectors)
         return index
-    lists = int(min(65536, max(64, 4 * np.sqrt(rows))))
+    lists = int(min(65536, max(64, np.sqrt(rows))))
     ivf = faiss.IndexIVFScalarQuantizer(
         faiss.IndexFlatIP(dimension),
         dimension,
