@@ -35,13 +35,15 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def environment(data_dir: Path) -> dict[str, str]:
+def environment(data_dir: Path, **settings: Any) -> dict[str, str]:
+    """The server's environment: its data folder, the fake embedder, and ``settings``."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("RECOGNITION_")}
     env |= {
         "RECOGNITION_DATA_DIR": str(data_dir),
         "RECOGNITION_EMBEDDER": "fake",
         "PYTHONPATH": str(REPO),
     }
+    env |= {f"RECOGNITION_{name.upper()}": str(value) for name, value in settings.items()}
     return env
 
 
@@ -69,15 +71,18 @@ def create_key(data_dir: Path, role: str) -> tuple[str, str]:
 
 
 @contextmanager
-def server(data_dir: Path, *, gated: bool = False) -> Iterator[tuple[str, subprocess.Popen]]:
-    """`serve` on a free port; ``gated``: screenings hold after their first committed batch."""
+def server(
+    data_dir: Path, *, gated: bool = False, **settings: Any
+) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`serve` on a free port; ``gated``: screenings hold after their first committed batch;
+    ``settings``: more of the server's settings (``api_rate_limit_per_minute=...``)."""
     port = free_port()
     command = (
         [*GATED, str(port)] if gated
         else [*CLI, "serve", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
     )
     process = subprocess.Popen(
-        command, cwd=REPO, env=environment(data_dir),
+        command, cwd=REPO, env=environment(data_dir, **settings),
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
     url = f"http://127.0.0.1:{port}"
