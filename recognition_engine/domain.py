@@ -436,6 +436,14 @@ class LevelEstimate(BaseModel):
     descriptor_similarity: dict[str, float]
     evidence: list[str]
     outcomes: list[OutcomeLevel]
+    basis: str = Field(
+        "generic",
+        description="'catalogue' when read on the programme's own level scale, else 'generic'.",
+    )
+    level_probabilities: dict[str, float] = Field(
+        default_factory=dict,
+        description="Calibrated probability of each EQF level of the catalogue's scale.",
+    )
 
 
 # --- proposals ----------------------------------------------------------------------------

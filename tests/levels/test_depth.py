@@ -23,7 +23,7 @@ def test_shift_is_capped_by_the_data_file() -> None:
 
 def test_hyphen_and_space_match_and_the_longer_cue_wins() -> None:
     assert study_depth("For first year students").introductory == ("first year",)
-    assert study_depth("First-Year Experience").introductory == ("first year",)
+    assert study_depth("First-Year Experience").introductory == ("first year experience",)
     assert study_depth("Graduate standing required.").advanced == ("graduate standing",)
     assert study_depth("Undergraduate majors only").advanced == ()
 

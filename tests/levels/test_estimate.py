@@ -56,8 +56,14 @@ def test_declared_level_is_evidence_and_does_not_move_the_estimate(
     assert any("No level declared" in line for line in undeclared.evidence)
 
 
-def test_more_outcomes_give_more_confidence(estimator: LevelEstimator) -> None:
-    assert estimator.estimate(ADVANCED[:1]).confidence < estimator.estimate(ADVANCED).confidence
+def test_a_generic_estimate_is_never_confident(estimator: LevelEstimator) -> None:
+    # Without a catalogue scale the estimate is uncertain to about one level: it can inform an
+    # evaluator, not contradict a declared level.
+    for outcomes in (ADVANCED[:1], ADVANCED, INTRODUCTORY):
+        estimate = estimator.estimate(outcomes)
+        assert estimate.basis == "generic"
+        assert 0.3 <= estimate.confidence <= 0.4
+        assert estimate.level_probabilities == {}
 
 
 def test_no_outcomes_is_invalid_input(estimator: LevelEstimator) -> None:
