@@ -55,7 +55,9 @@ def evaluate(
         str,
         typer.Option(
             help="Equivalence sets: 'cold' (no decision of the set is used) or 'warm' (K-fold "
-            "over credentials: precedents, ranker and calibration learned from the other folds)."
+            "over credentials: precedents, ranker and calibration learned from the other folds). "
+            "Stage sets (items.jsonl): 'cold' (the generic level estimate) or 'warm' (K-fold: "
+            "the other folds' items and stages are the catalogue whose level scale is learned)."
         ),
     ] = "cold",
     folds: Annotated[int, typer.Option(min=2, help="Folds of the warm protocol.")] = 5,
@@ -73,7 +75,7 @@ def evaluate(
             dataset, settings, json_out, report_dir, synthetic, rankers, adapt, protocol, folds
         )
     else:
-        _evaluate_levels(task_kind, dataset, train, settings, json_out)
+        _evaluate_levels(task_kind, dataset, train, settings, json_out, protocol, folds)
 
 
 def _evaluate_equivalence(
@@ -159,6 +161,8 @@ def _evaluate_levels(
     train: Path | None,
     settings,  # noqa: ANN001 - Settings
     json_out: Path | None,
+    protocol: str = "cold",
+    folds: int = 5,
 ) -> None:
     from evaluation.datasets import Task
 
@@ -177,7 +181,9 @@ def _evaluate_levels(
     if task_kind is Task.BLOOM:
         result = levels.evaluate_bloom(dataset, train, embedder)
     elif task_kind is Task.STAGE:
-        result = levels.evaluate_stage(dataset, embedder, classifier_path=classifier)
+        result = levels.evaluate_stage(
+            dataset, embedder, classifier_path=classifier, protocol=protocol, folds=folds
+        )
     else:
         result = levels.evaluate_mastery(dataset, embedder, classifier_path=classifier)
     result["bloom_method"] = "classifier" if classifier else "lexicon"

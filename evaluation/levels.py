@@ -5,12 +5,14 @@ Pure functions over dataset folders; the ``evaluate`` command dispatches to them
 - ``bloom``: ``outcomes.jsonl`` with ``labels`` (Bloom levels, multi-label). Micro/macro and
   per-level F1 of the trained classifier, by 5-fold cross-validation or on a separate training
   folder, next to the verb lexicon on the same outcomes.
-- ``stage``: ``items.jsonl`` with ``stage`` lower/upper. AUROC of the continuous level score
-  (upper-division courses should score higher), the estimator reading each item's raw title,
-  description and prerequisites as context. Nothing of the estimate is trained on the evaluated
-  set. Beside it, ``auroc_cv_supervised`` is a reference learned on this very set (5-fold
-  cross-validated logistic regression on TF-IDF of title + description): how far a supervised,
-  in-domain model gets, not the product's estimate.
+- ``stage``: ``items.jsonl`` with ``stage`` lower/upper, in two protocols. Cold: AUROC of the
+  generic level score (upper-division courses should score higher), the estimator reading each
+  item's raw title, description and prerequisites as context; nothing of the estimate is trained
+  on the evaluated set. Beside it, ``auroc_cv_supervised`` is a reference learned on this very
+  set (5-fold cross-validated logistic regression on TF-IDF of title + description). Warm:
+  K-fold, the other folds' items and stages taken as a catalogue with levels, the held-out fold
+  read on it as the engine reads a credential (``stage_protocols``). Both report the reliability
+  of the confidence.
 - ``mastery``: CS2013 ``outcomes.jsonl`` with ``mastery`` Familiarity < Usage < Assessment.
   Spearman correlation of the per-outcome score with the mastery rank.
 """
@@ -22,6 +24,13 @@ from pathlib import Path
 
 import numpy as np
 
+from evaluation.stage_protocols import (
+    UPPER_EQF,
+    StageItem,
+    places_text,
+    reliability,
+    warm_stage,
+)
 from recognition_engine.embedding import Embedder
 from recognition_engine.errors import InvalidInput
 from recognition_engine.ingestion.files import read_jsonl
@@ -32,7 +41,7 @@ from recognition_engine.levels.bloom import (
     lexicon_outcome_level,
     train_classifier,
 )
-from recognition_engine.levels.eqf import LevelEstimator
+from recognition_engine.levels.eqf import LevelEstimator, generic_confidence
 from recognition_engine.levels.verbs import BLOOM_ORDER, load_lexicon
 
 MASTERY_RANK = {"familiarity": 1, "usage": 2, "assessment": 3}
@@ -134,9 +143,22 @@ def _bloom_set(folder: Path) -> tuple[list[str], np.ndarray]:
 
 
 def evaluate_stage(
-    dataset_dir: Path, embedder: Embedder, *, classifier_path: Path | None = None
+    dataset_dir: Path,
+    embedder: Embedder,
+    *,
+    classifier_path: Path | None = None,
+    protocol: str = "cold",
+    folds: int = CV_FOLDS,
 ) -> dict:
-    """Return the AUROC of the level score for upper- vs lower-division items."""
+    """Return the AUROC of the level estimate for upper- vs lower-division items.
+
+    ``cold``: the generic level score, no stage of the set read. ``warm``: K-fold, each fold read
+    on the catalogue scale fitted on the other folds' items and stages (``stage_protocols``).
+    Both report the reliability of the level confidence (right: on the item's side of the
+    lower/upper division, EQF 5 vs 6).
+    """
+    if protocol not in ("cold", "warm"):
+        raise InvalidInput(f"unknown protocol {protocol!r}: 'cold' or 'warm'")
     items = [
         row
         for row in _records(dataset_dir / "items.jsonl")
@@ -145,25 +167,68 @@ def evaluate_stage(
     if not items:
         raise InvalidInput(f"{dataset_dir}: no items with stage lower or upper")
     estimator = LevelEstimator(embedder, classifier_path)
-    outcome_lists = [_item_outcomes(row) for row in items]
     contexts = [_item_context(row) for row in items]
-    components = estimator.level_components(outcome_lists, contexts)
+    components = estimator.level_components([_item_outcomes(row) for row in items], contexts)
     upper = np.array([str(row["stage"]).lower() == STAGE_POSITIVE for row in items])
-    return {
+    result: dict = {
         "task": "stage",
+        "protocol": protocol,
         "dataset": dataset_dir.name,
         "items": len(items),
         "upper": int(upper.sum()),
         "lower": int((~upper).sum()),
         "method": estimator.method,
-        "auroc": _auroc(upper, components["score"]),
+    }
+    if protocol == "warm":
+        return result | _warm_stage(items, components["score"], upper, embedder, folds)
+    score = components["score"]
+    levels = np.clip(np.floor(score + 0.5), 1, 8)
+    confidence = np.array([generic_confidence(float(value)) for value in score])
+    return result | {
+        "auroc": _auroc(upper, score),
         "auroc_bloom_only": _auroc(upper, components["bloom"]),
         "auroc_descriptors_only": _auroc(upper, components["descriptors"]),
         "auroc_depth_only": _auroc(upper, components["depth"]),
+        "eqf_levels": {
+            str(int(level)): int(count)
+            for level, count in zip(*np.unique(levels, return_counts=True), strict=True)
+        },
+        "reliability": reliability(confidence, (levels >= UPPER_EQF) == upper),
         "auroc_cv_supervised": _supervised_reference_auroc(contexts, upper),
         "auroc_cv_supervised_note": (
             f"learned on this set: {CV_FOLDS}-fold cross-validated logistic regression on TF-IDF "
             "of title + description; a reference, not the product's estimate"
+        ),
+    }
+
+
+def _warm_stage(
+    rows: list[dict], generic: np.ndarray, upper: np.ndarray, embedder: Embedder, folds: int
+) -> dict:
+    items = [
+        StageItem(
+            str(row.get("id", i)),
+            str(row.get("title") or ""),
+            "\n".join(str(row[key]) for key in ("description", "prerequisites") if row.get(key)),
+            bool(is_upper),
+        )
+        for i, (row, is_upper) in enumerate(zip(rows, upper, strict=True))
+    ]
+    texts = embedder.embed([places_text(item) for item in items], progress=len(items) > 1000)
+    titles = embedder.embed([item.title for item in items], progress=len(items) > 1000)
+    warm = warm_stage(items, generic, texts, titles, folds=folds)
+    probability = warm.upper_probability
+    confidence = np.maximum(probability, 1 - probability)
+    return {
+        "folds": folds,
+        "auroc": _auroc(upper, probability),
+        "auroc_model_only": _auroc(upper, warm.signals["model"]),
+        "auroc_neighbours_only": _auroc(upper, warm.signals["neighbours"]),
+        "auroc_generic_only": _auroc(upper, warm.signals["generic"]),
+        "reliability": reliability(confidence, (probability >= 0.5) == upper),
+        "note": (
+            f"{folds}-fold: each fold read on the catalogue scale fitted on the other folds' "
+            "items and stages (lower = EQF 5, upper = EQF 6), calibrated on them out of fold"
         ),
     }
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from evaluation.levels import detect_task, evaluate_bloom, evaluate_mastery, evaluate_stage
+from evaluation.stage_protocols import StageItem, places_text, reliability, warm_stage
 from recognition_engine.embedding import HashingEmbedder
+from recognition_engine.errors import InvalidInput
 
 VERBS = {
     "Remember": ["List", "Recall"],
@@ -144,3 +147,78 @@ def test_mastery_spearman(tmp_path: Path) -> None:
     assert result["spearman"] > 0.5
     assert "spearman_depth_only" in result
     assert list(result["mean_score_by_mastery"]) == ["familiarity", "usage", "assessment"]
+
+
+def stage_rows() -> list[dict]:
+    """Lower- and upper-division items whose vocabulary differs, as a catalogue's years do."""
+    rows = []
+    for i, topic in enumerate(TOPICS * 3):
+        rows.append(
+            {
+                "id": f"l{i}",
+                "title": f"Basic {topic}",
+                "stage": "lower",
+                "description": f"Describe the basic {topic}. List the parts of the {topic}.",
+            }
+        )
+        rows.append(
+            {
+                "id": f"u{i}",
+                "title": f"Seminar on {topic}",
+                "stage": "upper",
+                "description": f"Critically evaluate research on {topic}. Design new {topic}.",
+            }
+        )
+    return rows
+
+
+def test_stage_warm_learns_the_scale_from_the_other_folds(tmp_path: Path) -> None:
+    write_jsonl(tmp_path / "items.jsonl", stage_rows())
+    result = evaluate_stage(tmp_path, HashingEmbedder(), protocol="warm", folds=3)
+    assert result["task"] == "stage" and result["protocol"] == "warm"
+    assert result["folds"] == 3 and result["items"] == len(stage_rows())
+    assert result["auroc"] > 0.9
+    for signal in ("model", "neighbours", "generic"):
+        assert 0 <= result[f"auroc_{signal}_only"] <= 1
+    reliability = result["reliability"]
+    assert sum(b["estimates"] for b in reliability["bins"]) == len(stage_rows())
+    assert 0 <= reliability["confident_share"] <= 1
+
+
+def test_stage_cold_reports_its_protocol_and_reliability(tmp_path: Path) -> None:
+    write_jsonl(tmp_path / "items.jsonl", stage_rows())
+    result = evaluate_stage(tmp_path, HashingEmbedder())
+    assert result["protocol"] == "cold"
+    # The generic estimate is never confident: nothing at 0.8 or more.
+    assert result["reliability"]["confident_share"] == 0
+    assert result["reliability"]["right_when_confident"] is None
+
+
+def test_stage_refuses_an_unknown_protocol(tmp_path: Path) -> None:
+    write_jsonl(tmp_path / "items.jsonl", stage_rows())
+    with pytest.raises(InvalidInput):
+        evaluate_stage(tmp_path, HashingEmbedder(), protocol="hot")
+
+
+def test_warm_folds_never_read_the_stage_of_a_held_out_item() -> None:
+    rows = stage_rows()
+    items = [StageItem(r["id"], r["title"], r["description"], r["stage"] == "upper") for r in rows]
+    embedder = HashingEmbedder()
+    texts = embedder.embed([places_text(item) for item in items])
+    titles = embedder.embed([item.title for item in items])
+    warm = warm_stage(items, np.zeros(len(items)), texts, titles, folds=4)
+    assert len(warm.trained_on) == 4
+    held_out = [set(range(len(items))) - set(rows_read) for rows_read in warm.trained_on]
+    assert all(len(fold) > 0 for fold in held_out)
+    assert set().union(*held_out) == set(range(len(items)))  # every item held out once
+    assert all(a.isdisjoint(b) for i, a in enumerate(held_out) for b in held_out[i + 1 :])
+
+
+def test_reliability_bins_and_the_confident_share() -> None:
+    confidence = np.array([0.55, 0.65, 0.85, 0.95, 0.95])
+    right = np.array([True, False, True, True, False])
+    table = reliability(confidence, right)
+    assert [b["confidence"] for b in table["bins"]] == ["0.5-0.6", "0.6-0.7", "0.8-0.9", "0.9-1.0"]
+    assert table["confident_share"] == pytest.approx(0.6)
+    assert table["right_when_confident"] == pytest.approx(2 / 3, abs=1e-4)
+    assert 0 <= table["expected_calibration_error"] <= 1
