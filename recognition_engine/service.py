@@ -51,8 +51,15 @@ from recognition_engine.learning.reranking import (
     precedent_evidence,
 )
 from recognition_engine.levels import LevelEstimator
+from recognition_engine.levels.catalogue import CatalogueSignal, catalogue_places
 from recognition_engine.levels.frameworks import check_programme_levels, credential_eqf_level
-from recognition_engine.matching import MatchParams, credential_text, match_credential
+from recognition_engine.matching import (
+    MatchParams,
+    ModuleMatch,
+    credential_text,
+    match_credential,
+    module_score,
+)
 from recognition_engine.multilingual import (
     is_multilingual,
     multilingual_embedder,
@@ -260,7 +267,9 @@ class RecognitionEngine:
             )
             matches = ranked.matches
         # ---
-        estimate = self._estimate_level(credentials, pooled)
+        estimate = self._estimate_level(
+            credentials, pooled, self._catalogue_signal(programme, index, matches, whole_text)
+        )
         proposal = propose_recognition(
             extracted,
             programme,
@@ -395,8 +404,24 @@ class RecognitionEngine:
 
     # --- levels ------------------------------------------------------------------------------
 
+    def _catalogue_signal(
+        self, programme: Programme, index: CatalogueIndex, matches: Sequence[ModuleMatch], text: str
+    ) -> CatalogueSignal:
+        """The programme's level scale (fitted once per catalogue content) and the best matches."""
+        outcomes = {entry.key: entry.outcomes for entry in index.entries}
+        places = catalogue_places(programme, outcomes)
+        rows = [index.position[place.code] for place in places]
+        scale = self.level_estimator.catalogue_levels(
+            index.fingerprint, places, index.text_vectors[rows], index.title_vectors[rows]
+        )
+        neighbours = [(m.key, module_score(m.text_similarity, m.title_similarity)) for m in matches]
+        return CatalogueSignal(scale, text, neighbours)
+
     def _estimate_level(
-        self, credentials: Sequence[MicroCredential], outcomes: list[str]
+        self,
+        credentials: Sequence[MicroCredential],
+        outcomes: list[str],
+        catalogue: CatalogueSignal | None = None,
     ) -> LevelEstimate:
         levels = [credential_eqf_level(c) for c in credentials]
         declared = [level for level in levels if level is not None]
@@ -412,6 +437,7 @@ class RecognitionEngine:
             declared_eqf_level=min(declared) if declared else None,
             ects=ects,
             context=context,
+            catalogue=catalogue,
         )
 
 
