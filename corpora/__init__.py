@@ -11,6 +11,7 @@ only partial recognition, two meant to be stacked, and two that should not be re
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -29,6 +30,17 @@ def credential_paths() -> list[Path]:
 def programme_paths() -> list[Path]:
     """Return the programme catalogue files, sorted by name."""
     return sorted(PROGRAMMES_DIR.glob("*.yaml"))
+
+
+def judgements() -> list[dict[str, Any]]:
+    """Return expected.yaml's judgements of single credentials, then of stacks."""
+    data = yaml.safe_load(EXPECTED_JUDGEMENTS.read_text(encoding="utf-8"))
+    return [*data["credentials"], *data["stacks"]]
+
+
+def judged_programme(judgement: dict[str, Any]) -> Path:
+    """Return the catalogue a judgement is made against (default: the demo programme)."""
+    return PROGRAMMES_DIR / judgement["programme"] if "programme" in judgement else DEMO_PROGRAMME
 
 
 def stacks() -> list[list[Path]]:

@@ -12,7 +12,10 @@ from corpora import (
     CREDENTIALS_DIR,
     DEMO_PROGRAMME,
     EXPECTED_JUDGEMENTS,
+    PROGRAMMES_DIR,
     credential_paths,
+    judged_programme,
+    judgements,
     programme_paths,
     stacks,
 )
@@ -37,6 +40,7 @@ PILOT_FILES = (
     "pilot-gis-for-tourism.yaml",
     "pilot-python-r-data-analysis-medicine.yaml",
 )
+GEORGIAN_PROGRAMME = PROGRAMMES_DIR / "ge-computer-engineering-bsc.ka.yaml"
 
 
 def _load(path: Path) -> Any:
@@ -121,7 +125,10 @@ def test_credential_ids_are_unique() -> None:
     assert len(ids) == len(set(ids))
 
 
-@pytest.mark.parametrize("name", PILOT_FILES)
+GEORGIAN_PILOT_FILES = tuple(name.replace(".yaml", ".ka.yaml") for name in PILOT_FILES)
+
+
+@pytest.mark.parametrize("name", [*PILOT_FILES, *GEORGIAN_PILOT_FILES])
 def test_the_pilots_are_georgian_accredited_and_sized_as_planned(name: str) -> None:
     credential = MicroCredential.model_validate(_load(CREDENTIALS_DIR / name))
     assert credential.country == "GE"
@@ -150,15 +157,40 @@ def _check_judgement(judgement: dict[str, Any], codes: set[str]) -> None:
         assert modules and judgement["kind"] in ("full", "partial"), judgement
 
 
-def test_expected_judgements_cover_every_credential(
-    expected: dict[str, Any], programme: Programme
-) -> None:
-    codes = {m.code for m in programme.modules}
+def test_expected_judgements_cover_every_credential(expected: dict[str, Any]) -> None:
     files = {path.name for path in credential_paths()}
     judged = [judgement["file"] for judgement in expected["credentials"]]
     assert sorted(judged) == sorted(files)
     for judgement in expected["credentials"]:
-        _check_judgement(judgement, codes)
+        catalogue = Programme.model_validate(_load(judged_programme(judgement)))
+        _check_judgement(judgement, {m.code for m in catalogue.modules})
+        assert judgement.get("multilingual", "off") in ("off", "all", "non-english")
+
+
+def test_the_georgian_catalogue_is_the_demo_programme_in_georgian(programme: Programme) -> None:
+    georgian = Programme.model_validate(_load(GEORGIAN_PROGRAMME))
+    assert georgian.language == "ka" and georgian.id != programme.id
+    fields = ("country", "cycle", "nqf_level", "eqf_level", "total_ects", "recognition_policy")
+    assert all(getattr(georgian, name) == getattr(programme, name) for name in fields)
+    assert len(georgian.modules) == len(programme.modules)
+    for english, translated in zip(programme.modules, georgian.modules, strict=True):
+        same = ("code", "ects", "nqf_level", "semester", "compulsory")
+        assert all(getattr(english, name) == getattr(translated, name) for name in same)
+        assert len(english.learning_outcomes) == len(translated.learning_outcomes), english.code
+        assert translated.title != english.title and translated.description, english.code
+
+
+def test_the_armenian_catalogue_is_an_informatics_bachelor() -> None:
+    armenian = Programme.model_validate(_load(PROGRAMMES_DIR / "am-informatics-bsc.yaml"))
+    assert (armenian.country, armenian.language, armenian.framework) == ("AM", "hy", "AM-NQF")
+    assert (armenian.cycle, armenian.nqf_level, armenian.eqf_level) == ("first", 6, 6)
+    assert armenian.total_ects == 240 and len(armenian.modules) >= 30
+    compulsory = sum(m.ects for m in armenian.modules if m.compulsory)
+    assert compulsory < armenian.total_ects
+    assert compulsory + sum(m.ects for m in armenian.modules if not m.compulsory) >= 240
+    for module in armenian.modules:
+        assert 4 <= len(module.learning_outcomes) <= 8, module.code
+        assert all(outcome.endswith("։") for outcome in module.learning_outcomes), module.code
 
 
 def test_expected_stacks_name_existing_stackable_credentials(
@@ -180,3 +212,37 @@ def test_stacks_are_groups_of_shipped_credential_files() -> None:
     for group in groups:
         assert len(group) >= 2
         assert all(path in credential_paths() for path in group)
+
+
+# --- Georgian and Armenian cases, on the real models ----------------------------------------
+
+MULTILINGUAL_CASES = [case for case in judgements() if case.get("multilingual")]
+
+
+@pytest.fixture(scope="module")
+def multilingual_engine(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+    from recognition_engine.config import Settings
+    from recognition_engine.service import RecognitionEngine
+
+    data_dir = tmp_path_factory.mktemp("var")
+    return RecognitionEngine(
+        Settings(data_dir=data_dir, multilingual="non-english", _env_file=None)
+    )
+
+
+@pytest.mark.real_model
+@pytest.mark.parametrize("case", MULTILINGUAL_CASES, ids=lambda c: c["file"])
+def test_cross_lingual_judgements_hold(multilingual_engine, case: dict[str, Any]) -> None:  # noqa: ANN001
+    from recognition_engine.domain import RecognitionKind
+    from recognition_engine.ingestion.files import load_credentials, load_programme
+
+    assert case["multilingual"] == multilingual_engine.settings.multilingual
+    credentials = load_credentials(CREDENTIALS_DIR / case["file"])
+    proposal = multilingual_engine.recognise(credentials, load_programme(judged_programme(case)))
+    assert proposal.engine["model"].startswith("e5:multilingual-e5-small")
+    assert proposal.status is ProposalStatus(case["status"]), proposal.reasons
+    assert set(case["modules"]) <= {m.module_code for m in proposal.modules}
+    for module in proposal.modules:
+        assert module.evidence
+        if module.module_code in case["modules"] and case["kind"] == "partial":
+            assert module.recognition is RecognitionKind.PARTIAL
