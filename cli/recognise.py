@@ -86,24 +86,39 @@ def recognise(
 def demo(
     as_json: Annotated[bool, typer.Option("--json", help="Print the proposals as JSON.")] = False,
 ) -> None:
-    """Recognise every shipped micro-credential against the shipped Georgian programme."""
+    """Recognise every shipped micro-credential against the catalogue expected.yaml names.
+
+    Most go against the shipped Georgian programme in English. The Georgian, Armenian and
+    cross-lingual cases name the multilingual deployment: they run on an engine set to it,
+    whatever the settings say, so the demo shows them as an evaluator would read them.
+    """
     import corpora
 
     settings = load_settings()
     programme = load_programme(corpora.DEMO_PROGRAMME)
-    engine = RecognitionEngine(settings)
-    report = engine.index_programme(programme, progress=not as_json)
+    engines = {"": RecognitionEngine(settings)}
+    report = engines[""].index_programme(programme, progress=not as_json)
     if not as_json:
         console.print(
             f"[bold]{programme.title}[/bold], {programme.institution}: {report.modules} modules, "
             f"{report.outcomes} outcomes indexed in {report.seconds:.1f} s\n"
         )
+    programmes = {corpora.DEMO_PROGRAMME: programme}
     results = []
-    for group in demo_groups():
+    for group, catalogue, deployment in demo_groups():
+        if deployment not in engines:
+            update = {"multilingual": deployment}
+            engines[deployment] = RecognitionEngine(settings.model_copy(update=update))
+        if catalogue not in programmes:
+            programmes[catalogue] = load_programme(catalogue)
         credentials = [c for path in group for c in load_credentials(path)]
-        proposal = engine.recognise(credentials, programme)
+        proposal = engines[deployment].recognise(credentials, programmes[catalogue])
         results.append(
-            {"files": [p.name for p in group], "proposal": proposal.model_dump(mode="json")}
+            {
+                "files": [p.name for p in group],
+                "programme": programmes[catalogue].id,
+                "proposal": proposal.model_dump(mode="json"),
+            }
         )
         if not as_json:
             render_proposal(proposal, console, evidence=3)
@@ -112,12 +127,21 @@ def demo(
         typer.echo(json.dumps(results, indent=2, ensure_ascii=False))
 
 
-def demo_groups() -> list[list[Path]]:
-    """The shipped credentials one by one, then each declared stack of them together."""
+def demo_groups() -> list[tuple[list[Path], Path, str]]:
+    """Each judged credential, then each stack: its files, its catalogue, the deployment it needs.
+
+    The deployment is "" where the judgement names none: the settings' own.
+    """
     import corpora
 
-    groups: list[list[Path]] = [[path] for path in corpora.credential_paths()]
-    groups.extend(corpora.stacks())
+    groups = [
+        (
+            [corpora.CREDENTIALS_DIR / name for name in case.get("files") or [case["file"]]],
+            corpora.judged_programme(case),
+            case.get("multilingual", ""),
+        )
+        for case in corpora.judgements()
+    ]
     if not groups:
         raise InvalidInput("the shipped corpus has no credentials")
     return groups
