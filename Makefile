@@ -29,9 +29,10 @@ test: install-test chromium
 
 # Extract the workbench's strings, merge them into the ka and hy catalogues, compile the .mo.
 translations: install-test
-	$(BIN)/pybabel extract -F api/web/babel.cfg --no-location --sort-output \
+	$(BIN)/pybabel extract -F api/web/babel.cfg --no-location --sort-output -w 100 \
 	  --project=recognition-engine -o api/web/locales/messages.pot api/web
-	$(BIN)/pybabel update --no-location -d api/web/locales -i api/web/locales/messages.pot
+	$(BIN)/pybabel update --no-fuzzy-matching -w 100 -d api/web/locales \
+	  -i api/web/locales/messages.pot
 	$(BIN)/pybabel compile --statistics -d api/web/locales
 
 # Re-take the README's screenshots of the workbench from the browser tests.
