@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -11,6 +12,7 @@ from fastapi import FastAPI
 
 from api.body_limit import BodySizeLimit
 from api.database import Database
+from api.idempotency import IdempotentPosts
 from api.key_gate import ApiKeyGate
 from api.problems import install_problem_handlers
 from api.routers import (
@@ -31,6 +33,12 @@ from api.web import PAGE_PREFIXES, install_workbench
 from recognition_engine.config import Settings
 
 logger = logging.getLogger(__name__)
+
+# The POSTs that create something: each takes an Idempotency-Key.
+IDEMPOTENT_POSTS = (
+    r"/v1/(programmes|credentials|applications|recognitions|screenings)",
+    r"/v1/recognitions/[^/]+/decisions",
+)
 
 DESCRIPTION = """\
 Decision support for the recognition of micro-credentials toward degree programmes.
@@ -95,6 +103,11 @@ def create_app(
     )
     app.state.services = services
     install_problem_handlers(app)
+    # Inside the body limit: it reads the whole body, to know a retried request by it.
+    app.add_middleware(
+        IdempotentPosts, database=database, paths=IDEMPOTENT_POSTS,
+        ttl=dt.timedelta(hours=settings.idempotency_key_ttl_hours),
+    )
     app.add_middleware(BodySizeLimit, max_bytes=settings.api_max_body_bytes)
     # Added last, so it runs first: a request without a usable key is not read any further.
     app.add_middleware(

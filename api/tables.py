@@ -16,6 +16,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Text,
     TypeDecorator,
@@ -181,3 +182,18 @@ class ScreeningItemRecord(Base):
     state: Mapped[str] = mapped_column(String(20), default="pending")
     proposal: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     problem: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+
+
+class IdempotencyRecord(Base):
+    """The answer to a creating POST under its ``Idempotency-Key`` (``api/idempotency.py``)."""
+
+    __tablename__ = "idempotency_keys"
+
+    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)  # the API key's hash
+    idempotency_key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    request_hash: Mapped[str] = mapped_column(String(64))  # method, path, query, type, body
+    status: Mapped[int | None] = mapped_column(Integer, nullable=True)  # null: in progress
+    headers: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    body: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)

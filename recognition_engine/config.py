@@ -117,6 +117,13 @@ class Settings(BaseSettings):
     api_rate_limit_per_minute: int = Field(
         600, ge=1, description="Requests per minute allowed for each API key."
     )
+    idempotency_key_ttl_hours: int = Field(
+        24,
+        ge=1,
+        le=24 * 30,
+        description="How long the answer to a POST sent with an Idempotency-Key is kept "
+        "for retries.",
+    )
     screening_workers: int = Field(
         1, ge=1, le=8, description="Background threads that run batch screenings."
     )

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Depends, Path, Response, status
 
 from api.examples import APPLICATION_EXAMPLES
+from api.idempotency import idempotency_key
 from api.links import APPLICATION_LINKS, created
 from api.problems import problem_responses
 from api.schemas import ApplicationPublic, ApplicationRequest
@@ -34,7 +35,7 @@ micro-credential ECTS, and a credential counts once in it.
     description=CREATE_DESCRIPTION,
     responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 429)
     | created(APPLICATION_LINKS),
-    dependencies=[strict_json(ApplicationRequest)],
+    dependencies=[Depends(idempotency_key), strict_json(ApplicationRequest)],
 )
 def create_application(
     response: Response,

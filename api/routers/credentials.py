@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 from pydantic import TypeAdapter
 
 from api.examples import CREDENTIAL_EXAMPLES
+from api.idempotency import idempotency_key
 from api.links import CREDENTIAL_LINKS, created
 from api.problems import ApiProblem, problem_responses
 from api.schemas import CredentialPublic
@@ -86,6 +87,7 @@ async def submitted_body(request: Request) -> tuple[str, bytes]:
     description=SUBMIT_DESCRIPTION,
     responses=problem_responses(400, 401, 403, 413, 415, 422, 429) | created(CREDENTIAL_LINKS),
     openapi_extra={"requestBody": REQUEST_BODY},
+    dependencies=[Depends(idempotency_key)],
 )
 def submit_credential(
     response: Response,

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Depends, Path, Query, Response, status
 
 from api.examples import PROGRAMME_EXAMPLES
+from api.idempotency import idempotency_key
 from api.links import PROGRAMME_LINKS, created
 from api.problems import problem_responses
 from api.schemas import (
@@ -30,7 +31,7 @@ ProgrammeId = Path(pattern=r"^[a-z0-9][a-z0-9._-]{0,99}$", description="The prog
     response_model=ProgrammePublic,
     summary="Create a programme and index its module catalogue",
     responses=problem_responses(400, 401, 403, 409, 413, 422, 429) | created(PROGRAMME_LINKS),
-    dependencies=[Depends(require()), strict_json(ProgrammeRequest)],
+    dependencies=[Depends(idempotency_key), Depends(require()), strict_json(ProgrammeRequest)],
 )
 def create_programme(
     response: Response,

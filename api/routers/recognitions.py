@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Depends, Path, Response, status
 
 from api.examples import DECISION_EXAMPLES, RECOGNITION_EXAMPLES
+from api.idempotency import idempotency_key
 from api.links import RECOGNITION_LINKS, created
 from api.problems import problem_responses
 from api.schemas import DecisionBody, DecisionPublic, RecognitionPublic, RecognitionRequest
@@ -36,7 +37,7 @@ that is not rejected, under its id or another with the same content, is refused 
     description=PROPOSE_DESCRIPTION,
     responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 429, 503)
     | created(RECOGNITION_LINKS),
-    dependencies=[strict_json(RecognitionRequest)],
+    dependencies=[Depends(idempotency_key), strict_json(RecognitionRequest)],
 )
 def create_recognition(
     response: Response,
@@ -85,7 +86,7 @@ against the programme's cap and, in an application, against what its other recog
     summary="Record a decision on a proposal",
     description=DECISION_DESCRIPTION,
     responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 429),
-    dependencies=[strict_json(DecisionBody)],
+    dependencies=[Depends(idempotency_key), strict_json(DecisionBody)],
 )
 def record_decision(
     recognition_id: Annotated[str, RecognitionId],

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Depends, Path, Query, Response, status
 
 from api.examples import SCREENING_EXAMPLES
+from api.idempotency import idempotency_key
 from api.links import SCREENING_LINKS, created
 from api.problems import problem_responses
 from api.schemas import ScreeningPublic, ScreeningRequest, ScreeningResults
@@ -27,7 +28,7 @@ ScreeningId = Path(max_length=100, description="The screening's id.")
     "are dropped before storage. Poll the job, then page through its results.",
     responses=problem_responses(400, 401, 403, 404, 413, 422, 429)
     | created(SCREENING_LINKS, status=202),
-    dependencies=[strict_json(ScreeningRequest)],
+    dependencies=[Depends(idempotency_key), strict_json(ScreeningRequest)],
 )
 def create_screening(
     response: Response,

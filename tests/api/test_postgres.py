@@ -19,7 +19,7 @@ from apitest_support import (
     make_settings,
 )
 from fastapi.testclient import TestClient
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError
 from test_database import check_upgrade_from_0001
 
@@ -152,4 +152,35 @@ def test_upgrade_from_0001_keeps_the_data_on_postgres(data_dir: Path) -> None:
     downgrade_to_base(database)
     check_upgrade_from_0001(database)
     downgrade_to_base(database)
+    database.dispose()
+
+
+def test_identical_requests_at_once_create_one_record_on_postgres(
+    data_dir: Path, credentials: list[dict[str, Any]]
+) -> None:
+    """Idempotency keys are rows of PostgreSQL too: of four identical requests sent at once
+    to a real server, one creates the credential and three replay its answer."""
+    import uuid
+
+    from test_idempotency import send_together
+    from test_server import server
+
+    from api.security import create_key
+    from api.tables import CredentialRecord
+
+    database = Database(URL or "")
+    database.migrate()
+    key, caller = create_key(database, Role.SCREENING, "pg idempotency")
+    with server(data_dir / "idempotency", database_url=URL) as (url, _):
+        answers = send_together(
+            f"{url}/v1/credentials", str(uuid.uuid4()), credentials[0], {"X-API-Key": key}, 4
+        )
+    assert [a.status_code for a in answers] == [201] * 4, [a.text for a in answers]
+    ids = {a.json()["id"] for a in answers}
+    assert len(ids) == 1
+    with database.session() as session:
+        stored = session.scalars(
+            select(CredentialRecord.id).where(CredentialRecord.submitted_by == caller.key_id)
+        ).all()
+    assert stored == list(ids)
     database.dispose()
