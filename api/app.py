@@ -14,6 +14,7 @@ from api.body_limit import BodySizeLimit
 from api.database import Database
 from api.idempotency import IdempotentPosts
 from api.key_gate import ApiKeyGate
+from api.rate_limit_headers import RateLimitHeaders
 from api.problems import install_problem_handlers
 from api.routers import (
     applications,
@@ -103,6 +104,7 @@ def create_app(
     )
     app.state.services = services
     install_problem_handlers(app)
+    app.add_middleware(RateLimitHeaders)
     # Inside the body limit: it reads the whole body, to know a retried request by it.
     app.add_middleware(
         IdempotentPosts, database=database, paths=IDEMPOTENT_POSTS,

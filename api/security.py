@@ -161,8 +161,29 @@ def authenticate(database: Database, key: str, now: dt.datetime | None = None) -
         return Caller(row.id, row.name, Role(row.role))
 
 
+@dataclass(frozen=True)
+class RateLimit:
+    """Where a key stands in its window, as the IETF draft's RateLimit-* headers say it."""
+
+    limit: int
+    remaining: int
+    reset: int  # seconds until a request is free again (the oldest in the window leaves)
+    retry_after: int | None  # set when this request was refused
+
+    def headers(self) -> dict[str, str]:
+        headers = {
+            "RateLimit-Limit": str(self.limit),
+            "RateLimit-Remaining": str(self.remaining),
+            "RateLimit-Reset": str(self.reset),
+        }
+        if self.retry_after is not None:
+            headers["Retry-After"] = str(self.retry_after)
+        return headers
+
+
 class RateLimiter:
-    """A sliding one-minute window per key, in memory (one server process)."""
+    """A sliding one-minute window per key, in memory: each server process counts its own
+    (see the README: with several workers, a key gets the limit in each)."""
 
     def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:
         self._limit = per_minute
@@ -172,15 +193,25 @@ class RateLimiter:
 
     def retry_after(self, key_id: str) -> int | None:
         """Record a request; return None if allowed, else the seconds to wait."""
+        return self.hit(key_id).retry_after
+
+    def hit(self, key_id: str) -> RateLimit:
+        """Record a request (unless refused) and return where the key stands."""
         now = self._clock()
         with self._lock:
             hits = self._hits.setdefault(key_id, deque())
             while hits and hits[0] <= now - 60:
                 hits.popleft()
-            if len(hits) >= self._limit:
-                return max(1, math.ceil(hits[0] + 60 - now))
-            hits.append(now)
-            return None
+            refused = len(hits) >= self._limit
+            if not refused:
+                hits.append(now)
+            reset = max(1, math.ceil(hits[0] + 60 - now)) if hits else 0
+            return RateLimit(
+                limit=self._limit,
+                remaining=max(0, self._limit - len(hits)),
+                reset=reset,
+                retry_after=reset if refused else None,
+            )
 
 
 api_key_header = APIKeyHeader(
@@ -211,13 +242,15 @@ def _authenticate(
     assert key is not None
     services = request.app.state.services
     caller = authenticate(services.database, key)
-    wait = services.rate_limiter.retry_after(caller.key_id)
-    if wait is not None:
+    limit = services.rate_limiter.hit(caller.key_id)
+    # every answer to this request carries it (api.rate_limit_headers.RateLimitHeaders)
+    request.state.rate_limit = limit
+    if limit.retry_after is not None:
         raise ApiProblem(
             429, "rate-limited", "Too many requests",
             f"more than {services.settings.api_rate_limit_per_minute} requests per minute "
             "for this key",
-            headers={"Retry-After": str(wait)},
+            headers=limit.headers(),
         )
     return caller
 

@@ -156,6 +156,25 @@ def test_rate_limit_is_429_with_retry_after(tmp_path: Path) -> None:
         assert client.get("/health").status_code == 200
 
 
+def test_every_answer_to_a_key_carries_its_rate_limit(tmp_path: Path) -> None:
+    with make_client(make_settings(tmp_path, api_rate_limit_per_minute=3)) as client:
+        key = key_headers(client, Role.SCREENING)
+        ok = client.get("/v1/programmes", headers=key)
+        missing = client.get("/v1/programmes/nope", headers=key)  # a problem answer too
+        assert (ok.status_code, missing.status_code) == (200, 404)
+        assert ok.headers["ratelimit-limit"] == missing.headers["ratelimit-limit"] == "3"
+        assert [ok.headers["ratelimit-remaining"], missing.headers["ratelimit-remaining"]] == [
+            "2", "1"
+        ]
+        assert 1 <= int(ok.headers["ratelimit-reset"]) <= 60
+        client.get("/v1/programmes", headers=key)
+        refused = client.get("/v1/programmes", headers=key)
+        assert_problem(refused, 429, "rate-limited")
+        assert refused.headers["ratelimit-remaining"] == "0"
+        assert refused.headers["retry-after"] == refused.headers["ratelimit-reset"]
+        assert "retry-after" not in ok.headers
+
+
 def test_rate_limiter_window_slides() -> None:
     now = [0.0]
     limiter = RateLimiter(2, clock=lambda: now[0])

@@ -1,0 +1,28 @@
+"""An ASGI middleware that puts the key's ``RateLimit-*`` headers on every answer to a request
+that named a valid key, success or problem alike; the route's key dependency
+(``api.security``) leaves where the key stands in the request's state."""
+
+from __future__ import annotations
+
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+
+class RateLimitHeaders:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            limit = scope.get("state", {}).get("rate_limit")
+            if message["type"] == "http.response.start" and limit is not None:
+                headers = MutableHeaders(scope=message)
+                for name, value in limit.headers().items():
+                    headers.setdefault(name, value)
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
