@@ -14,8 +14,8 @@ from api.body_limit import BodySizeLimit
 from api.database import Database
 from api.idempotency import IdempotentPosts
 from api.key_gate import ApiKeyGate
-from api.rate_limit_headers import RateLimitHeaders
 from api.problems import install_problem_handlers
+from api.rate_limit_headers import RateLimitHeaders
 from api.routers import (
     applications,
     credentials,
@@ -77,7 +77,10 @@ def create_app(
         database=database,
         store=store,
         engine=engine,
-        screenings=ScreeningRunner(database, store, engine, settings.screening_workers),
+        screenings=ScreeningRunner(
+            database, store, engine, settings.screening_workers,
+            callback_allowlist=settings.screening_callback_allowlist,
+        ),
         rate_limiter=RateLimiter(settings.api_rate_limit_per_minute),
         level_estimator=level_estimator,
     )

@@ -10,7 +10,14 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AnyHttpUrl,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 from api.problems import Conflict
 from recognition_engine.domain import (
@@ -292,6 +299,13 @@ class DecisionPublic(BaseModel):
 
 class ScreeningRequest(Request):
     programme_ids: list[Identifier] = Field(min_length=1, max_length=20)
+    callback_url: AnyHttpUrl | None = Field(
+        None,
+        description="Called once, with a POST of the screening's status, when it completes; "
+        "signed in `X-Recognition-Signature: sha256=HMAC-SHA256(secret, body)`, where the "
+        "secret is the SHA-256 (hex) of your API key. It must start with a prefix an "
+        "administrator allowed (`screening_callback_allowlist`), else 403.",
+    )
     credentials: list[MicroCredential] = Field(
         min_length=1, max_length=1_000,
         description="Inline credentials, each screened alone against each programme. "

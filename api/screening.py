@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import func, select, update
 
+from api.callbacks import check_allowed, deliver
 from api.database import Database
 from api.problems import engine_problem, not_found
 from api.schemas import (
@@ -27,7 +29,7 @@ from api.schemas import (
 )
 from api.security import Caller
 from api.store import Store, new_id
-from api.tables import ScreeningItemRecord, ScreeningRecord, utcnow
+from api.tables import ApiKeyRecord, ScreeningItemRecord, ScreeningRecord, utcnow
 from recognition_engine.domain import MicroCredential, Programme, RecognitionProposal
 from recognition_engine.errors import RecognitionError
 
@@ -37,7 +39,15 @@ BATCH = 16  # items screened between two commits
 
 
 class ScreeningRunner:
-    def __init__(self, database: Database, store: Store, engine, workers: int) -> None:  # noqa: ANN001
+    def __init__(
+        self,
+        database: Database,
+        store: Store,
+        engine,  # noqa: ANN001
+        workers: int,
+        callback_allowlist: Sequence[str] = (),
+    ) -> None:
+        self.callback_allowlist = tuple(callback_allowlist)
         self.database = database
         self.store = store
         self.engine = engine
@@ -69,6 +79,9 @@ class ScreeningRunner:
     # --- requests --------------------------------------------------------------------------
 
     def submit(self, request: ScreeningRequest, caller: Caller) -> ScreeningPublic:
+        callback_url = str(request.callback_url) if request.callback_url else None
+        if callback_url is not None:
+            check_allowed(callback_url, self.callback_allowlist)
         programme_ids = list(dict.fromkeys(request.programme_ids))
         for programme_id in programme_ids:
             if not self.store.programme_exists(programme_id):
@@ -81,6 +94,7 @@ class ScreeningRunner:
             completed=0,
             failed=0,
             requested_by=caller.key_id,
+            callback_url=callback_url,
         )
         items = [
             ScreeningItemRecord(
@@ -244,8 +258,31 @@ class ScreeningRunner:
                 )
                 .values(status=ScreeningStatus.COMPLETED.value, finished_at=utcnow())
             )
-        if finished.rowcount:
+        if finished.rowcount:  # this lane completed it: the one that calls back
             logger.info("screening %s completed", screening_id)
+            self._call_back(screening_id)
+
+    def _call_back(self, screening_id: str) -> None:
+        with self.database.session() as session:
+            record = session.get(ScreeningRecord, screening_id)
+            if record is None or not record.callback_url or record.callback_delivered_at:
+                return
+            key_hash = session.scalar(
+                select(ApiKeyRecord.key_hash).where(ApiKeyRecord.id == record.requested_by)
+            )
+            url, body = record.callback_url, _public(record).model_dump_json().encode()
+        if key_hash is None:
+            return
+        tries = deliver(url, body, key_hash, screening_id, self._stopping)
+        with self.database.session() as session:
+            session.execute(
+                update(ScreeningRecord)
+                .where(ScreeningRecord.id == screening_id)
+                .values(
+                    callback_attempts=abs(tries),
+                    callback_delivered_at=utcnow() if tries > 0 else None,
+                )
+            )
 
 
 def _public(record: ScreeningRecord) -> ScreeningPublic:

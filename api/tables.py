@@ -167,6 +167,12 @@ class ScreeningRecord(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # api/callbacks.py: called once when the screening completes
+    callback_url: Mapped[str | None] = mapped_column(String(2000), nullable=True)
+    callback_attempts: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    callback_delivered_at: Mapped[dt.datetime | None] = mapped_column(
+        UTCDateTime(), nullable=True
+    )
 
 
 class ScreeningItemRecord(Base):

@@ -127,6 +127,11 @@ class Settings(BaseSettings):
     screening_workers: int = Field(
         1, ge=1, le=8, description="Background threads that run batch screenings."
     )
+    screening_callback_allowlist: list[str] = Field(
+        default_factory=list,
+        description="URL prefixes a screening's callback_url may start with (JSON list, e.g. "
+        '["https://registry.example/hooks/"]); empty: no callbacks.',
+    )
 
     @model_validator(mode="after")
     def _ordered_coverage(self) -> Settings:

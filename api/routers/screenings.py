@@ -24,10 +24,11 @@ ScreeningId = Path(max_length=100, description="The screening's id.")
     status_code=status.HTTP_202_ACCEPTED,
     response_model=ScreeningPublic,
     summary="Screen many credentials against one or more programmes (a background job)",
-    description="Each credential is screened alone against each programme. Learner identities "
-    "are dropped before storage. Poll the job, then page through its results.",
     responses=problem_responses(400, 401, 403, 404, 413, 422, 429)
     | created(SCREENING_LINKS, status=202),
+    description="Each credential is screened alone against each programme. Learner "
+    "identities are dropped before storage. Poll the job, then page through its results; or "
+    "give a `callback_url` to be called once when it completes (see the field).",
     dependencies=[Depends(idempotency_key), strict_json(ScreeningRequest)],
 )
 def create_screening(
