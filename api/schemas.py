@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Annotated, Literal, Self
+from typing import Annotated, Generic, Literal, Self, TypeVar
 
 from pydantic import (
     AnyHttpUrl,
@@ -30,6 +30,7 @@ from recognition_engine.errors import InvalidInput
 from recognition_engine.levels.frameworks import check_programme_levels
 
 # The pattern says in the JSON Schema what the strip says here: not only whitespace.
+Item = TypeVar("Item")
 Identifier = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=r"\S")
 ]
@@ -354,6 +355,23 @@ class ScreeningResults(BaseModel):
     offset: int
     limit: int
     items: list[ScreeningItemPublic]
+
+
+# --- lists --------------------------------------------------------------------------------
+
+
+class RecognitionListState(StrEnum):
+    AWAITING_DECISION = "awaiting_decision"  # no decision recorded yet
+    DECIDED = "decided"
+
+
+class Page(BaseModel, Generic[Item]):
+    """A page of a list, oldest first; ask for the next with ``after=next_after``."""
+
+    items: list[Item]
+    next_after: str | None = Field(
+        description="The id to send as `after` for the next page; null on the last page."
+    )
 
 
 # --- levels and health --------------------------------------------------------------------

@@ -9,6 +9,7 @@ every worker.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 from collections.abc import Sequence
@@ -18,9 +19,11 @@ from sqlalchemy import func, select, update
 
 from api.callbacks import check_allowed, deliver
 from api.database import Database
+from api.listing import keyset_page
 from api.problems import engine_problem, not_found
 from api.schemas import (
     ItemState,
+    Page,
     ScreeningItemPublic,
     ScreeningPublic,
     ScreeningRequest,
@@ -121,6 +124,25 @@ class ScreeningRunner:
             if record is None:
                 raise not_found("screening", screening_id)
             return _public(record)
+
+    def page(
+        self,
+        after: str | None,
+        limit: int,
+        since: dt.datetime | None,
+        until: dt.datetime | None,
+        status: ScreeningStatus | None = None,
+    ) -> Page[ScreeningPublic]:
+        statement = select(ScreeningRecord)
+        if status is not None:
+            statement = statement.where(ScreeningRecord.status == status.value)
+        with self.database.session() as session:
+            rows, next_after = keyset_page(
+                session, statement, ScreeningRecord, ScreeningRecord.created_at,
+                after=after, limit=limit, since=since, until=until,
+            )
+            items = [_public(row[0]) for row in rows]
+        return Page[ScreeningPublic](items=items, next_after=next_after)
 
     def results(self, screening_id: str, offset: int, limit: int) -> ScreeningResults:
         with self.database.session() as session:

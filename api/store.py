@@ -7,15 +7,17 @@ Each method is one short transaction: once it returns, what it wrote is on disk.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import Row, func, select, update
+from sqlalchemy import Row, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.applications import Ledger, claim, load_ledger, lock_application_of
 from api.database import Database
+from api.listing import keyset_page
 from api.problems import Conflict, already_exists, not_found
 from api.schemas import (
     ApplicationPublic,
@@ -26,8 +28,10 @@ from api.schemas import (
     DecisionRequest,
     KeyRef,
     ModuleAward,
+    Page,
     ProgrammePublic,
     ProgrammeSummary,
+    RecognitionListState,
     RecognitionPublic,
     RecognitionRequest,
 )
@@ -148,6 +152,18 @@ class Store:
             ).all()
             return [_programme_summary(record, version) for record, version in rows]
 
+    def programme_page(
+        self, after: str | None, limit: int, since: dt.datetime | None, until: dt.datetime | None
+    ) -> Page[ProgrammeSummary]:
+        with self.database.session() as session:
+            rows, next_after = keyset_page(
+                session, _with_current_version(select(ProgrammeRecord, ProgrammeVersionRecord)),
+                ProgrammeRecord, ProgrammeRecord.created_at,
+                after=after, limit=limit, since=since, until=until,
+            )
+            items = [_programme_summary(record, version) for record, version in rows]
+        return Page[ProgrammeSummary](items=items, next_after=next_after)
+
     def programmes(self) -> list[Programme]:
         """Return the current version of every programme."""
         with self.database.session() as session:
@@ -176,6 +192,17 @@ class Store:
         with self.database.session() as session:
             session.add(record)
         return _credential_public(record)
+
+    def credential_page(
+        self, after: str | None, limit: int, since: dt.datetime | None, until: dt.datetime | None
+    ) -> Page[CredentialPublic]:
+        with self.database.session() as session:
+            rows, next_after = keyset_page(
+                session, select(CredentialRecord), CredentialRecord, CredentialRecord.created_at,
+                after=after, limit=limit, since=since, until=until,
+            )
+            items = [_credential_public(row[0]) for row in rows]
+        return Page[CredentialPublic](items=items, next_after=next_after)
 
     def credential_public(self, credential_id: str) -> CredentialPublic:
         with self.database.session() as session:
@@ -291,6 +318,32 @@ class Store:
                 )
         return _recognition_public(record, caller.name, application_id)
 
+    def recognition_page(
+        self,
+        after: str | None,
+        limit: int,
+        since: dt.datetime | None,
+        until: dt.datetime | None,
+        state: RecognitionListState | None = None,
+        programme_id: str | None = None,
+    ) -> Page[RecognitionPublic]:
+        """Recognitions oldest first; ``awaiting_decision``: those without a decision yet."""
+        decided = exists().where(DecisionRecord.recognition_id == RecognitionRecord.id)
+        statement = _recognition_select()
+        if state is RecognitionListState.AWAITING_DECISION:
+            statement = statement.where(~decided)
+        elif state is RecognitionListState.DECIDED:
+            statement = statement.where(decided)
+        if programme_id is not None:
+            statement = statement.where(RecognitionRecord.programme_id == programme_id)
+        with self.database.session() as session:
+            rows, next_after = keyset_page(
+                session, statement, RecognitionRecord, RecognitionRecord.created_at,
+                after=after, limit=limit, since=since, until=until,
+            )
+            items = [_recognition_public(*row) for row in rows]
+        return Page[RecognitionPublic](items=items, next_after=next_after)
+
     def recognition(self, recognition_id: str) -> RecognitionPublic:
         with self.database.session() as session:
             return _recognition_public(*_recognition_row(session, recognition_id))
@@ -381,17 +434,22 @@ def _version(session: Session, programme_id: str, version: int) -> ProgrammeVers
     return record
 
 
-def _recognition_row(
-    session: Session, recognition_id: str
-) -> Row[tuple[RecognitionRecord, str | None, str | None]]:
-    row = session.execute(
+def _recognition_select():  # noqa: ANN202 - a Select of (record, key name, application id)
+    return (
         select(RecognitionRecord, ApiKeyRecord.name, ApplicationRecognitionRecord.application_id)
         .outerjoin(ApiKeyRecord, ApiKeyRecord.id == RecognitionRecord.requested_by)
         .outerjoin(
             ApplicationRecognitionRecord,
             ApplicationRecognitionRecord.recognition_id == RecognitionRecord.id,
         )
-        .where(RecognitionRecord.id == recognition_id)
+    )
+
+
+def _recognition_row(
+    session: Session, recognition_id: str
+) -> Row[tuple[RecognitionRecord, str | None, str | None]]:
+    row = session.execute(
+        _recognition_select().where(RecognitionRecord.id == recognition_id)
     ).first()
     if row is None:
         raise not_found("recognition", recognition_id)

@@ -15,8 +15,9 @@ from pydantic import TypeAdapter
 from api.examples import CREDENTIAL_EXAMPLES
 from api.idempotency import idempotency_key
 from api.links import CREDENTIAL_LINKS, created
+from api.listing import After, CreatedBefore, CreatedFrom, Limit
 from api.problems import ApiProblem, problem_responses
-from api.schemas import CredentialPublic
+from api.schemas import CredentialPublic, Page
 from api.security import ANY_ROLE, Caller, Role, require
 from api.services import ServicesDep
 from api.strict_body import read_strictly
@@ -143,6 +144,23 @@ def read_submission(
     # what only the engine may state is checked against the schema, then not believed
     credential = MicroCredential.model_validate(without_checks(sent.model_dump(mode="json")))
     return with_own_provenance(credential, CredentialFormat.JSON)
+
+
+@router.get(
+    "",
+    response_model=Page[CredentialPublic],
+    summary="List submitted credentials, oldest first, a page at a time",
+    responses=problem_responses(401, 404, 422, 429),
+    dependencies=[Depends(ANY_ROLE)],
+)
+def list_credentials(
+    svc: ServicesDep,
+    after: After = None,
+    limit: Limit = 50,
+    created_from: CreatedFrom = None,
+    created_before: CreatedBefore = None,
+) -> Page[CredentialPublic]:
+    return svc.store.credential_page(after, limit, created_from, created_before)
 
 
 @router.get(

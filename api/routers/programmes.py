@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, Path, Query, Response, status
+from fastapi import APIRouter, Body, Depends, Path, Response, status
 
 from api.examples import PROGRAMME_EXAMPLES
 from api.idempotency import idempotency_key
 from api.links import PROGRAMME_LINKS, created
+from api.listing import After, CreatedBefore, CreatedFrom, Limit
 from api.problems import problem_responses
 from api.schemas import (
+    Page,
     ProgrammePublic,
     ProgrammeReplacement,
     ProgrammeRequest,
@@ -71,17 +73,19 @@ def replace_programme(
 
 @router.get(
     "",
-    response_model=list[ProgrammeSummary],
-    summary="List programmes",
-    responses=problem_responses(401, 422, 429),
+    response_model=Page[ProgrammeSummary],
+    summary="List programmes, oldest first, a page at a time",
+    responses=problem_responses(401, 404, 422, 429),
     dependencies=[Depends(ANY_ROLE)],
 )
 def list_programmes(
     svc: ServicesDep,
-    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-) -> list[ProgrammeSummary]:
-    return svc.store.programme_summaries(offset, limit)
+    after: After = None,
+    limit: Limit = 100,
+    created_from: CreatedFrom = None,
+    created_before: CreatedBefore = None,
+) -> Page[ProgrammeSummary]:
+    return svc.store.programme_page(after, limit, created_from, created_before)
 
 
 @router.get(

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, Path, Response, status
+from fastapi import APIRouter, Body, Depends, Path, Query, Response, status
 
 from api.examples import DECISION_EXAMPLES, RECOGNITION_EXAMPLES
 from api.idempotency import idempotency_key
 from api.links import RECOGNITION_LINKS, created
+from api.listing import After, CreatedBefore, CreatedFrom, Limit
 from api.problems import problem_responses
-from api.schemas import DecisionBody, DecisionPublic, RecognitionPublic, RecognitionRequest
+from api.schemas import (
+    DecisionBody,
+    DecisionPublic,
+    Page,
+    RecognitionListState,
+    RecognitionPublic,
+    RecognitionRequest,
+)
 from api.security import ANY_ROLE, Caller, Role, require
 from api.services import ServicesDep
 from api.strict_body import strict_json
@@ -52,6 +60,29 @@ def create_recognition(
     public = svc.store.add_recognition(basis, proposal, caller)
     response.headers["Location"] = f"/v1/recognitions/{public.id}"
     return public
+
+
+@router.get(
+    "",
+    response_model=Page[RecognitionPublic],
+    summary="List recognitions, oldest first, a page at a time",
+    description="`status=awaiting_decision`: the proposals no evaluator has decided yet, the "
+    "workbench's queue; `decided`: those with at least one decision.",
+    responses=problem_responses(401, 404, 422, 429),
+    dependencies=[Depends(ANY_ROLE)],
+)
+def list_recognitions(
+    svc: ServicesDep,
+    after: After = None,
+    limit: Limit = 50,
+    created_from: CreatedFrom = None,
+    created_before: CreatedBefore = None,
+    status: RecognitionListState | None = None,
+    programme_id: Annotated[str | None, Query(max_length=100)] = None,
+) -> Page[RecognitionPublic]:
+    return svc.store.recognition_page(
+        after, limit, created_from, created_before, status, programme_id
+    )
 
 
 @router.get(

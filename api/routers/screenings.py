@@ -9,8 +9,15 @@ from fastapi import APIRouter, Body, Depends, Path, Query, Response, status
 from api.examples import SCREENING_EXAMPLES
 from api.idempotency import idempotency_key
 from api.links import SCREENING_LINKS, created
+from api.listing import After, CreatedBefore, CreatedFrom, Limit
 from api.problems import problem_responses
-from api.schemas import ScreeningPublic, ScreeningRequest, ScreeningResults
+from api.schemas import (
+    Page,
+    ScreeningPublic,
+    ScreeningRequest,
+    ScreeningResults,
+    ScreeningStatus,
+)
 from api.security import ANY_ROLE, Caller, Role, require
 from api.services import ServicesDep
 from api.strict_body import strict_json
@@ -40,6 +47,24 @@ def create_screening(
     public = svc.screenings.submit(request, caller)
     response.headers["Location"] = f"/v1/screenings/{public.id}"
     return public
+
+
+@router.get(
+    "",
+    response_model=Page[ScreeningPublic],
+    summary="List screenings, oldest first, a page at a time",
+    responses=problem_responses(401, 404, 422, 429),
+    dependencies=[Depends(ANY_ROLE)],
+)
+def list_screenings(
+    svc: ServicesDep,
+    after: After = None,
+    limit: Limit = 50,
+    created_from: CreatedFrom = None,
+    created_before: CreatedBefore = None,
+    status: ScreeningStatus | None = None,
+) -> Page[ScreeningPublic]:
+    return svc.screenings.page(after, limit, created_from, created_before, status)
 
 
 @router.get(

@@ -20,7 +20,7 @@ def test_create_then_get_returns_the_catalogue(
 def test_list_programmes(client: TestClient, screener: dict, programme_id: str) -> None:
     response = client.get("/v1/programmes", headers=screener)
     assert response.status_code == 200
-    summary = next(p for p in response.json() if p["id"] == programme_id)
+    summary = next(p for p in response.json()["items"] if p["id"] == programme_id)
     assert summary["modules"] > 0
 
 
