@@ -63,6 +63,8 @@ def test_a_generated_client_submits_a_credential_and_reads_its_proposal(
         create_programme = importlib.import_module(f"{PACKAGE}.api.programmes.create_programme")
         models = importlib.import_module(f"{PACKAGE}.models")
 
+        # The header is format uuid; the generated client types it UUID but puts the value in
+        # the headers as it is, so it is given as a string (its own limitation, not the API's).
         client = client_package.AuthenticatedClient(
             base_url=url, token=key, prefix="", auth_header_name="X-API-Key"
         )
