@@ -5,7 +5,7 @@ programme loaded. Zero failures. Bounded by ``MAX_EXAMPLES`` so that it takes a 
 
     SCHEMATHESIS_HOOKS=schemathesis_hooks PYTHONPATH=tests/api \\
     st run http://127.0.0.1:PORT/openapi.json --checks all -H "X-API-Key: $KEY" \\
-        --max-examples 10 --seed 1 --workers 2
+        --max-examples 10 --seed 1 --workers 1
 
 The hooks give each generated request a fresh ``Idempotency-Key``, as a client does; left to
 itself schemathesis sends one UUID with many bodies, which the service refuses (422) by design.
@@ -34,7 +34,9 @@ def schemathesis(url: str, key: str, report: Path) -> subprocess.CompletedProces
         "-H", f"X-API-Key: {key}",
         "--max-examples", str(MAX_EXAMPLES),
         "--seed", str(SEED),
-        "--workers", "2",
+        # one worker: with two, schemathesis 4.32 on CPython 3.11 can fail inside its own code
+        # (an AST recursion-depth SystemError while compiling schemas in parallel)
+        "--workers", "1",
         "--report", "junit", "--report-junit-path", str(report),
         "--no-color",
     ]
