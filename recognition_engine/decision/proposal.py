@@ -156,10 +156,11 @@ def propose_recognition(
     claims = [Claim(m.key, _wanted_ects(m, programme, params)) for m in eligible]
     allocation = allocate_ects(claims, min(workload, cap_left), params.max_candidates)
 
+    # Shown in the ranking's order: the first proposed module is the engine's best candidate.
     proposals = [
         _module_proposal(m, programme, allocation[m.key], pooled, owners, params,
                          [level, quality, profile, *module_findings[m.key]])
-        for m in eligible
+        for m in candidates
         if m.key in allocation
     ]
     considered = [

@@ -173,10 +173,18 @@ def test_workload_goes_first_to_the_best_covered_module() -> None:
     six = make_credential(workload={"ects": 6})
     ranked = [match("DB201", 0.5, 0.9), match("NET101", 1.0, 0.7)]  # better rank, half covered
     proposal = propose(six, matches=ranked)
-    first = proposal.modules[0]
-    assert first.module_code == "NET101" and first.recognition is RecognitionKind.FULL
+    [module] = proposal.modules
+    assert module.module_code == "NET101" and module.recognition is RecognitionKind.FULL
     assert proposal.total_proposed_ects == 6
     assert proposal.considered[0].module_code == "DB201"
+
+
+def test_proposed_modules_are_shown_in_the_ranking_order() -> None:
+    twelve = make_credential(workload={"ects": 12})
+    ranked = [match("DB201", 0.67, 0.9), match("NET101", 1.0, 0.7)]
+    proposal = propose(twelve, matches=ranked)
+    assert [m.module_code for m in proposal.modules] == ["DB201", "NET101"]
+    assert [m.proposed_ects for m in proposal.modules] == [4, 6]  # full coverage served first
 
 
 def test_refusal_names_the_substantial_differences() -> None:
