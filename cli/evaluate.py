@@ -105,7 +105,12 @@ def _evaluate_equivalence(
     pool = CandidatePool(task, embedder, settings)
     rankers, default = standard_rankers(embedder, settings)
     if protocol == "warm":
-        warm = warm_protocol(pool, folds)
+        from evaluation.protocols import WARM_VARIANTS
+
+        # only the learned variants asked for are trained (the default always: its decisions)
+        asked = {n.strip() for n in names.split(",")} if names else set(WARM_VARIANTS)
+        variants = {k: v for k, v in WARM_VARIANTS.items() if k in asked or k == "default"}
+        warm = warm_protocol(pool, folds, variants)
         rankers = [PrecomputedRanker("cold", "the engine's cold ranking", pool.cold_run())] + [
             PrecomputedRanker(name, f"LambdaRank, {folds}-fold out of fold", run)
             for name, run in warm.runs.items()
