@@ -386,14 +386,15 @@ class RecognitionEngine:
 
     def _language_report(
         self, credentials: Sequence[MicroCredential], programme: Programme
-    ) -> dict[str, object]:
+    ) -> dict[str, str | float | int]:
         """Return what the engine block says about languages: the deployment and what it read."""
-        report: dict[str, object] = {"multilingual": self.settings.multilingual}
+        report: dict[str, str | float | int] = {"multilingual": self.settings.multilingual}
         if self.settings.multilingual == "off":
             return report
         credential_languages = sorted({credential_language(c) or "?" for c in credentials})
         catalogue_language = programme_language(programme) or "?"
-        report["credential_languages"] = credential_languages
+        # one comma-separated string: the engine block holds scalars only
+        report["credential_languages"] = ",".join(credential_languages)
         report["programme_language"] = catalogue_language
         if any(code not in ("en", "?") for code in [*credential_languages, catalogue_language]):
             report["level_estimate_note"] = (

@@ -40,7 +40,7 @@ def test_non_english_keeps_an_english_pair_on_the_english_model(tmp_path: Path) 
         [make_credential()], make_programme()
     )
     assert proposal.engine["model"] == "hashing-256"
-    assert proposal.engine["credential_languages"] == ["en"]
+    assert proposal.engine["credential_languages"] == "en"
     assert "level_estimate_note" not in proposal.engine
 
 
@@ -52,7 +52,7 @@ def test_a_georgian_credential_is_read_by_the_multilingual_model(tmp_path: Path)
     )
     proposal = engine.recognise([credential], make_programme())
     assert proposal.engine["model"].startswith("e5:multilingual-e5-small")
-    assert proposal.engine["credential_languages"] == ["ka"]
+    assert proposal.engine["credential_languages"] == "ka"
     assert proposal.engine["programme_language"] == "en"
     assert "level_estimate_note" in proposal.engine
     assert proposal.status is ProposalStatus.PROPOSED
