@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from recognition_engine.config import Settings
-from recognition_engine.domain import MicroCredential, Programme
+from recognition_engine.domain import LevelEstimate, MicroCredential, Programme
 from recognition_engine.embedding import HashingEmbedder
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -105,6 +105,22 @@ def make_credential(**overrides: object) -> MicroCredential:
     }
     data.update(overrides)
     return MicroCredential.model_validate(data)
+
+
+def make_estimate(eqf: int, confidence: float, evidence: tuple[str, ...] = ()) -> LevelEstimate:
+    """A level estimate as the estimator would give it, for the decision's tests."""
+    return LevelEstimate(
+        eqf_level=eqf,
+        georgian_nqf_level=eqf,
+        armenian_nqf_level=eqf,
+        qf_ehea_cycle=None,
+        confidence=confidence,
+        declared_eqf_level=None,
+        bloom_profile={},
+        descriptor_similarity={},
+        evidence=list(evidence),
+        outcomes=[],
+    )
 
 
 @pytest.fixture

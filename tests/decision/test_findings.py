@@ -10,22 +10,11 @@ from recognition_engine.decision.findings import (
     assess_workload_known,
 )
 from recognition_engine.domain import Element, LevelEstimate, Scope, Verdict
-from tests.conftest import make_credential
+from tests.conftest import make_credential, make_estimate
 
 
 def estimate(eqf: int, confidence: float) -> LevelEstimate:
-    return LevelEstimate(
-        eqf_level=eqf,
-        georgian_nqf_level=eqf,
-        armenian_nqf_level=eqf,
-        qf_ehea_cycle=None,
-        confidence=confidence,
-        declared_eqf_level=6,
-        bloom_profile={},
-        descriptor_similarity={},
-        evidence=["outcomes analyse and design"],
-        outcomes=[],
-    )
+    return make_estimate(eqf, confidence, ("outcomes analyse and design",))
 
 
 def test_missing_level_is_a_warning() -> None:

@@ -16,7 +16,7 @@ from recognition_engine.domain import (
     Verdict,
 )
 from recognition_engine.matching import ModuleMatch, OutcomeLink
-from tests.conftest import make_credential, make_programme
+from tests.conftest import make_credential, make_estimate, make_programme
 
 PARAMS = DecisionParams.from_settings(Settings(_env_file=None))
 
@@ -152,23 +152,6 @@ def test_stacked_credentials_pool_their_workload() -> None:
     assert [c.id for c in proposal.credentials] == ["a", "b"]
 
 
-def estimate(eqf: int, confidence: float):  # noqa: ANN201
-    from recognition_engine.domain import LevelEstimate
-
-    return LevelEstimate(
-        eqf_level=eqf,
-        georgian_nqf_level=eqf,
-        armenian_nqf_level=eqf,
-        qf_ehea_cycle=None,
-        confidence=confidence,
-        declared_eqf_level=6,
-        bloom_profile={},
-        descriptor_similarity={},
-        evidence=[],
-        outcomes=[],
-    )
-
-
 def test_workload_goes_first_to_the_best_covered_module() -> None:
     six = make_credential(workload={"ects": 6})
     ranked = [match("DB201", 0.5, 0.9), match("NET101", 1.0, 0.7)]  # better rank, half covered
@@ -234,7 +217,7 @@ def test_leftover_after_the_first_module_is_not_proposed_at_zero() -> None:
 
 
 def test_a_confident_lower_estimate_puts_the_proposal_under_review() -> None:
-    proposal = propose(matches=[match("NET101", 1.0, 0.8)], level_estimate=estimate(4, 0.9))
+    proposal = propose(matches=[match("NET101", 1.0, 0.8)], level_estimate=make_estimate(4, 0.9))
     assert proposal.status is ProposalStatus.REVIEW
     assert proposal.modules  # the modules stay proposed, for the evaluator to confirm
     assert verdict(proposal, Element.LEVEL) is Verdict.SUBSTANTIAL_DIFFERENCE
@@ -242,7 +225,7 @@ def test_a_confident_lower_estimate_puts_the_proposal_under_review() -> None:
 
 
 def test_reading_above_the_declared_level_is_no_difference() -> None:
-    proposal = propose(matches=[match("NET101", 1.0, 0.8)], level_estimate=estimate(8, 0.95))
+    proposal = propose(matches=[match("NET101", 1.0, 0.8)], level_estimate=make_estimate(8, 0.95))
     assert proposal.status is ProposalStatus.PROPOSED
     assert verdict(proposal, Element.LEVEL) is Verdict.PASS
 
