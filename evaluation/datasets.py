@@ -78,6 +78,7 @@ class ItemText:
     text: str  # title, description and outcomes, whitespace normalised
     outcomes: tuple[str, ...]  # as the engine extracts them: the description's if none given
     description: str = ""
+    outcomes_stated: bool = False  # the record lists learning outcomes (not a description only)
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,7 @@ def item_text(record: ItemRecord) -> ItemText:
         text=text,
         outcomes=tuple(sentences),
         description=record.description or "",
+        outcomes_stated=bool(outcomes),
     )
 
 

@@ -19,6 +19,8 @@ from evaluation.datasets import ItemText
 from recognition_engine.config import Settings
 from recognition_engine.decision import CredentialOutcomes, DecisionParams, propose_recognition
 from recognition_engine.domain import (
+    MAX_OUTCOMES_PER_ITEM,
+    MAX_TEXT_CHARS,
     AssessmentType,
     Cycle,
     MicroCredential,
@@ -84,11 +86,20 @@ def candidate_programme(matches: Sequence[ModuleMatch], modules: dict[str, ItemT
         eqf_level=6,
         total_ects=600,
         modules=[
-            Module(code=key, title=modules[key].title[:500] or key, ects=DEFAULT_ECTS,
-                   learning_outcomes=list(modules[key].outcomes)[:50])
+            _module(key, modules[key])
             for key in unique
         ],
     )
+
+
+def _module(key: str, item: ItemText) -> Module:
+    """The module as the decision reads it: with its stated outcomes, or its description only."""
+    if item.outcomes_stated:
+        return Module(code=key, title=item.title[:500] or key, ects=DEFAULT_ECTS,
+                      learning_outcomes=list(item.outcomes)[:MAX_OUTCOMES_PER_ITEM])
+    description = item.description.strip() or " ".join(item.outcomes)
+    return Module(code=key, title=item.title[:500] or key, ects=DEFAULT_ECTS,
+                  description=description[:MAX_TEXT_CHARS])
 
 
 def credential_decisions(

@@ -354,6 +354,33 @@ def assess_outcomes(
     )
 
 
+def assess_described_module(
+    module_code: str, coverage: float, confidence: float, partial: float, full: float
+) -> Finding:
+    """A module that states no learning outcomes, backed by the institution's decisions.
+
+    Its "outcomes" are its description's sentences, which a course description writes as
+    topics, not as outcomes: their coverage cannot show a substantial difference in learning
+    outcomes. When a model learned from this institution's decisions is confident enough that
+    the module is the credential's equivalent, low coverage is a warning to compare the content,
+    not a block. Without that backing (no learned model, or too little confidence) the coverage
+    check stands (``assess_outcomes``).
+    """
+    share = f"{coverage:.0%} of its description's sentences are covered"
+    if coverage >= full:
+        return finding(Element.LEARNING_OUTCOMES, Verdict.PASS,
+                       f"The module states no learning outcomes; {share}.",
+                       module_code=module_code)
+    return finding(
+        Element.LEARNING_OUTCOMES,
+        Verdict.WARNING,
+        f"The module states no learning outcomes and only {share} "
+        f"(the outcome check asks {partial:.0%}); this institution's earlier decisions give "
+        f"confidence {confidence:.2f} that it is the equivalent: compare the content.",
+        module_code=module_code,
+    )
+
+
 def assess_similarity(module_code: str, score: float, minimum: float) -> Finding | None:
     """Too weak an overall match: the module is not proposed, whatever its coverage."""
     if score >= minimum:

@@ -16,6 +16,7 @@ from recognition_engine.decision.findings import (
     assess_authenticity,
     assess_cap_left,
     assess_confidence,
+    assess_described_module,
     assess_level,
     assess_level_policy,
     assess_outcomes,
@@ -33,6 +34,7 @@ from recognition_engine.domain import (
     Finding,
     LevelEstimate,
     MicroCredential,
+    Module,
     ModuleProposal,
     OutcomePair,
     Programme,
@@ -227,7 +229,7 @@ def _module_findings(
             params.level_estimate_min_confidence,
             module_code=module.code,
         ),
-        assess_outcomes(module.code, match.coverage, params.partial_coverage, params.full_coverage),
+        _outcome_finding(match, module, params),
         # a learned model's calibrated confidence gates in place of the raw similarity
         assess_similarity(module.code, match.score, params.min_proposal_score)
         if match.confidence is None
@@ -236,10 +238,33 @@ def _module_findings(
     return [f for f in checks if f is not None]
 
 
+def _backed_by_decisions(match: ModuleMatch, module: Module, params: DecisionParams) -> bool:
+    """The module states no outcomes, and the institution's decisions back it confidently."""
+    stated = any(text.strip() for text in module.learning_outcomes)
+    return (
+        not stated
+        and match.confidence is not None
+        and match.confidence >= params.min_proposal_confidence
+    )
+
+
+def _outcome_finding(match: ModuleMatch, module: Module, params: DecisionParams) -> Finding:
+    if _backed_by_decisions(match, module, params):
+        assert match.confidence is not None  # _backed_by_decisions checks it
+        return assess_described_module(module.code, match.coverage, match.confidence,
+                                       params.partial_coverage, params.full_coverage)
+    return assess_outcomes(module.code, match.coverage, params.partial_coverage,
+                           params.full_coverage)
+
+
 def _wanted_ects(match: ModuleMatch, programme: Programme, params: DecisionParams) -> float:
-    """Full coverage asks for the module's ECTS; partial coverage, its share of them."""
+    """Full coverage asks for the module's ECTS; partial coverage, its share of them.
+
+    A module backed by decisions but stating no outcomes asks for all of them: the share of
+    its description's sentences covered is no measure of how much of it was learnt.
+    """
     module = programme.module(match.key)
-    if match.coverage >= params.full_coverage:
+    if match.coverage >= params.full_coverage or _backed_by_decisions(match, module, params):
         return module.ects
     return floor_to_step(module.ects * match.coverage)
 
@@ -284,16 +309,25 @@ def _module_proposal(
     findings: list[Finding],
 ) -> ModuleProposal:
     module = programme.module(match.key)
-    full = match.coverage >= params.full_coverage
+    covered = match.coverage >= params.full_coverage
+    backed = not covered and _backed_by_decisions(match, module, params)
+    full = covered or backed
     reasons = [
         f"{match.coverage:.0%} of {len(match.outcomes)} module outcomes covered "
         f"(similarity ≥ {params.outcome_match_threshold:.2f}); mean best similarity "
         f"{match.strength:.2f}; score {match.score:.2f}."
     ]
+    if backed:
+        reasons.append(
+            "The module states no learning outcomes (its description's sentences were "
+            f"compared): proposed on this institution's earlier decisions, confidence "
+            f"{match.confidence:.2f}; an evaluator should compare the content."
+        )
     kind = RecognitionKind.FULL if full and proposed >= module.ects else RecognitionKind.PARTIAL
     if full and proposed < module.ects:
+        basis = "Outcomes are covered" if covered else "Proposed in full"
         reasons.append(
-            f"Outcomes are covered, but only {proposed:g} of {module.ects:g} ECTS remain "
+            f"{basis}, but only {proposed:g} of {module.ects:g} ECTS remain "
             "within the credential's workload and the programme cap."
         )
     elif not full:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from recognition_engine.config import Settings
 from recognition_engine.decision import (
     CredentialOutcomes,
@@ -274,3 +276,41 @@ def test_every_check_is_a_typed_finding() -> None:
     assert ("programme", None) in scopes and ("module", "HIS100") in scopes
     [refused] = proposal.considered
     assert refused.findings and all(f.blocking for f in refused.findings)
+
+
+def described_programme():  # noqa: ANN201
+    """The test programme with NET101 stating no outcomes, only a description."""
+    programme = make_programme()
+    net = programme.module("NET101").model_copy(
+        update={"learning_outcomes": [],
+                "description": "Routers and switches. The TCP/IP stack. Subnetting."}
+    )
+    return programme.model_copy(
+        update={"modules": [net, *[m for m in programme.modules if m.code != "NET101"]]}
+    )
+
+
+def test_decisions_back_a_low_coverage_module_that_states_no_outcomes() -> None:
+    backed = replace(match("NET101", 0.25, 0.7), confidence=0.8)
+    proposal = propose(programme=described_programme(), matches=[backed])
+    assert proposal.status is ProposalStatus.PROPOSED
+    [module] = proposal.modules
+    assert module.proposed_ects == 6 and module.recognition is RecognitionKind.FULL
+    outcomes = next(e for e in module.elements if e.element is Element.LEARNING_OUTCOMES)
+    assert outcomes.verdict is Verdict.WARNING and not outcomes.blocking
+    assert "states no learning outcomes" in outcomes.reason and "0.80" in outcomes.reason
+    assert any("compare the content" in reason for reason in module.reasons)
+
+
+def test_stated_outcomes_still_block_at_low_coverage_whatever_the_confidence() -> None:
+    backed = replace(match("NET101", 0.25, 0.7), confidence=0.95)
+    proposal = propose(matches=[backed])
+    assert proposal.status is ProposalStatus.NONE
+
+
+def test_a_described_module_needs_the_decisions_backing_to_pass_low_coverage() -> None:
+    cold = match("NET101", 0.25, 0.7)  # no learned model: no confidence
+    unsure = replace(cold, confidence=PARAMS.min_proposal_confidence - 0.01)
+    for candidate in (cold, unsure):
+        proposal = propose(programme=described_programme(), matches=[candidate])
+        assert proposal.status is ProposalStatus.NONE
