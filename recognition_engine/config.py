@@ -84,6 +84,24 @@ class Settings(BaseSettings):
     min_proposal_score: float = Field(
         0.55, ge=0, le=1, description="Module score below which nothing is proposed (abstention)."
     )
+    # the same two thresholds on multilingual-e5-small's scale, where unrelated texts score about
+    # 0.8; measured on random pairs of the VT catalogue, no gold involved (README "Languages",
+    # benchmarks/multilingual.py --calibration-outcomes)
+    multilingual_outcome_match_threshold: float = Field(
+        0.864,
+        ge=0,
+        le=1,
+        description="outcome_match_threshold for texts the multilingual model reads: MiniLM's "
+        "0.5, carried to e5's scale (99.75% of unrelated outcome pairs below it on both).",
+    )
+    multilingual_min_proposal_score: float = Field(
+        0.83,
+        ge=0,
+        le=1,
+        description="min_proposal_score for texts the multilingual model reads: above 95% of "
+        "unrelated credential-module pairs on e5. Looser than MiniLM's place (99.7%, 0.86 on "
+        "e5), which refuses right cross-lingual modules; outcome coverage decides there.",
+    )
     min_proposal_confidence: float = Field(
         0.5,
         ge=0,

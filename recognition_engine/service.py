@@ -12,6 +12,7 @@ import logging
 import threading
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -61,7 +62,9 @@ from recognition_engine.matching import (
     module_score,
 )
 from recognition_engine.multilingual import (
+    catalogue_embedder,
     is_multilingual,
+    matching_thresholds,
     multilingual_embedder,
     uses_multilingual,
 )
@@ -131,6 +134,8 @@ class RecognitionEngine:
             self._namespace = "multilingual"
         # ---
         self.embedder = embedder if embedder is not None else create_embedder(settings)
+        # the catalogue's side: the same model, read as e5's passages on the multilingual one
+        self.catalogue_embedder = catalogue_embedder(self.embedder, settings)
         self._indexes: dict[str, CatalogueIndex] = {}
         self._learned: dict[str, tuple[tuple[int, str], LearnedCatalogue]] = {}
         self._lock = threading.RLock()
@@ -141,12 +146,21 @@ class RecognitionEngine:
         )
 
     @property
+    def _thresholds(self) -> dict[str, float]:
+        return matching_thresholds(self.embedder, self.settings)
+
+    @property
     def match_params(self) -> MatchParams:
-        return MatchParams.from_settings(self.settings)
+        """Matching's knobs, the outcome threshold on this engine's model's scale."""
+        return replace(
+            MatchParams.from_settings(self.settings),
+            outcome_match_threshold=self._thresholds["outcome_match_threshold"],
+        )
 
     @property
     def decision_params(self) -> DecisionParams:
-        return DecisionParams.from_settings(self.settings)
+        """The decision's knobs, its cosine thresholds on this engine's model's scale."""
+        return replace(DecisionParams.from_settings(self.settings), **self._thresholds)
 
     def index_folder(self, programme_id: str) -> Path:
         if self._namespace:
@@ -170,7 +184,7 @@ class RecognitionEngine:
     ) -> IndexReport:
         """Index any catalogue (a programme's modules, or a course catalogue) under an id."""
         started = time.perf_counter()
-        fingerprint = catalogue_fingerprint(self.embedder.model_id, entries)
+        fingerprint = catalogue_fingerprint(self.catalogue_embedder.model_id, entries)
         with self._lock:
             current = self._current_index(catalogue_id, fingerprint)
             misses_before = self._misses()
@@ -178,7 +192,7 @@ class RecognitionEngine:
             if current is None:
                 current = CatalogueIndex.build(
                     entries,
-                    self.embedder,
+                    self.catalogue_embedder,
                     self.settings.index_backend,
                     progress=progress,
                     exact_max_rows=self.settings.index_exact_max_rows,
@@ -191,7 +205,7 @@ class RecognitionEngine:
         texts = outcomes + len(entries)
         report = IndexReport(
             programme_id=catalogue_id,
-            model_id=self.embedder.model_id,
+            model_id=self.catalogue_embedder.model_id,
             modules=len(entries),
             outcomes=outcomes,
             embedded=embedded if rebuilt else 0,
@@ -209,18 +223,22 @@ class RecognitionEngine:
             return loaded
         folder = self.index_folder(catalogue_id)
         try:
-            saved = CatalogueIndex.load(folder, model_id=self.embedder.model_id)
+            saved = CatalogueIndex.load(folder, model_id=self.catalogue_embedder.model_id)
         except IndexUnavailable:
             return None
         return saved if saved.fingerprint == fingerprint else None
 
     def has_index(self, programme: Programme) -> bool:
-        fingerprint = catalogue_fingerprint(self.embedder.model_id, catalogue_entries(programme))
+        fingerprint = catalogue_fingerprint(
+            self.catalogue_embedder.model_id, catalogue_entries(programme)
+        )
         with self._lock:
             return self._current_index(programme.id, fingerprint) is not None
 
     def _misses(self) -> int:
-        return self.embedder.misses if isinstance(self.embedder, CachedEmbedder) else 0
+        """Texts the catalogue's embedder has sent to its model so far."""
+        embedder = self.catalogue_embedder
+        return embedder.misses if isinstance(embedder, CachedEmbedder) else 0
 
     # --- recognition -------------------------------------------------------------------------
 
@@ -281,10 +299,10 @@ class RecognitionEngine:
         )
         proposal.engine = {
             "model": self.embedder.model_id,
-            "outcome_match_threshold": self.settings.outcome_match_threshold,
+            "outcome_match_threshold": self._thresholds["outcome_match_threshold"],
             "partial_coverage": self.settings.partial_coverage,
             "full_coverage": self.settings.full_coverage,
-            "min_proposal_score": self.settings.min_proposal_score,
+            "min_proposal_score": self._thresholds["min_proposal_score"],
             "hours_per_ects": self.settings.hours_per_ects,
         }
         proposal.engine.update(self._language_report(credentials, programme))
@@ -356,7 +374,9 @@ class RecognitionEngine:
             return cached[1]
 
     def _index_for(self, programme: Programme) -> CatalogueIndex:
-        fingerprint = catalogue_fingerprint(self.embedder.model_id, catalogue_entries(programme))
+        fingerprint = catalogue_fingerprint(
+            self.catalogue_embedder.model_id, catalogue_entries(programme)
+        )
         with self._lock:
             current = self._indexes.get(programme.id)
             if current is not None and current.fingerprint == fingerprint:

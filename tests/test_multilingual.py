@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
-from recognition_engine.multilingual import E5Embedder, uses_multilingual
+from recognition_engine.config import Settings
+from recognition_engine.embedding import create_embedder
+from recognition_engine.multilingual import (
+    E5Embedder,
+    catalogue_embedder,
+    matching_thresholds,
+    multilingual_embedder,
+    uses_multilingual,
+)
 
 
 @pytest.fixture(scope="module")
@@ -33,6 +43,49 @@ def test_a_translation_is_nearer_than_another_topic(e5: E5Embedder) -> None:
 
 def test_the_prefix_is_part_of_the_model_id() -> None:
     assert E5Embedder("query").model_id != E5Embedder("passage").model_id
+
+
+def test_the_multilingual_model_reads_a_catalogue_as_passages(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path, _env_file=None)
+    credentials = multilingual_embedder(settings)
+    assert credentials.model_id.endswith(":query")
+    assert catalogue_embedder(credentials, settings).model_id.endswith(":passage")
+
+
+def test_another_model_reads_both_sides_alike(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path, embedder="fake", _env_file=None)
+    embedder = create_embedder(settings)
+    assert catalogue_embedder(embedder, settings) is embedder
+
+
+def test_each_model_has_its_own_thresholds(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path, embedder="fake", _env_file=None)
+    english = matching_thresholds(create_embedder(settings), settings)
+    multilingual = matching_thresholds(multilingual_embedder(settings), settings)
+    assert english == {"outcome_match_threshold": 0.5, "min_proposal_score": 0.55}
+    assert multilingual == {
+        "outcome_match_threshold": settings.multilingual_outcome_match_threshold,
+        "min_proposal_score": settings.multilingual_min_proposal_score,
+    }
+
+
+def test_on_its_own_threshold_a_translation_matches_and_another_topic_does_not() -> None:
+    # what the thresholds were made for: on MiniLM's 0.5, e5 counted nearly any two outcomes as
+    # a match (unrelated ones score about 0.8 on it)
+    threshold = Settings(_env_file=None).multilingual_outcome_match_threshold
+    catalogue = E5Embedder("passage").embed(
+        [
+            "Configure routers and switches in a local network.",
+            "Design relational database schemas in third normal form.",
+            "Prepare financial statements.",
+        ]
+    )
+    georgian = E5Embedder("query").embed(
+        ["როუტერებისა და კომუტატორების კონფიგურირება ლოკალურ ქსელში."]
+    )
+    similarity = catalogue @ georgian[0]
+    assert similarity[0] >= threshold
+    assert similarity[1] < threshold and similarity[2] < threshold
 
 
 @pytest.mark.parametrize(

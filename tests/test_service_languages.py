@@ -52,6 +52,9 @@ def test_a_georgian_credential_is_read_by_the_multilingual_model(tmp_path: Path)
     )
     proposal = engine.recognise([credential], make_programme())
     assert proposal.engine["model"].startswith("e5:multilingual-e5-small")
+    # the thresholds on e5's own scale, not MiniLM's
+    assert proposal.engine["outcome_match_threshold"] == 0.864
+    assert proposal.engine["min_proposal_score"] == 0.83
     assert proposal.engine["credential_languages"] == "ka"
     assert proposal.engine["programme_language"] == "en"
     assert "level_estimate_note" in proposal.engine
@@ -62,3 +65,21 @@ def test_a_georgian_credential_is_read_by_the_multilingual_model(tmp_path: Path)
     assert any("\u10d0" <= char <= "\u10ff" for char in str(pair.model_dump()))
     # the multilingual index lives beside the English ones, never in their place
     assert (settings.index_dir / "multilingual" / make_programme().id).is_dir()
+
+
+def test_an_unrelated_georgian_credential_covers_no_module(tmp_path: Path) -> None:
+    # on MiniLM's 0.5, e5 read nearly every outcome pair as covered
+    credential = make_credential(
+        title="ღვინის ტურიზმი",
+        learning_outcomes=[
+            "საქართველოს ღვინის რეგიონებისა და ყურძნის ჯიშების აღწერა ტურისტებისთვის",
+            "ქვევრის ღვინის დაყენების ტრადიციის ახსნა",
+        ],
+        language="ka",
+    )
+    proposal = RecognitionEngine(_settings(tmp_path, "non-english")).recognise(
+        [credential], make_programme()
+    )
+    assert proposal.engine["model"].startswith("e5:multilingual-e5-small")
+    assert proposal.status is ProposalStatus.NONE
+    assert all(module.coverage == 0 for module in proposal.considered)
