@@ -19,9 +19,10 @@ import json
 import logging
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from tqdm import tqdm
 
@@ -30,6 +31,8 @@ from recognition_engine.domain import MicroCredential, Programme
 from recognition_engine.errors import RecognitionError
 
 logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -84,11 +87,21 @@ class ScreeningWorker:
 
     def screen(self, batch: Sequence[tuple[str, str]]) -> list[dict[str, Any]]:
         """Return one record per (credential JSON, programme id) of the batch, in its order."""
-        credentials = [MicroCredential.model_validate_json(text) for text, _ in batch]
+        credentials = parsed_credentials(batch)
+        self.prepare(credentials)
+        return self.recognise_all(credentials, batch)
+
+    def prepare(self, credentials: Sequence[MicroCredential]) -> None:
+        """Embed the batch's texts in one model call."""
         try:
-            self.engine.prepare(credentials)  # the batch's texts in one model call
+            self.engine.prepare(credentials)
         except RecognitionError:
             logger.warning("batch could not be prepared; pairs run one by one")
+
+    def recognise_all(
+        self, credentials: Sequence[MicroCredential], batch: Sequence[tuple[str, str]]
+    ) -> list[dict[str, Any]]:
+        """Return the records of a batch whose credentials were parsed (and prepared)."""
         return [
             self._screen_one(credential, programme_id)
             for credential, (_, programme_id) in zip(credentials, batch, strict=True)
@@ -104,6 +117,30 @@ class ScreeningWorker:
         except RecognitionError as error:
             return record | {"status": "failed", "error": f"{type(error).__name__}: {error}"}
         return record | {"status": "done", "proposal": proposal.model_dump(mode="json")}
+
+
+def parsed_credentials(batch: Sequence[tuple[str, str]]) -> list[MicroCredential]:
+    """The credentials of a batch of (credential JSON, programme id)."""
+    return [MicroCredential.model_validate_json(text) for text, _ in batch]
+
+
+def prepared_ahead(batches: Iterable[T], prepare: Callable[[T], object]) -> Iterator[T]:
+    """Yield each batch once ``prepare`` has run on it, running it on the next one meanwhile.
+
+    The model's forward pass releases the GIL: while the caller matches and decides one batch
+    in Python, the next batch's texts are embedded, so two cores are both at work.
+    """
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        previous: tuple[T, Future[object]] | None = None
+        for batch in batches:
+            submitted = pool.submit(prepare, batch)
+            if previous is not None:
+                previous[1].result()
+                yield previous[0]
+            previous = (batch, submitted)
+        if previous is not None:
+            previous[1].result()
+            yield previous[0]
 
 
 def pairs_to_screen(
@@ -163,8 +200,11 @@ def screen_locally(
     worker = ScreeningWorker(settings.model_dump_json(), [p.model_dump_json() for p in programmes])
     writer = _Writer(output, len(pairs), progress)
     try:
-        for batch in _batches(pairs, batch_size):
-            writer.write(worker.screen(batch))
+        parsed = ((batch, parsed_credentials(batch)) for batch in _batches(pairs, batch_size))
+        for batch, batch_credentials in prepared_ahead(
+            parsed, lambda item: worker.prepare(item[1])
+        ):
+            writer.write(worker.recognise_all(batch_credentials, batch))
     finally:
         writer.close()
     return writer.count

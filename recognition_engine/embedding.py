@@ -196,7 +196,9 @@ class CachedEmbedder:
         return np.stack([found[k] for k in keys])
 
     def _embed_in_chunks(self, texts: list[str], progress: bool) -> np.ndarray:
-        chunk = 512
+        # Large enough for a screening batch's texts (64 credentials, about 600) to be sorted
+        # by length together; small enough for the progress bar to move.
+        chunk = 1024
         parts = []
         with tqdm(total=len(texts), desc="embedding", unit="text", disable=not progress) as bar:
             for start in range(0, len(texts), chunk):

@@ -5,13 +5,19 @@ from __future__ import annotations
 import json
 import os
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from recognition_engine.config import Settings
-from recognition_engine.distributed import ScreeningWorker, screen_locally, screen_on_ray
+from recognition_engine.distributed import (
+    ScreeningWorker,
+    prepared_ahead,
+    screen_locally,
+    screen_on_ray,
+)
 from tests.conftest import make_credential, make_programme
 
 CRASH_MARKER = "RECOGNITION_TEST_CRASH_MARKER"
@@ -62,6 +68,46 @@ def test_local_screening_writes_every_pair_once_and_resumes(
     assert by_pair(output) == {
         (r["credential_id"], r["programme_id"]): r for r in map(json.loads, whole.splitlines())
     }
+
+
+def test_each_batch_is_prepared_before_it_is_yielded_and_the_next_one_meanwhile() -> None:
+    prepared: list[str] = []
+    next_one_started = threading.Event()
+
+    def prepare(batch: str) -> None:
+        prepared.append(batch)
+        if batch == "b":
+            next_one_started.set()
+
+    used = []
+    for batch in prepared_ahead(["a", "b", "c"], prepare):
+        assert batch in prepared
+        if batch == "a":  # b is prepared while a is in use, not after
+            assert next_one_started.wait(timeout=30)
+        used.append(batch)
+    assert used == ["a", "b", "c"]
+
+
+def test_a_failed_preparation_is_raised_to_the_caller() -> None:
+    def prepare(batch: str) -> None:
+        if batch == "b":
+            raise ValueError(batch)
+
+    with pytest.raises(ValueError, match="b"):
+        list(prepared_ahead(["a", "b"], prepare))
+
+
+@pytest.mark.real_model
+def test_texts_embedded_across_credentials_give_the_one_by_one_results(tmp_path: Path) -> None:
+    # The real model: padding a text in a batch with other credentials' texts must not move
+    # any proposal. Separate data folders, so that neither run reads the other's vectors.
+    def screened(batch_size: int) -> dict[tuple[str, str], dict]:
+        settings = Settings(data_dir=tmp_path / str(batch_size), _env_file=None)
+        output = tmp_path / f"batch-{batch_size}.jsonl"
+        screen_locally(settings, credentials(), programmes(), output, batch_size=batch_size)
+        return by_pair(output)
+
+    assert screened(6) == screened(1)
 
 
 ray = pytest.importorskip("ray")

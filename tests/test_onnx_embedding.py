@@ -14,6 +14,7 @@ from recognition_engine.onnx_embedding import (
     RuntimeEmbedder,
     batches_by_length,
     export_folder,
+    padded_batch,
 )
 
 TEXTS = [
@@ -26,9 +27,16 @@ TEXTS = [
 
 
 def test_batches_by_length_cover_every_position_once_longest_first() -> None:
-    texts = ["aa", "a", "aaaa", "aaa", "aaaaa"]
-    batches = list(batches_by_length(texts, 2))
+    batches = list(batches_by_length([2, 1, 4, 3, 5], 2))
     assert batches == [[4, 2], [3, 0], [1]]
+
+
+def test_padded_batch_pads_each_row_to_the_longest_and_masks_the_padding() -> None:
+    feed = padded_batch([[101, 7, 102], [101, 102]], [[0, 0, 0], [0, 0]], pad=0)
+    assert feed["input_ids"].tolist() == [[101, 7, 102], [101, 102, 0]]
+    assert feed["attention_mask"].tolist() == [[1, 1, 1], [1, 1, 0]]
+    assert feed["token_type_ids"].shape == (2, 3)
+    assert all(array.dtype == np.int64 for array in feed.values())
 
 
 @pytest.fixture(scope="module")
