@@ -31,14 +31,22 @@ FEATURES: tuple[str, ...] = (
     "stage_difference",
     "sequence_agreement",
     "workload_ratio",
+    # where the candidate stands among this credential's candidates (LambdaRank compares
+    # candidates of one credential, but splits on absolute values; 5-fold CV on VT, warm:
+    # P@1 0.611 → 0.633, MRR@10 0.745 → 0.758)
+    "text_gap",
+    "title_gap",
+    "title_rank",
+    "tfidf_gap",
+    "tfidf_rank",
 )
 
 # Components, for measuring each one's gain alone and together.
 FEATURE_GROUPS: dict[str, tuple[str, ...]] = {
-    "dense": ("text_cosine", "score_gap"),
-    "title": ("title_cosine",),
+    "dense": ("text_cosine", "score_gap", "text_gap"),
+    "title": ("title_cosine", "title_gap", "title_rank"),
     "outcomes": ("coverage", "strength", "credential_coverage"),
-    "lexical": ("tfidf",),
+    "lexical": ("tfidf", "tfidf_gap", "tfidf_rank"),
     "precedents": ("precedent_votes", "precedent_best", "module_popularity"),
     "subject": ("subject_prior",),
     "structure": ("stage_difference", "sequence_agreement", "workload_ratio"),
@@ -117,6 +125,10 @@ def candidate_features(
     if not matches:
         return rows
     best_score = max(m.score for m in matches)
+    text = np.array([m.text_similarity for m in matches])
+    title = np.array([m.title_similarity for m in matches])
+    tfidf_all = np.asarray(lexical, dtype=np.float64)
+    title_rank, tfidf_rank, best_tfidf = _rank(title), _rank(tfidf_all), _max(tfidf_all)
     for row, (match, tfidf) in enumerate(zip(matches, lexical, strict=True)):
         module = modules.get(match.key, Course(match.key, match.title))
         subject = module.subject
@@ -135,8 +147,26 @@ def candidate_features(
             _difference(credential.stage, module.stage),
             _agreement(credential.sequence, module.sequence),
             _ratio(credential.ects, module.ects),
+            text[row] - text.max(),
+            title[row] - title.max(),
+            title_rank[row],
+            tfidf - best_tfidf,
+            tfidf_rank[row],
         )
     return rows
+
+
+def _rank(values: np.ndarray) -> np.ndarray:
+    """Return each value's rank among ``values``, 0 for the highest (NaN last, stable)."""
+    order = np.argsort(-np.nan_to_num(values, nan=-np.inf), kind="stable")
+    ranks = np.empty(len(values))
+    ranks[order] = np.arange(len(values))
+    return ranks
+
+
+def _max(values: np.ndarray) -> float:
+    known = values[~np.isnan(values)]
+    return float(known.max()) if len(known) else math.nan
 
 
 def feature_columns(groups: Sequence[str]) -> list[int]:

@@ -156,31 +156,31 @@ def train_model(
     inner_folds: int = INNER_FOLDS,
     seed: int = 11,
 ) -> LearnedModel:
-    """Return a model learned from the decisions of ``decided`` only."""
-    memory = PrecedentMemory(
-        [p for c in decided for p in c.precedents()],
-        np.array([c.text_vector for c in decided for _ in c.decisions]),
-        np.array([c.title_vector for c in decided for _ in c.decisions]),
-    )
+    """Return a model learned from the decisions of ``decided`` only.
+
+    The confidence is calibrated on inner out-of-fold predictions made as the final model will
+    be used: each inner fold's ranker and precedent memory come from the other inner folds
+    alone, so a held-out credential's precedents never include the decisions it is scored
+    against. (Building one memory from every decision and leaving only a credential's own out
+    made the inner predictions right 69% of the time where the outer held-out folds were right
+    61%: an over-confident calibration. Nested, 63% against 61%.)
+    """
     columns = feature_columns(groups)
-    rows = []
-    for credential in decided:
-        matches, features, _ = candidates(credential, memory, modules, lexical, exclude_own=True)
-        accepted = {k for k, ok in credential.decisions.items() if ok}
-        rows.append((features, np.array([1.0 if m.key in accepted else 0.0 for m in matches]),
-                     bool(accepted)))
-    raw, correct = [], []
-    order = list(range(len(rows)))
+    order = list(range(len(decided)))
     random.Random(seed).shuffle(order)
-    folds = [order[i::inner_folds] for i in range(inner_folds)]
-    for held in folds:
-        train = [rows[i] for i in order if i not in set(held)]
+    raw: list[float] = []
+    correct: list[bool] = []
+    for held in (order[i::inner_folds] for i in range(inner_folds)):
+        left_out = set(held)
+        inner = [decided[i] for i in order if i not in left_out]
+        if not held or not inner:
+            continue
+        memory = _memory(inner)
         try:
-            ranker = LearnedRanker.fit([r[0] for r in train], [r[1] for r in train], columns)
+            ranker = _fit(_rows(inner, memory, modules, lexical), columns)
         except ValueError:
             continue
-        for i in held:
-            features, labels, _ = rows[i]
+        for features, labels in _rows([decided[i] for i in held], memory, modules, lexical):
             if len(labels) == 0:
                 raw.append(0.0)
                 correct.append(False)
@@ -189,5 +189,37 @@ def train_model(
             top = int(np.argmax(scores))
             raw.append(float(softmax_shares(scores)[top]))
             correct.append(bool(labels[top] > 0))
-    ranker = LearnedRanker.fit([r[0] for r in rows], [r[1] for r in rows], columns)
+    memory = _memory(decided)
+    ranker = _fit(_rows(decided, memory, modules, lexical, exclude_own=True), columns)
     return LearnedModel(ranker, Calibrator.fit(raw, correct), memory, model_id)
+
+
+def _memory(decided: Sequence[DecidedCredential]) -> PrecedentMemory:
+    return PrecedentMemory(
+        [p for c in decided for p in c.precedents()],
+        np.array([c.text_vector for c in decided for _ in c.decisions]),
+        np.array([c.title_vector for c in decided for _ in c.decisions]),
+    )
+
+
+def _rows(
+    decided: Sequence[DecidedCredential],
+    memory: PrecedentMemory,
+    modules: Mapping[str, Course],
+    lexical: LexicalIndex,
+    *,
+    exclude_own: bool = False,
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Return each credential's (candidate features, labels: 1 for an accepted module)."""
+    rows = []
+    for credential in decided:
+        matches, features, _ = candidates(
+            credential, memory, modules, lexical, exclude_own=exclude_own
+        )
+        accepted = {k for k, ok in credential.decisions.items() if ok}
+        rows.append((features, np.array([1.0 if m.key in accepted else 0.0 for m in matches])))
+    return rows
+
+
+def _fit(rows: Sequence[tuple[np.ndarray, np.ndarray]], columns: Sequence[int]) -> LearnedRanker:
+    return LearnedRanker.fit([r[0] for r in rows], [r[1] for r in rows], columns)
