@@ -177,7 +177,7 @@ def train_model(
             continue
         memory = _memory(inner)
         try:
-            ranker = _fit(_rows(inner, memory, modules, lexical), columns)
+            ranker = _fit(_rows(inner, memory, modules, lexical, exclude_own=True), columns)
         except ValueError:
             continue
         for features, labels in _rows([decided[i] for i in held], memory, modules, lexical):

@@ -144,3 +144,24 @@ def test_the_engine_uses_a_saved_model_and_falls_back_without(
     assert warm.precedents and warm.precedents[0].credential_id != cid
     assert all(m.confidence is not None and m.confidence >= settings.min_proposal_confidence
                for m in warm.modules)
+
+
+def test_no_credential_is_featurised_against_its_own_decisions(
+    pool: CandidatePool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Training and the inner calibration folds: a credential whose decisions are in the
+    precedent memory is always read with them left out (else precedents leak its label)."""
+    import recognition_engine.learning.model as learning_model
+
+    leaks: list[str] = []
+    real = learning_model.candidates
+
+    def watched(credential, memory, modules, lexical, *, exclude_own=False):  # noqa: ANN001, ANN202
+        own = {p.credential_key for p in memory.precedents}
+        if credential.course.key in own and not exclude_own:
+            leaks.append(credential.course.key)
+        return real(credential, memory, modules, lexical, exclude_own=exclude_own)
+
+    monkeypatch.setattr(learning_model, "candidates", watched)
+    trained(pool)
+    assert leaks == []
