@@ -11,7 +11,8 @@ from recognition_engine.domain import BloomLevel
 from recognition_engine.embedding import HashingEmbedder
 from recognition_engine.errors import InvalidInput
 from recognition_engine.levels import BloomClassifier, LevelEstimator, train_classifier
-from recognition_engine.levels.bloom import decide_labels, label_matrix
+from recognition_engine.levels.bloom import decide_labels, label_matrix, verb_features
+from recognition_engine.levels.verbs import extract_verbs
 
 TOPICS = [
     "market data",
@@ -114,3 +115,14 @@ def test_label_matrix_accepts_british_spelling_and_refuses_unknown_levels() -> N
     ]
     with pytest.raises(InvalidInput):
         label_matrix([["Synthesis"]])
+
+
+def test_verbs_opening_a_later_clause_are_features_of_their_own() -> None:
+    text = "Apply employment law to analyse cases, and evaluate the outcomes; apply it again"
+    features = verb_features(extract_verbs(text), text)
+    assert features["verb=apply"] == 1.0 and features["lex=Apply"] == 1.0
+    assert features["later=analyze"] == 1.0 and features["laterlex=Analyze"] == 1.0
+    assert features["later=evaluate"] == 1.0 and features["laterlex=Evaluate"] == 1.0
+    assert "later=apply" not in features  # a leading verb is not counted again
+    plain = "Describe the water cycle"
+    assert not any(key.startswith("later") for key in verb_features(extract_verbs(plain), plain))
