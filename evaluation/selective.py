@@ -113,7 +113,7 @@ def credential_decisions(
     params = DecisionParams.from_settings(settings)
     learned = bool(matches) and matches[0].confidence is not None
     shown = list(matches)[: params.max_candidates * 3]
-    gates = sorted({round(_gate(m), 6) for m in shown})
+    gates = sorted({_gate(m) for m in shown})  # exact: a rounded-up gate would refuse its module
     outcomes = CredentialOutcomes(as_credential(credential), list(credential.outcomes))
     programme = candidate_programme(shown, modules)
     at_break: list[tuple[float, bool, bool]] = []

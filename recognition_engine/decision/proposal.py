@@ -153,8 +153,11 @@ def propose_recognition(
         m for m in candidates if not programme_blocked and not _blocking(module_findings[m.key])
     ]
     # The workload goes first to the modules whose outcomes are best covered: a fully covered
-    # module should not lose its credit to a better-ranked but half-covered one.
-    eligible.sort(key=lambda m: (m.coverage, m.score), reverse=True)
+    # module should not lose its credit to a better-ranked but half-covered one. A model learned
+    # from the institution's decisions has weighed coverage with every other signal: its
+    # ranking (the order of ``matches``) decides instead.
+    if not any(m.confidence is not None for m in eligible):
+        eligible.sort(key=lambda m: (m.coverage, m.score), reverse=True)
     claims = [Claim(m.key, _wanted_ects(m, programme, params)) for m in eligible]
     allocation = allocate_ects(claims, min(workload, cap_left), params.max_candidates)
 

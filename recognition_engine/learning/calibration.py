@@ -1,7 +1,11 @@
 """Calibrated confidence: the probability that a module is the right one.
 
-The raw confidence is a softmax over the learned scores of the top candidates; an isotonic map,
-fitted on out-of-fold predictions, turns it into a probability. Monotone by construction.
+The raw confidence is a softmax over the learned scores of the top candidates; a logistic map
+of its logit (Platt scaling), fitted on inner out-of-fold predictions, turns it into a
+probability. Monotone by construction. Isotonic regression was measured first: on the few
+hundred decisions an institution has, its step function followed the noise of the inner folds
+(VT, 5-fold, warm: ECE 0.099 against 0.050 with the logistic map, and ties that merged
+confident and unsure credentials at the same value).
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 TOP = 10
+GRID = np.linspace(0.0, 1.0, 201)  # where the fitted map is kept (it is smooth between)
 
 
 class ConfidenceTier(StrEnum):
@@ -39,24 +44,28 @@ def softmax_shares(scores: np.ndarray, top: int = TOP) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Calibrator:
-    """A monotone map from raw confidence to probability (isotonic regression's knots)."""
+    """A monotone map from raw confidence to probability, kept as knots to interpolate."""
 
     knots_x: tuple[float, ...]
     knots_y: tuple[float, ...]
 
     @classmethod
     def fit(cls, raw: Sequence[float], correct: Sequence[bool]) -> Calibrator:
-        """Return the isotonic map of ``raw`` confidences to the observed ``correct`` rate."""
-        from sklearn.isotonic import IsotonicRegression
+        """Return the logistic map of logit(``raw``) to the observed ``correct`` rate."""
+        from sklearn.linear_model import LogisticRegression
 
-        if len(raw) == 0:
+        x = np.asarray(raw, dtype=np.float64)
+        y = np.asarray(correct, dtype=bool)
+        if len(x) == 0:
             return cls((0.0, 1.0), (0.0, 1.0))
-        model = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip", increasing=True)
-        model.fit(np.asarray(raw, dtype=np.float64), np.asarray(correct, dtype=np.float64))
-        return cls(
-            tuple(float(x) for x in model.X_thresholds_),
-            tuple(float(y) for y in model.y_thresholds_),
-        )
+        rate = float((y.sum() + 1.0) / (len(y) + 2.0))  # the rate, smoothed toward one half
+        if y.all() or not y.any():
+            return cls((0.0, 1.0), (rate, rate))
+        model = LogisticRegression().fit(_logit(x)[:, None], y)
+        if model.coef_[0, 0] <= 0:  # no higher rate at higher raw confidence: the rate alone
+            return cls((0.0, 1.0), (rate, rate))
+        probability = model.predict_proba(_logit(GRID)[:, None])[:, 1]
+        return cls(tuple(float(g) for g in GRID), tuple(float(p) for p in probability))
 
     def __call__(self, raw: np.ndarray | float) -> np.ndarray:
         return np.interp(np.asarray(raw, dtype=np.float64), self.knots_x, self.knots_y)
@@ -68,6 +77,11 @@ class Calibrator:
     def load(cls, path: Path) -> Calibrator:
         data = json.loads(path.read_text())
         return cls(tuple(data["x"]), tuple(data["y"]))
+
+
+def _logit(p: np.ndarray) -> np.ndarray:
+    p = np.clip(p, 1e-4, 1 - 1e-4)
+    return np.log(p / (1 - p))
 
 
 def confidence_tier(probability: float, minimum: float) -> ConfidenceTier:

@@ -314,3 +314,16 @@ def test_a_described_module_needs_the_decisions_backing_to_pass_low_coverage() -
     for candidate in (cold, unsure):
         proposal = propose(programme=described_programme(), matches=[candidate])
         assert proposal.status is ProposalStatus.NONE
+
+
+def test_a_learned_ranking_decides_which_module_gets_the_workload_first() -> None:
+    small = make_credential(workload={"ects": 6})
+    ranked_first = replace(match("NET101", 0.6, 0.7), confidence=0.9)
+    better_covered = replace(match("DB201", 1.0, 0.7), confidence=0.6)
+    proposal = propose(small, matches=[ranked_first, better_covered])
+    assert {m.module_code: m.proposed_ects for m in proposal.modules} == {
+        "NET101": 3.5, "DB201": 2.5  # its covered share first, the rest to the next
+    }
+    cold = propose(small, matches=[replace(ranked_first, confidence=None),
+                                   replace(better_covered, confidence=None)])
+    assert {m.module_code: m.proposed_ects for m in cold.modules} == {"DB201": 6}

@@ -72,6 +72,20 @@ def test_calibrated_confidence_is_monotone() -> None:
     assert confidence_tier(0.2, 0.5).value == "low"
 
 
+def test_calibrated_confidence_follows_the_observed_rate() -> None:
+    rng = np.random.default_rng(1)
+    raw = rng.random(2000)
+    correct = rng.random(2000) < raw
+    calibrator = Calibrator.fit(raw, correct)
+    assert np.allclose(calibrator(np.array([0.2, 0.5, 0.8])), [0.2, 0.5, 0.8], atol=0.06)
+
+
+def test_calibration_without_both_outcomes_is_the_smoothed_rate() -> None:
+    assert np.allclose(Calibrator.fit([0.3, 0.9, 0.6], [True, True, True])([0.0, 1.0]), 0.8)
+    noise = Calibrator.fit([0.9, 0.8, 0.2, 0.1], [False, False, True, True])
+    assert np.allclose(noise([0.0, 1.0]), 0.5)  # a falling rate is no signal to follow
+
+
 def test_a_rejected_decision_votes_against_its_module() -> None:
     vector = np.ones(4, dtype=np.float32) / 2
     memory = PrecedentMemory(
