@@ -44,7 +44,6 @@ def test_a_module_is_proposed_up_to_its_own_confidence_exactly() -> None:
 
 
 def test_coverage_at_precision_counts_every_credential() -> None:
-
     def one(confidence: float, right: bool) -> CredentialDecisions:
         proposed = confidence >= GRID
         return CredentialDecisions(proposed, proposed & right, confidence, right)
