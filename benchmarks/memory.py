@@ -99,7 +99,12 @@ def build_catalogue(rows: int, folder: Path) -> None:
 
     from recognition_engine.config import Settings
     from recognition_engine.embedding import create_embedder
-    from recognition_engine.index import CatalogueEntry, CatalogueIndex, build_faiss_index
+    from recognition_engine.index import (
+        CatalogueEntry,
+        CatalogueIndex,
+        build_faiss_index,
+        module_indexes,
+    )
 
     settings = Settings(data_dir=folder, _env_file=None)
     embedder = create_embedder(settings, cached=False)
@@ -113,14 +118,21 @@ def build_catalogue(rows: int, folder: Path) -> None:
     index = build_faiss_index(
         vectors, exact_max_rows=settings.index_exact_max_rows, nprobe=settings.index_nprobe
     )
+    texts, titles = derived(base, modules, 0.35, seed=2), derived(base, modules, 0.35, seed=3)
     catalogue = CatalogueIndex(
         entries,
         vectors,
-        derived(base, modules, 0.35, seed=2),
-        derived(base, modules, 0.35, seed=3),
+        texts,
+        titles,
         index,
         model_id=embedder.model_id,
         backend="faiss",
+        modules=module_indexes(
+            texts,
+            titles,
+            exact_max_rows=settings.index_exact_max_rows,
+            nprobe=settings.index_nprobe,
+        ),
     )
     catalogue.save(folder / "catalogue")
     np.save(folder / "queries.npy", derived(base, 50 * 8, 0.35, seed=4))
@@ -148,6 +160,7 @@ def engine_with_index(folder: Path) -> None:
             {
                 "outcomes": catalogue.index.size,
                 "index": type(catalogue.index).__name__,
+                "module_indexes": catalogue.modules is not None,
                 "load_s": round(loaded, 1),
                 "matching_ms_per_credential": round(matching * 1000, 1),
                 "vmhwm_mb": round(peak_mb()),

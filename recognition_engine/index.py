@@ -209,6 +209,26 @@ def create_vector_index(backend: Backend, dimension: int) -> VectorIndex:
 _VECTOR_FILES = {"faiss": "outcomes.faiss", "numpy": "outcomes.npy"}
 # In the order CatalogueIndex takes them.
 _ARRAY_FILES = ("outcome_vectors.npy", "text_vectors.npy", "title_vectors.npy")
+# Whole-text and title indexes of a catalogue with more modules than exact_max_rows.
+_MODULE_FILES = ("texts.faiss", "titles.faiss")
+ModuleVectors = Literal["text", "title"]
+
+
+def module_indexes(
+    text_vectors: np.ndarray, title_vectors: np.ndarray, *, exact_max_rows: int, nprobe: int
+) -> tuple[VectorIndex, VectorIndex] | None:
+    """Approximate indexes of the whole-text and title vectors, or None for a small catalogue.
+
+    Up to ``exact_max_rows`` modules, scanning both matrices is exact and fast enough (a few
+    milliseconds at 100k modules); above, each credential would read every module's vector
+    twice, so they get IVF-SQ8 indexes rescored exactly, as the outcomes do.
+    """
+    if len(text_vectors) <= exact_max_rows:
+        return None
+    return (
+        build_faiss_index(text_vectors, exact_max_rows=exact_max_rows, nprobe=nprobe),
+        build_faiss_index(title_vectors, exact_max_rows=exact_max_rows, nprobe=nprobe),
+    )
 
 
 @dataclass(frozen=True)
@@ -248,12 +268,15 @@ class CatalogueIndex:
         *,
         model_id: str,
         backend: Backend,
+        modules: tuple[VectorIndex, VectorIndex] | None = None,
     ) -> None:
+        """``modules``: indexes of the text and title vectors (``module_indexes``), or None."""
         self.entries = list(entries)
         self.outcome_vectors = outcome_vectors
         self.text_vectors = text_vectors
         self.title_vectors = title_vectors
         self.index = index
+        self.modules = modules
         self.model_id = model_id
         self.backend = backend
         self.fingerprint = catalogue_fingerprint(model_id, self.entries)
@@ -287,8 +310,12 @@ class CatalogueIndex:
         text_vectors = embedder.embed([entry.text for entry in entries], progress=progress)
         title_vectors = embedder.embed([entry.title for entry in entries], progress=progress)
         index: VectorIndex
+        modules = None
         if backend == "faiss":
             index = build_faiss_index(outcome_vectors, exact_max_rows=exact_max_rows, nprobe=nprobe)
+            modules = module_indexes(
+                text_vectors, title_vectors, exact_max_rows=exact_max_rows, nprobe=nprobe
+            )
         else:
             index = create_vector_index(backend, embedder.dimension)
             index.add(outcome_vectors)
@@ -300,11 +327,23 @@ class CatalogueIndex:
             index,
             model_id=embedder.model_id,
             backend=backend,
+            modules=modules,
         )
 
     def module_vectors(self, position: int) -> np.ndarray:
         """Return the outcome vectors of the entry at ``position``, shape (outcomes, dimension)."""
         return self.outcome_vectors[self.entry_start[position] : self.entry_start[position + 1]]
+
+    def nearest_modules(self, vector: np.ndarray, by: ModuleVectors, k: int) -> list[int]:
+        """Positions of the ``k`` modules whose whole text (or title) is nearest to ``vector``."""
+        k = min(k, len(self.entries))
+        if k <= 0:
+            return []
+        if self.modules is not None:
+            found = self.modules[0 if by == "text" else 1].search(vector[None, :], k)[1][0]
+            return found[found >= 0].tolist()
+        matrix = self.text_vectors if by == "text" else self.title_vectors
+        return np.argpartition(-(matrix @ vector), k - 1)[:k].tolist()
 
     def save(self, folder: Path) -> None:
         """Write the index to ``folder`` atomically: readers see the old index or this one."""
@@ -314,12 +353,15 @@ class CatalogueIndex:
             np.save(generation / "outcome_vectors.npy", self.outcome_vectors)
             np.save(generation / "text_vectors.npy", self.text_vectors)
             np.save(generation / "title_vectors.npy", self.title_vectors)
+            for name, index in zip(_MODULE_FILES, self.modules or (), strict=False):
+                index.save(generation / name)
 
         manifest = {
             "format": FORMAT_VERSION,
             "model_id": self.model_id,
             "backend": self.backend,
             "approximate": isinstance(self.index, RescoredIndex),
+            "approximate_modules": self.modules is not None,
             "fingerprint": self.fingerprint,
             "entries": [
                 {"key": e.key, "title": e.title, "outcomes": list(e.outcomes), "text": e.text}
@@ -350,6 +392,8 @@ class CatalogueIndex:
             if backend not in ("faiss", "numpy"):
                 raise IndexUnavailable(f"the index metadata in {folder} is corrupt")
             required = {_VECTOR_FILES[backend], *_ARRAY_FILES}
+            if meta.get("approximate_modules"):
+                required.update(_MODULE_FILES)
             generation = index_storage.verified_generation(folder, meta, required)
             try:
                 return cls._from_files(generation, meta, model_id=model_id)
@@ -364,6 +408,7 @@ class CatalogueIndex:
         # Large catalogues stay on disk: the pages a search touches are read, the rest are not.
         # A later save removes this generation's files; the mapping keeps them readable.
         approximate = bool(meta.get("approximate"))
+        mapped = approximate or bool(meta.get("approximate_modules"))
         index: VectorIndex = (
             FaissIndex.load(vector_path, mmap=approximate)
             if backend == "faiss"
@@ -374,12 +419,21 @@ class CatalogueIndex:
             for e in meta["entries"]
         ]
         outcome_vectors, text_vectors, title_vectors = (
-            np.load(generation / name, allow_pickle=False, mmap_mode="r" if approximate else None)
+            np.load(generation / name, allow_pickle=False, mmap_mode="r" if mapped else None)
             for name in _ARRAY_FILES
         )
         if approximate:
             assert isinstance(index, FaissIndex)
             index = RescoredIndex(index, outcome_vectors)
+        modules = None
+        if meta.get("approximate_modules"):
+            text_index, title_index = (
+                FaissIndex.load(generation / name, mmap=True) for name in _MODULE_FILES
+            )
+            modules = (
+                RescoredIndex(text_index, text_vectors),
+                RescoredIndex(title_index, title_vectors),
+            )
         loaded = cls(
             entries,
             outcome_vectors,
@@ -388,6 +442,7 @@ class CatalogueIndex:
             index,
             model_id=model_id,
             backend=backend,
+            modules=modules,
         )
         rows = int(loaded.entry_start[-1])
         if not (

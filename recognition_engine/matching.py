@@ -150,10 +150,9 @@ def _candidate_positions(
     k = min(params.neighbours_per_outcome, index.index.size)
     _, rows = index.index.search(query, k)
     positions = set(index.row_entry[rows[rows >= 0]].tolist())
-    take = min(params.text_candidates, len(index.entries))
-    for vector, matrix in zip(vectors, (index.text_vectors, index.title_vectors), strict=True):
-        similarity = matrix @ vector
-        positions.update(np.argpartition(-similarity, take - 1)[:take].tolist())
+    text_vector, title_vector = vectors
+    positions.update(index.nearest_modules(text_vector, "text", params.text_candidates))
+    positions.update(index.nearest_modules(title_vector, "title", params.text_candidates))
     return sorted(positions)
 
 

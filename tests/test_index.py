@@ -21,6 +21,7 @@ from recognition_engine.index import (
     build_faiss_index,
     catalogue_fingerprint,
     create_vector_index,
+    module_indexes,
 )
 
 BACKENDS = ["faiss", "numpy"]
@@ -275,3 +276,53 @@ def test_an_approximate_catalogue_is_saved_atomically_and_memory_mapped_on_load(
     assert loaded.index.search(queries, 5)[1][0, 0] == built.index.search(queries, 5)[1][0, 0]
     again = CatalogueIndex.load(tmp_path / "catalogue", model_id=embedder.model_id)
     assert again.fingerprint == built.fingerprint
+
+
+def test_more_modules_than_the_threshold_are_found_by_text_and_title_approximately(
+    tmp_path: Path,
+) -> None:
+    modules = 2_000
+    entries = [
+        CatalogueEntry(f"M{i}", f"module {i}", (f"o{i}",), f"text {i}") for i in range(modules)
+    ]
+    outcomes, texts, titles = (clustered_rows(modules, seed=seed) for seed in (2, 3, 4))
+    exact = CatalogueIndex(
+        entries, outcomes, texts, titles, FaissIndex(32), model_id="m", backend="faiss"
+    )
+    exact.index.add(outcomes)
+    assert module_indexes(texts, titles, exact_max_rows=modules, nprobe=32) is None
+    approximate = CatalogueIndex(
+        entries,
+        outcomes,
+        texts,
+        titles,
+        build_faiss_index(outcomes, exact_max_rows=1_000, nprobe=32),
+        model_id="m",
+        backend="faiss",
+        modules=module_indexes(texts, titles, exact_max_rows=1_000, nprobe=32),
+    )
+    queries = clustered_rows(50, seed=5)
+    for by in ("text", "title"):
+        recall = np.mean(
+            [
+                len(
+                    set(exact.nearest_modules(q, by, 10))
+                    & set(approximate.nearest_modules(q, by, 10))
+                )
+                / 10
+                for q in queries
+            ]
+        )
+        assert recall >= 0.98, by
+
+    approximate.save(tmp_path / "catalogue")
+    loaded = CatalogueIndex.load(tmp_path / "catalogue", model_id="m")
+    assert loaded.modules is not None
+    assert isinstance(loaded.text_vectors, np.memmap)
+    for by in ("text", "title"):
+        assert [loaded.nearest_modules(q, by, 10) for q in queries] == [
+            approximate.nearest_modules(q, by, 10) for q in queries
+        ]
+    # a small catalogue saved and loaded keeps scanning the matrices exactly
+    exact.save(tmp_path / "small")
+    assert CatalogueIndex.load(tmp_path / "small", model_id="m").modules is None
