@@ -219,9 +219,9 @@ def module_indexes(
 ) -> tuple[VectorIndex, VectorIndex] | None:
     """Approximate indexes of the whole-text and title vectors, or None for a small catalogue.
 
-    Up to ``exact_max_rows`` modules, scanning both matrices is exact and fast enough (a few
-    milliseconds at 100k modules); above, each credential would read every module's vector
-    twice, so they get IVF-SQ8 indexes rescored exactly, as the outcomes do.
+    Up to ``exact_max_rows`` modules both matrices are scanned, exactly; above, each credential
+    would read every module's vector twice (at 333k modules, 95 ms against 48 ms with these
+    indexes: README, Memory), so they get IVF-SQ8 indexes rescored exactly, as outcomes do.
     """
     if len(text_vectors) <= exact_max_rows:
         return None
