@@ -42,7 +42,8 @@ def main() -> None:
     task = load_retrieval_task(args.dataset)
     started = time.perf_counter()
     pool = CandidatePool(task, create_embedder(settings), settings)
-    print(f"candidate pool (index + every credential matched): {time.perf_counter() - started:.0f} s")
+    elapsed = time.perf_counter() - started
+    print(f"candidate pool (index + every credential matched): {elapsed:.0f} s")
     decided = [
         pool.decided(cid, {m: True for m, rel in task.gold[cid].items() if rel > 0})
         for cid in task.credentials_with_match
