@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
+import numpy as np
 import pytest
 
 from recognition_engine.config import Settings
@@ -86,3 +88,43 @@ def test_title_counts_in_the_ranking(index: CatalogueIndex) -> None:
     by_title = match_credential(outcomes, index, HashingEmbedder(), PARAMS, title="Databases")
     assert by_title[0].key == "DB"
     assert by_title[0].title_similarity == pytest.approx(1.0, abs=1e-5)
+
+
+class RecordingIndex:
+    """A module index that answers one fixed position and records that it was asked."""
+
+    def __init__(self, position: int) -> None:
+        self.position = position
+        self.searched = 0
+
+    @property
+    def size(self) -> int:
+        return len(ENTRIES)
+
+    def add(self, vectors: np.ndarray) -> None:
+        raise AssertionError("not built here")
+
+    def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        self.searched += 1
+        return np.ones((len(queries), 1), np.float32), np.full((len(queries), 1), self.position)
+
+    def save(self, path: Path) -> None:
+        raise AssertionError("not saved here")
+
+
+def test_a_catalogue_with_module_indexes_takes_its_text_and_title_candidates_from_them() -> None:
+    bread = CatalogueEntry("BREAD", "Baking", ("bake sourdough bread",), "Baking sourdough bread")
+    index = CatalogueIndex.build([*ENTRIES, bread], HashingEmbedder(), "faiss")
+    params = replace(PARAMS, neighbours_per_outcome=1)  # outcomes reach only their nearest module
+
+    def keys(position: int) -> list[str]:
+        by_text, by_title = RecordingIndex(position), RecordingIndex(position)
+        index.modules = (by_text, by_title)
+        found = match_credential(
+            ["configure routers and switches"], index, HashingEmbedder(), params
+        )
+        assert (by_text.searched, by_title.searched) == (1, 1)
+        return [match.key for match in found]
+
+    assert "BREAD" in keys(2)  # brought in by the module indexes alone
+    assert "BREAD" not in keys(0)
