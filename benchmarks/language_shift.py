@@ -14,7 +14,11 @@ title) after moving each translated credential's vectors towards English:
   Armenian); or, without parallels, the difference of two catalogues' means (the Armenian
   catalogue against the English one);
 - a linear map: ridge regression of the English vectors on the Georgian ones over the same
-  Georgian parallels, pulled towards the identity.
+  Georgian parallels, pulled towards the identity;
+- a hubness penalty (CSLS, Conneau et al. 2018): each module's score minus half its mean cosine
+  with its k nearest texts of the credential's language (the shipped catalogues' texts in
+  Georgian, Armenian and English), so that modules near everything in that language rank
+  lower. The English originals are scored too, with the English texts as reference.
 
 No VT credential or translation is used to fit either; the English figures do not change.
 """
@@ -87,13 +91,10 @@ def corrections(query: CachedEmbedder) -> dict[str, dict[str, Correction]]:
             for language in ("ka", "hy")
         },
     }
-    armenian = load_programme(CORPORA / "am-informatics-bsc.yaml")
-    armenian_texts = [
-        t for m in armenian.modules for t in (m.title, m.description or "", *outcomes_of(m)) if t
-    ]
     means = {
         "ka": georgian_vectors.mean(axis=0) - english_vectors.mean(axis=0),
-        "hy": query.embed(armenian_texts).mean(axis=0) - english_vectors.mean(axis=0),
+        "hy": query.embed(corpus_texts("am-informatics-bsc.yaml")).mean(axis=0)
+        - english_vectors.mean(axis=0),
     }
 
     def minus(vector: np.ndarray, share: float = 1.0) -> Correction:
@@ -155,10 +156,13 @@ def main() -> None:
     titles = passage.embed([m.title for m in modules], progress=True)
     print(f"{len(modules)} candidate modules", flush=True)
 
-    def ranked(items: Sequence[ItemText], correct: Correction) -> dict[str, float]:
+    def ranked(
+        items: Sequence[ItemText], correct: Correction, penalty: np.ndarray | float = 0.0
+    ) -> dict[str, float]:
         text = _unit(correct(query.embed([q.text for q in items])))
         title = _unit(correct(query.embed([q.title for q in items])))
-        return _metrics((text @ texts.T + title @ titles.T) / 2, items, modules, gold)
+        scores = (text @ texts.T + title @ titles.T) / 2 - penalty
+        return _metrics(scores, items, modules, gold)
 
     for name, by in corrections(query).items():
         row = {
@@ -167,6 +171,46 @@ def main() -> None:
             if language in by
         }
         print(json.dumps({name: row}, ensure_ascii=False), flush=True)
+
+    sources = {m.id.split(":", 1)[1] for items in by_language.values() for m in items}
+    english = [item_text(c) for c in dataset.credentials if c.id in sources]
+    gold.update(dataset.gold())
+    by_language["en"] = english
+    references = {
+        language: query.embed(corpus_texts(name))
+        for language, name in (
+            ("en", "ge-computer-engineering-bsc.yaml"),
+            ("ka", "ge-computer-engineering-bsc.ka.yaml"),
+            ("hy", "am-informatics-bsc.yaml"),
+        )
+    }
+    for k in (0, 5, 10, 20):
+        row = {
+            f"{language} ({len(items)})": ranked(
+                items, _same, hubness(references[language], texts, titles, k)
+            )
+            for language, items in sorted(by_language.items())
+        }
+        print(json.dumps({f"hubness penalty, k {k}": row}, ensure_ascii=False), flush=True)
+
+
+def corpus_texts(name: str) -> list[str]:
+    """Return the titles, descriptions and outcomes of a shipped catalogue."""
+    programme = load_programme(CORPORA / name)
+    return [
+        t for m in programme.modules for t in (m.title, m.description or "", *outcomes_of(m)) if t
+    ]
+
+
+def hubness(reference: np.ndarray, texts: np.ndarray, titles: np.ndarray, k: int) -> np.ndarray:
+    """Return per module half the mean cosine of its text and title with their k nearest rows."""
+    if not k:
+        return np.zeros(len(texts))
+
+    def nearest(vectors: np.ndarray) -> np.ndarray:
+        return np.sort(reference @ vectors.T, axis=0)[-k:].mean(axis=0)
+
+    return (nearest(texts) + nearest(titles)) / 4
 
 
 if __name__ == "__main__":
