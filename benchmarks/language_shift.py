@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -40,7 +39,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from multilingual import CORPORA, _metrics  # noqa: E402
+from multilingual import CORPORA, _metrics, add_common_arguments, catalogue  # noqa: E402
 
 from evaluation.datasets import ItemText, Qrels, item_text  # noqa: E402
 from recognition_engine.embedding import CachedEmbedder  # noqa: E402
@@ -126,22 +125,11 @@ def _same(rows: np.ndarray) -> np.ndarray:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("dataset", type=Path, help="the English equivalence set (VT)")
-    parser.add_argument("translations", type=Path, help="credentials.jsonl + qrels.tsv")
-    parser.add_argument("--data-dir", type=Path, default=Path("var/benchmarks"))
-    parser.add_argument("--sample", type=int, default=0, help="catalogue size (0: all)")
-    parser.add_argument("--seed", type=int, default=13)
+    add_common_arguments(parser)
     args = parser.parse_args()
 
     dataset = load_equivalence_set(args.dataset)
-    records = list(dataset.modules)
-    if args.sample:  # the same seeded draw as multilingual.py
-        wanted = {m for rels in dataset.gold().values() for m in rels}
-        rest = [m for m in records if m.id not in wanted]
-        random.Random(args.seed).shuffle(rest)
-        keep = wanted | {m.id for m in rest[: max(0, args.sample - len(wanted))]}
-        records = [m for m in records if m.id in keep]
-    modules = [item_text(m) for m in records]
+    modules = catalogue(dataset, args.sample, args.seed)
     gold: Qrels = {}
     for qrel in read_qrels(args.translations / "qrels.tsv"):
         gold.setdefault(qrel.credential_id, {})[qrel.module_id] = qrel.relevance

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -45,7 +46,12 @@ from evaluation.metrics import ranking_metrics
 from evaluation.rankers import DEPTH
 from recognition_engine.config import Settings
 from recognition_engine.embedding import CachedEmbedder, Embedder, create_embedder
-from recognition_engine.ingestion.equivalence import load_equivalence_set, read_qrels, read_records
+from recognition_engine.ingestion.equivalence import (
+    EquivalenceSet,
+    load_equivalence_set,
+    read_qrels,
+    read_records,
+)
 from recognition_engine.ingestion.files import load_programme
 from recognition_engine.ingestion.outcomes import outcomes_of
 from recognition_engine.matching import module_score
@@ -219,13 +225,30 @@ def _metrics(
     return {"P@1": round(means["P@1"], 3), "MRR@10": round(means["MRR@10"], 3)}
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def add_common_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the data arguments this benchmark shares with ``language_shift.py``."""
     parser.add_argument("dataset", type=Path, help="the English equivalence set (VT)")
     parser.add_argument("translations", type=Path, help="credentials.jsonl + qrels.tsv")
     parser.add_argument("--data-dir", type=Path, default=Path("var/benchmarks"))
     parser.add_argument("--sample", type=int, default=0, help="catalogue size (0: all)")
     parser.add_argument("--seed", type=int, default=13)
+
+
+def catalogue(dataset: EquivalenceSet, sample: int, seed: int) -> list[ItemText]:
+    """Return the candidate modules: all, or every gold one and a seeded draw up to ``sample``."""
+    records = list(dataset.modules)
+    if sample:
+        wanted = {m for rels in dataset.gold().values() for m in rels}
+        rest = [m for m in records if m.id not in wanted]
+        random.Random(seed).shuffle(rest)
+        keep = wanted | {m.id for m in rest[: max(0, sample - len(wanted))]}
+        records = [m for m in records if m.id in keep]
+    return [item_text(m) for m in records]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_common_arguments(parser)
     parser.add_argument(
         "--models", default="minilm,e5-passage", help="comma-separated: minilm, e5, e5-passage, use"
     )
@@ -238,16 +261,7 @@ def main() -> None:
     args = parser.parse_args()
 
     dataset = load_equivalence_set(args.dataset)
-    records = list(dataset.modules)
-    if args.sample:
-        import random
-
-        wanted = {m for rels in dataset.gold().values() for m in rels}
-        rest = [m for m in records if m.id not in wanted]
-        random.Random(args.seed).shuffle(rest)
-        keep = wanted | {m.id for m in rest[: max(0, args.sample - len(wanted))]}
-        records = [m for m in records if m.id in keep]
-    modules = [item_text(m) for m in records]
+    modules = catalogue(dataset, args.sample, args.seed)
     print(f"{len(modules)} candidate modules", flush=True)
     english = [item_text(c) for c in dataset.credentials]
     gold: Qrels = dataset.gold()
