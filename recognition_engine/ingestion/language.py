@@ -1,7 +1,11 @@
 """Language of a text, an outcome or a whole item: ISO 639-1 codes, detected offline.
 
 A language the sender declared wins over detection: a credential that says ``language: ka``
-is read as Georgian even where one outcome is only "SQL and NoSQL". Detection uses lingua
+is read as Georgian even where one outcome is only "SQL and NoSQL". A declaration may be a code
+("ka", "ka-GE") or an English name ("Georgian"). It does not win over the script the texts are
+written in: credentials state the language a course was taught in, and the English description
+of a course taught in Georgian says ``language: Georgian`` in Latin letters; its texts are read
+as what they are. Detection uses lingua
 restricted to the languages the product meets (fewer candidates: faster, and fewer confusions
 on short texts); a text in none of them is read as the closest one, or None when it has no
 letters at all.
@@ -12,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import lru_cache
 
-from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBuilder
+from lingua import IsoCode639_1, IsoCode639_3, Language, LanguageDetector, LanguageDetectorBuilder
 
 from recognition_engine.domain import MicroCredential, Programme
 
@@ -69,11 +73,37 @@ def _script_of_letter(char: str) -> str:
     return "Latn" if point < 0x0250 or 0x1E00 <= point <= 0x1EFF else "Other"
 
 
+# The script each detected language is written in: a declaration of one of these languages on
+# texts in another script is not the texts' language.
+_SCRIPTS = {"ka": "Geor", "hy": "Armn", "ru": "Cyrl", "uk": "Cyrl"} | {
+    code: "Latn" for code in ("en", "az", "tr", "de", "fr", "es", "it")
+}
+
+
+def declared_code(declared: str | None) -> str | None:
+    """Return the ISO 639-1 code of a declaration: a code (639-1 or -3), a tag, an English name."""
+    code = normalise_language(declared)
+    if code is None or len(code) == 2:
+        return code
+    try:
+        if len(code) == 3:
+            iso = getattr(IsoCode639_3, code.upper())
+            return Language.from_iso_code_639_3(iso).iso_code_639_1.name.lower()
+        return Language.from_str(code).iso_code_639_1.name.lower()
+    except (AttributeError, ValueError):  # a code or name lingua does not know
+        return None
+
+
 def language_of(texts: Sequence[str], declared: str | None = None) -> str | None:
-    """Return the language of an item from all its texts; a declared language wins."""
-    if normalise_language(declared):
-        return normalise_language(declared)
-    return detect_language("\n".join(text for text in texts if text))
+    """Return the language of an item from all its texts.
+
+    A declared language wins, unless it is written in another script than the texts are.
+    """
+    joined = "\n".join(text for text in texts if text)
+    code = declared_code(declared)
+    if code is not None and _SCRIPTS.get(code, script_of(joined)) == script_of(joined):
+        return code
+    return detect_language(joined)
 
 
 def outcome_languages(outcomes: Sequence[str], declared: str | None = None) -> list[str | None]:
@@ -83,10 +113,11 @@ def outcome_languages(outcomes: Sequence[str], declared: str | None = None) -> l
     ("SQL and NoSQL databases") in the same script as the item as a whole takes the item's
     language: a few words say little about a language, their script says more.
     """
-    declared_code = normalise_language(declared)
-    if declared_code:
-        return [declared_code] * len(outcomes)
-    whole = language_of(outcomes)
+    whole = language_of(outcomes, declared)
+    if declared_code(declared) not in (None, whole):  # a declaration the script contradicts
+        declared = None
+    if declared_code(declared):
+        return [whole] * len(outcomes)
     whole_script = script_of(" ".join(outcomes))
     languages: list[str | None] = []
     for outcome in outcomes:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from recognition_engine.ingestion.language import (
+    declared_code,
     detect_language,
     language_of,
     normalise_language,
@@ -35,8 +36,27 @@ def test_a_text_without_letters_has_no_language() -> None:
 def test_a_declared_language_wins_over_detection() -> None:
     english = ["Design relational databases and write SQL queries."]
     assert language_of(english) == "en"
-    assert language_of(english, declared="ka-GE") == "ka"
-    assert outcome_languages(english, declared="HY") == ["hy"]
+    assert language_of(english, declared="de-AT") == "de"
+    georgian = ["მონაცემთა ბაზების დაპროექტება", "SQL and NoSQL"]
+    assert language_of(georgian, declared="ka-GE") == "ka"
+    assert outcome_languages(georgian, declared="ka") == ["ka", "ka"]
+    assert outcome_languages(["Ցանցեր", "SQL"], declared="HY") == ["hy", "hy"]
+
+
+def test_a_declaration_may_name_the_language() -> None:
+    assert declared_code("Georgian") == "ka"
+    assert declared_code("english") == "en"
+    assert declared_code("hy-AM") == "hy"
+    assert declared_code("kat") == "ka"
+    assert declared_code("Klingonese") is None
+
+
+def test_a_declaration_in_another_script_than_the_texts_is_not_their_language() -> None:
+    # the English description of a course taught in Georgian
+    english = ["Design relational databases and write SQL queries."]
+    assert language_of(english, declared="Georgian") == "en"
+    assert language_of(english, declared="ka") == "en"
+    assert outcome_languages(english, declared="ka") == ["en"]
 
 
 def test_each_outcome_has_its_own_language() -> None:
