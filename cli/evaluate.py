@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -92,18 +93,22 @@ def _evaluate_equivalence(
     from evaluation.datasets import holdout_task, load_retrieval_task
     from evaluation.harness import evaluate_equivalence
     from evaluation.rankers import standard_rankers
+    from evaluation.reading import reading
     from evaluation.report import rich_table, write_json, write_report
-    from recognition_engine.embedding import create_embedder
 
     start = time.perf_counter()
     task = load_retrieval_task(dataset)
-    embedder = create_embedder(settings)
+    # --- languages: the model the deployment gives the set, its thresholds in the settings
+    read = reading(task, settings)
+    settings, embedder = read.settings, read.embedder
+    task = replace(task, notes=(*task.notes, read.note()))
+    console.print(read.note())
     # --- protocols: the default ranker and its candidates, for the engine's real decision
     from evaluation.protocols import CandidatePool, PrecomputedRanker, warm_protocol
     from evaluation.selective import decide_all, selective_summary
 
-    pool = CandidatePool(task, embedder, settings)
-    rankers, default = standard_rankers(embedder, settings)
+    pool = CandidatePool(task, embedder, settings, catalogue=read.catalogue)
+    rankers, default = standard_rankers(embedder, settings, read.catalogue)
     if protocol == "warm":
         from evaluation.protocols import WARM_VARIANTS
 
@@ -121,7 +126,8 @@ def _evaluate_equivalence(
         engine = next(r for r in rankers if r.name == default)
         rankers = [
             PrecomputedRanker(default, engine.description, pool.cold_run(), fallback=engine)
-            if r.name == default else r
+            if r.name == default
+            else r
             for r in rankers
         ]
         ranked = pool.cold

@@ -21,6 +21,7 @@ from recognition_engine.ingestion.equivalence import (
     is_equivalence_set,
     load_equivalence_set,
 )
+from recognition_engine.ingestion.language import normalise_language
 
 Run = dict[str, dict[str, float]]
 """``{credential_id: {module_id: score}}``: higher is better."""
@@ -79,6 +80,7 @@ class ItemText:
     outcomes: tuple[str, ...]  # as the engine extracts them: the description's if none given
     description: str = ""
     outcomes_stated: bool = False  # the record lists learning outcomes (not a description only)
+    language: str | None = None  # as the record declares it (ISO 639-1); None: to be detected
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,7 @@ def item_text(record: ItemRecord) -> ItemText:
         outcomes=tuple(sentences),
         description=record.description or "",
         outcomes_stated=bool(outcomes),
+        language=normalise_language(record.language),
     )
 
 

@@ -39,8 +39,14 @@ class CandidatePool:
     """The catalogue index, every credential's vectors and its cold candidates, built once."""
 
     def __init__(
-        self, task: RetrievalTask, embedder: Embedder, settings: Settings, depth: int = DEPTH
+        self,
+        task: RetrievalTask,
+        embedder: Embedder,
+        settings: Settings,
+        depth: int = DEPTH,
+        catalogue: Embedder | None = None,
     ) -> None:
+        """Index the modules with ``catalogue`` (default: ``embedder``), which reads credentials."""
         from recognition_engine.index import CatalogueEntry, CatalogueIndex, entry_text
         from recognition_engine.matching import credential_text
 
@@ -52,7 +58,7 @@ class CandidatePool:
             for m in task.modules
         ]
         self.index = CatalogueIndex.build(
-            entries, embedder, backend=settings.index_backend, progress=True
+            entries, catalogue or embedder, backend=settings.index_backend, progress=True
         )
         self.params = replace(MatchParams.from_settings(settings), max_modules=depth)
         self.position = {entry.key: i for i, entry in enumerate(self.index.entries)}
@@ -85,8 +91,14 @@ class CandidatePool:
 
         def score_missing(keys: Sequence[str]) -> list[ModuleMatch]:
             positions = [self.position[k] for k in keys]
-            return score_positions(self._query[credential_id], text_vector, title_vector,
-                                   self.index, positions, self.params)
+            return score_positions(
+                self._query[credential_id],
+                text_vector,
+                title_vector,
+                self.index,
+                positions,
+                self.params,
+            )
 
         return DecidedCredential(
             course=Course(credential.id, credential.title),
@@ -146,8 +158,10 @@ def warm_protocol(
                 ranked = model.rank(pool.decided(cid, {}), pool.courses, pool.lexical)
                 run = result.runs[name]
                 # scores shifted so that the ranking is all a run carries
-                run[cid] = {m.key: float(s) for m, s in zip(ranked.matches[:depth],
-                                                              ranked.scores[:depth], strict=True)}
+                run[cid] = {
+                    m.key: float(s)
+                    for m, s in zip(ranked.matches[:depth], ranked.scores[:depth], strict=True)
+                }
                 if name == "default":
                     result.ranked[cid] = ranked.matches
     return result

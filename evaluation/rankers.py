@@ -127,15 +127,18 @@ class Bm25Ranker(ScoreMatrixRanker):
 class DenseRanker(ScoreMatrixRanker):
     """Cosine of sentence embeddings of one text field per item."""
 
-    def __init__(self, embedder: Embedder, field: str = "text") -> None:
+    def __init__(
+        self, embedder: Embedder, field: str = "text", catalogue: Embedder | None = None
+    ) -> None:
         super().__init__()
         self.embedder = embedder
+        self.catalogue = catalogue or embedder  # the modules' side (e5: passages)
         self.field = field
         self.name = "dense" if field == "text" else f"dense-{field}"
         self.description = f"cosine of sentence embeddings of the {field} ({embedder.model_id})"
 
     def _score(self, task: RetrievalTask) -> np.ndarray:
-        modules = self.embedder.embed([_field(m, self.field) for m in task.modules], progress=True)
+        modules = self.catalogue.embed([_field(m, self.field) for m in task.modules], progress=True)
         credentials = self.embedder.embed([_field(c, self.field) for c in task.credentials])
         return credentials @ modules.T
 
@@ -154,9 +157,10 @@ class OutcomeRanker(ScoreMatrixRanker):
         "outcome-level alignment: mean of best-match similarity, module and credential sides"
     )
 
-    def __init__(self, embedder: Embedder) -> None:
+    def __init__(self, embedder: Embedder, catalogue: Embedder | None = None) -> None:
         super().__init__()
         self.embedder = embedder
+        self.catalogue = catalogue or embedder
 
     def _score(self, task: RetrievalTask) -> np.ndarray:
         module_side, credential_side = self.sides(task)
@@ -164,14 +168,18 @@ class OutcomeRanker(ScoreMatrixRanker):
 
     def sides(self, task: RetrievalTask) -> tuple[np.ndarray, np.ndarray]:
         """Return (module side, credential side), each of shape (credentials, modules)."""
-        return outcome_alignment(task, self.embedder)
+        return outcome_alignment(task, self.embedder, self.catalogue)
 
 
-def outcome_alignment(task: RetrievalTask, embedder: Embedder) -> tuple[np.ndarray, np.ndarray]:
+def outcome_alignment(
+    task: RetrievalTask, embedder: Embedder, catalogue: Embedder | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Return the module-side and credential-side mean best similarities, (credentials, modules)."""
     module_counts = [len(m.outcomes) for m in task.modules]
     starts = np.concatenate([[0], np.cumsum(module_counts)[:-1]]).astype(np.int64)
-    module_vectors = embedder.embed([o for m in task.modules for o in m.outcomes], progress=True)
+    module_vectors = (catalogue or embedder).embed(
+        [o for m in task.modules for o in m.outcomes], progress=True
+    )
     counts = np.asarray(module_counts, dtype=np.float64)
     module_side = np.zeros((len(task.credentials), len(task.modules)))
     credential_side = np.zeros_like(module_side)
@@ -241,8 +249,11 @@ class EngineRanker:
     name = "default"
     description = "the product's default: ModuleMatch.score (whole text + title)"
 
-    def __init__(self, embedder: Embedder, settings: Settings) -> None:
+    def __init__(
+        self, embedder: Embedder, settings: Settings, catalogue: Embedder | None = None
+    ) -> None:
         self.embedder = embedder
+        self.catalogue = catalogue or embedder  # what indexes the modules (e5: passages)
         self.settings = settings
 
     def rank(self, task: RetrievalTask, depth: int = DEPTH) -> Run:
@@ -256,7 +267,7 @@ class EngineRanker:
             for m in task.modules
         ]
         index = CatalogueIndex.build(
-            entries, self.embedder, backend=self.settings.index_backend, progress=True
+            entries, self.catalogue, backend=self.settings.index_backend, progress=True
         )
         params = replace(MatchParams.from_settings(self.settings), max_modules=depth)
         run: Run = {}
@@ -269,15 +280,21 @@ class EngineRanker:
         return run
 
 
-def standard_rankers(embedder: Embedder, settings: Settings) -> tuple[list[Ranker], str]:
-    """Return the rankers the harness compares, and the name of the product's default."""
+def standard_rankers(
+    embedder: Embedder, settings: Settings, catalogue: Embedder | None = None
+) -> tuple[list[Ranker], str]:
+    """Return the rankers the harness compares, and the name of the product's default.
+
+    ``embedder`` reads the credentials, ``catalogue`` (default: the same) the modules.
+    """
     tfidf, bm25 = TfidfRanker(), Bm25Ranker()
-    dense, title = DenseRanker(embedder), DenseRanker(embedder, "title")
-    outcomes = OutcomeRanker(embedder)
+    dense = DenseRanker(embedder, catalogue=catalogue)
+    title = DenseRanker(embedder, "title", catalogue)
+    outcomes = OutcomeRanker(embedder, catalogue)
     # the candidate for the product's score (evaluation/experiments/fusion_cv.py)
     text_title = MeanRanker([dense, title], name="dense+title")
     hybrid = FusionRanker([bm25, dense, title, outcomes], name="hybrid-rrf")
-    default = EngineRanker(embedder, settings)
+    default = EngineRanker(embedder, settings, catalogue)
     return [tfidf, bm25, dense, title, outcomes, text_title, hybrid, default], default.name
 
 

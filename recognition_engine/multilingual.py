@@ -19,10 +19,11 @@ thresholds are its own (``multilingual_outcome_match_threshold``,
 
 The deployment (setting ``multilingual``) decides which model reads a recognition:
 
-- ``off``: every text on the English model (all-MiniLM-L6-v2), as before;
+- ``non-english`` (the default): a credential and a programme both in English on the English
+  model, every other pair on the multilingual one;
 - ``all``: every text on the multilingual model;
-- ``non-english``: a credential and a programme both in English on the English model, every
-  other pair on the multilingual one.
+- ``off``: every text on the English model (all-MiniLM-L6-v2), which cannot read Georgian or
+  Armenian.
 
 An index is always one model's: a catalogue read by both models has two indexes.
 """
