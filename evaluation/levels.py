@@ -36,7 +36,6 @@ from recognition_engine.errors import InvalidInput
 from recognition_engine.ingestion.files import read_jsonl
 from recognition_engine.ingestion.outcomes import split_outcomes
 from recognition_engine.levels.bloom import (
-    decide_labels,
     label_matrix,
     lexicon_outcome_level,
     train_classifier,
@@ -77,9 +76,7 @@ def evaluate_bloom(
         classifier = train_classifier(
             train_texts, train_labels, embedder.embed(train_texts, progress=True), embedder.model_id
         )
-        predicted = decide_labels(
-            classifier.predict_proba(texts, embeddings), classifier.thresholds
-        )
+        predicted = classifier.decide(classifier.predict_proba(texts, embeddings))
         protocol = f"trained on {train_dir.name} ({len(train_texts)} outcomes)"
     else:
         predicted = _cross_validated_predictions(
@@ -114,7 +111,7 @@ def _cross_validated_predictions(
         )
         test_texts = [texts[i] for i in test_rows]
         probabilities = classifier.predict_proba(test_texts, embeddings[test_rows])
-        predicted[test_rows] = decide_labels(probabilities, classifier.thresholds)
+        predicted[test_rows] = classifier.decide(probabilities)
     return predicted
 
 

@@ -104,9 +104,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     english = create_embedder(settings)
     best = train_classifier(texts, labels, english.embed(texts), english.model_id)
     originals = [row["en"] for row in parallel]
-    reference = decide_labels(
-        best.predict_proba(originals, english.embed(originals)), best.thresholds
-    )
+    reference = best.decide(best.predict_proba(originals, english.embed(originals)))
 
     report: dict[str, object] = {
         "training_outcomes": len(texts),
@@ -115,8 +113,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     }
     readers = {
         "vector only": lambda lang: vector_only.predict(read[lang]),
-        "full": lambda lang: decide_labels(
-            full.predict_proba([row[lang] for row in parallel], read[lang]), full.thresholds
+        "full": lambda lang: full.decide(
+            full.predict_proba([row[lang] for row in parallel], read[lang])
         ),
     }
     readings = {}

@@ -11,7 +11,12 @@ from recognition_engine.domain import BloomLevel
 from recognition_engine.embedding import HashingEmbedder
 from recognition_engine.errors import InvalidInput
 from recognition_engine.levels import BloomClassifier, LevelEstimator, train_classifier
-from recognition_engine.levels.bloom import decide_labels, label_matrix, verb_features
+from recognition_engine.levels.bloom import (
+    _best_ratio,
+    decide_labels,
+    label_matrix,
+    verb_features,
+)
 from recognition_engine.levels.verbs import extract_verbs
 
 TOPICS = [
@@ -107,6 +112,34 @@ def test_decide_labels_keeps_at_least_one_level() -> None:
     chosen = decide_labels(probabilities, np.full(6, 0.5))
     assert chosen[0].tolist() == [False, False, True, False, False, False]
     assert chosen[1].tolist() == [True, False, False, False, True, False]
+
+
+def test_decide_labels_with_a_ratio_drops_levels_far_less_likely_than_the_first() -> None:
+    probabilities = np.array([[0.9, 0.1, 0.1, 0.1, 0.4, 0.1], [0.9, 0.1, 0.1, 0.1, 0.5, 0.1]])
+    chosen = decide_labels(probabilities, np.full(6, 0.3), ratio=0.5)
+    assert chosen[0].tolist() == [True, False, False, False, False, False]
+    assert chosen[1].tolist() == [True, False, False, False, True, False]
+    # without a ratio both rows keep every level above its threshold
+    assert decide_labels(probabilities, np.full(6, 0.3))[:, 4].all()
+
+
+def test_the_ratio_is_chosen_on_out_of_fold_predictions() -> None:
+    labels = np.array([[True, False], [True, False], [True, True], [True, False]])
+    probabilities = np.array([[0.9, 0.35], [0.8, 0.3], [0.9, 0.6], [0.95, 0.4]])
+    # a threshold of 0.3 adds the second level to every row; a ratio of 0.5 or 0.6 keeps it
+    # only where it belongs (0.7 drops it there too), and the smaller of the two is chosen
+    assert _best_ratio(probabilities, labels, np.array([0.5, 0.3])) == 0.5
+    assert _best_ratio(probabilities, labels, np.array([0.5, 0.55])) == 0.0
+
+
+def test_a_classifier_saved_without_a_ratio_keeps_every_level_above_its_threshold(
+    trained: BloomClassifier,
+) -> None:
+    old = BloomClassifier(trained.model, trained.featuriser, trained.thresholds, "x")
+    assert old.ratio == 0.0
+    probabilities = np.array([[0.95, 0.0, 0.0, 0.0, 0.0, trained.thresholds[5]]])
+    assert old.decide(probabilities)[0, 5]
+    assert not decide_labels(probabilities, trained.thresholds, ratio=0.9)[0, 5]
 
 
 def test_label_matrix_accepts_british_spelling_and_refuses_unknown_levels() -> None:
