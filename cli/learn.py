@@ -48,7 +48,7 @@ def learn(
         return
     from evaluation.datasets import load_retrieval_task
     from evaluation.protocols import CandidatePool
-    from recognition_engine.embedding import create_embedder
+    from evaluation.reading import reading
     from recognition_engine.learning.model import train_model
     from recognition_engine.learning.reranking import model_folder
 
@@ -58,8 +58,10 @@ def learn(
     decided_ids = task.credentials_with_match
     if not decided_ids:
         raise InvalidInput(f"{dataset}: no decision to learn from")
-    embedder = create_embedder(settings)
-    pool = CandidatePool(task, embedder, settings)
+    # the model the deployment gives the set's languages, as evaluate and recognise read it
+    read = reading(task, settings)
+    embedder = read.embedder
+    pool = CandidatePool(task, embedder, read.settings, catalogue=read.catalogue)
     decided = [
         pool.decided(cid, {m: True for m, rel in task.gold[cid].items() if rel > 0})
         for cid in decided_ids
