@@ -107,16 +107,14 @@ def language_of(texts: Sequence[str], declared: str | None = None) -> str | None
 
 
 def outcome_languages(outcomes: Sequence[str], declared: str | None = None) -> list[str | None]:
-    """Return the language of each outcome; a declared language wins for all of them.
+    """Return the language of each outcome; a declared language wins for all (script agreeing).
 
     Without a declaration each outcome is detected on its own, except that a short one
     ("SQL and NoSQL databases") in the same script as the item as a whole takes the item's
     language: a few words say little about a language, their script says more.
     """
     whole = language_of(outcomes, declared)
-    if declared_code(declared) not in (None, whole):  # a declaration the script contradicts
-        declared = None
-    if declared_code(declared):
+    if whole is not None and declared_code(declared) == whole:  # declared, and the script agrees
         return [whole] * len(outcomes)
     whole_script = script_of(" ".join(outcomes))
     languages: list[str | None] = []
