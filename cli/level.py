@@ -83,7 +83,10 @@ def level_train(
     path = out or settings.data_dir / CLASSIFIER_FILE
     classifier.save(path)
     thresholds = ", ".join(f"{t:.2f}" for t in classifier.thresholds)
-    console.print(f"saved the Bloom classifier to {path} (per-level thresholds {thresholds})")
+    console.print(
+        f"saved the Bloom classifier to {path} (per-level thresholds {thresholds}; "
+        f"a second level needs {classifier.ratio:.0%} of the first's probability)"
+    )
 
 
 def read_outcomes(

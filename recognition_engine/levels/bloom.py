@@ -188,9 +188,10 @@ def decide_labels(
     chosen = probabilities >= thresholds
     if ratio:
         chosen &= probabilities >= ratio * probabilities.max(axis=1, keepdims=True)
-    ratio = probabilities / np.maximum(thresholds, 1e-9)
+    # a row with no level left takes the one furthest above (or least below) its threshold
+    strength = probabilities / np.maximum(thresholds, 1e-9)
     empty = ~chosen.any(axis=1)
-    chosen[empty, ratio[empty].argmax(axis=1)] = True
+    chosen[empty, strength[empty].argmax(axis=1)] = True
     return chosen
 
 
