@@ -191,7 +191,9 @@ def assess_level(
     level (``lowest_module_level``); otherwise it is a warning: those modules may still be
     recognised. An estimate
     only matters when it reads *below* the declared level: confidently so, the evaluator must
-    review the declared level; weakly so, it is a warning. Reading above is no difference.
+    review the declared level; weakly so, it is no finding against the declaration (the reason
+    still shows the estimate): below ``min_confidence`` the estimate is right too rarely to
+    raise a warning on every credential. Reading above is no difference.
     """
     scope = f"module {module_code}" if module_code else "the programme"
     evidence = _estimate_evidence(estimate)
@@ -247,7 +249,10 @@ def assess_level(
             )
         if not module_code:
             return finding(
-                Element.LEVEL, Verdict.WARNING, reads + ", weak evidence: check the level.",
+                Element.LEVEL,
+                Verdict.PASS,
+                f"Declared EQF {declared} meets the EQF {required} of {scope}. " + reads
+                + ", below the confidence that would question the declaration.",
                 evidence=evidence,
             )
     return finding(
