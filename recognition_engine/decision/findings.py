@@ -251,8 +251,9 @@ def assess_level(
             return finding(
                 Element.LEVEL,
                 Verdict.PASS,
-                f"Declared EQF {declared} meets the EQF {required} of {scope}. " + reads
-                + ", below the confidence that would question the declaration.",
+                f"Declared EQF {declared} meets the EQF {required} of {scope}; its outcomes "
+                f"read as EQF {estimate.eqf_level} (estimate, confidence "
+                f"{estimate.confidence:.2f}), too uncertain to question the declaration.",
                 evidence=evidence,
             )
     return finding(
