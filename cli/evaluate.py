@@ -181,7 +181,7 @@ def _evaluate_levels(
         from evaluation import levels
     except ImportError as error:
         raise InvalidInput(f"{dataset}: level evaluation is not available ({error})") from error
-    from recognition_engine.embedding import create_embedder
+    from recognition_engine.embedding import create_embedder, fine_tuning_base
     from recognition_engine.levels.eqf import CLASSIFIER_FILE
 
     embedder = create_embedder(settings)
@@ -190,7 +190,15 @@ def _evaluate_levels(
     installed = settings.data_dir / CLASSIFIER_FILE
     classifier = installed if installed.exists() else None
     if task_kind is Task.BLOOM:
-        result = levels.evaluate_bloom(dataset, train, embedder)
+        epochs = settings.bloom_fine_tune_epochs
+        result = levels.evaluate_bloom(
+            dataset,
+            train,
+            embedder,
+            encoder_epochs=epochs,
+            encoder_base=fine_tuning_base(settings) if epochs else None,
+            report=console.print,
+        )
     elif task_kind is Task.STAGE:
         result = levels.evaluate_stage(
             dataset, embedder, classifier_path=classifier, protocol=protocol, folds=folds

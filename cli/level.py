@@ -68,9 +68,19 @@ def level_train(
             "--out", help="Where to save the classifier; default: data_dir/bloom-classifier.joblib."
         ),
     ] = None,
+    epochs: Annotated[
+        float | None,
+        typer.Option(
+            "--epochs",
+            min=0,
+            max=20,
+            help="Epochs of fine-tuning the embedding model (default: bloom_fine_tune_epochs); "
+            "0 trains the linear classifier alone, in a minute instead of half an hour.",
+        ),
+    ] = None,
 ) -> None:
     """Train the Bloom classifier on labelled outcomes ({"text", "labels": [...]}) and save it."""
-    from recognition_engine.embedding import create_embedder
+    from recognition_engine.embedding import create_embedder, fine_tuning_base
     from recognition_engine.levels import CLASSIFIER_FILE, train_classifier
     from recognition_engine.levels.bloom import label_matrix
 
@@ -79,13 +89,23 @@ def level_train(
     embedder = create_embedder(settings)
     console.print(f"embedding {len(texts)} outcomes with {embedder.model_id} …")
     embeddings = embedder.embed(texts, progress=True)
-    classifier = train_classifier(texts, label_matrix(labels), embeddings, embedder.model_id)
+    epochs = settings.bloom_fine_tune_epochs if epochs is None else epochs
+    classifier = train_classifier(
+        texts,
+        label_matrix(labels),
+        embeddings,
+        embedder.model_id,
+        encoder_epochs=epochs,
+        encoder_base=fine_tuning_base(settings) if epochs else None,
+        report=console.print,
+    )
     path = out or settings.data_dir / CLASSIFIER_FILE
     classifier.save(path)
     thresholds = ", ".join(f"{t:.2f}" for t in classifier.thresholds)
     console.print(
         f"saved the Bloom classifier to {path} (per-level thresholds {thresholds}; "
-        f"a second level needs {classifier.ratio:.0%} of the first's probability)"
+        f"a second level needs {classifier.ratio:.0%} of the first's probability"
+        + (f"; epochs of fine-tuning the embedding model: {epochs:g})" if epochs else ")")
     )
 
 

@@ -20,6 +20,7 @@ Pure functions over dataset folders; the ``evaluate`` command dispatches to them
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -66,23 +67,41 @@ def detect_task(dataset_dir: Path) -> str | None:
 
 
 def evaluate_bloom(
-    dataset_dir: Path, train_dir: Path | None, embedder: Embedder, *, folds: int = CV_FOLDS
+    dataset_dir: Path,
+    train_dir: Path | None,
+    embedder: Embedder,
+    *,
+    folds: int = CV_FOLDS,
+    encoder_epochs: float = 0.0,
+    encoder_base: Path | None = None,
+    report: Callable[[str], None] | None = None,
 ) -> dict:
-    """Return micro/macro/per-level F1 of the Bloom classifier (and of the lexicon) on a set."""
+    """Return micro/macro/per-level F1 of the Bloom classifier (and of the lexicon) on a set.
+
+    The classifier is trained as ``level-train`` trains it: with ``encoder_epochs`` > 0 the
+    model in ``encoder_base`` is fine-tuned on each training fold too.
+    """
     texts, labels = _bloom_set(dataset_dir)
     embeddings = embedder.embed(texts, progress=True)
+    training = {"encoder_epochs": encoder_epochs, "encoder_base": encoder_base, "report": report}
     if train_dir is not None:
         train_texts, train_labels = _bloom_set(train_dir)
         classifier = train_classifier(
-            train_texts, train_labels, embedder.embed(train_texts, progress=True), embedder.model_id
+            train_texts,
+            train_labels,
+            embedder.embed(train_texts, progress=True),
+            embedder.model_id,
+            **training,
         )
         predicted = classifier.decide(classifier.predict_proba(texts, embeddings))
         protocol = f"trained on {train_dir.name} ({len(train_texts)} outcomes)"
     else:
         predicted = _cross_validated_predictions(
-            texts, labels, embeddings, embedder.model_id, folds
+            texts, labels, embeddings, embedder.model_id, folds, training
         )
         protocol = f"{folds}-fold cross-validation"
+    if encoder_epochs:
+        protocol += f", the embedding model fine-tuned for {encoder_epochs:g} epochs"
     lexicon = load_lexicon()
     lexicon_predicted = label_matrix(
         [[b.value for b in lexicon_outcome_level(text, lexicon).bloom] for text in texts]
@@ -100,18 +119,32 @@ def evaluate_bloom(
 
 
 def _cross_validated_predictions(
-    texts: list[str], labels: np.ndarray, embeddings: np.ndarray, embedder_id: str, folds: int
+    texts: list[str],
+    labels: np.ndarray,
+    embeddings: np.ndarray,
+    embedder_id: str,
+    folds: int,
+    training: dict,
 ) -> np.ndarray:
     from sklearn.model_selection import KFold
 
+    report = training.get("report")
     predicted = np.zeros(labels.shape, dtype=bool)
-    for train_rows, test_rows in KFold(folds, shuffle=True, random_state=0).split(texts):
+    splits = KFold(folds, shuffle=True, random_state=0).split(texts)
+    for fold, (train_rows, test_rows) in enumerate(splits, start=1):
         classifier = train_classifier(
-            [texts[i] for i in train_rows], labels[train_rows], embeddings[train_rows], embedder_id
+            [texts[i] for i in train_rows],
+            labels[train_rows],
+            embeddings[train_rows],
+            embedder_id,
+            **training,
         )
         test_texts = [texts[i] for i in test_rows]
         probabilities = classifier.predict_proba(test_texts, embeddings[test_rows])
         predicted[test_rows] = classifier.decide(probabilities)
+        if report is not None:
+            micro = _f1_scores(labels[test_rows], predicted[test_rows])["micro_f1"]
+            report(f"fold {fold}/{folds}: micro-F1 {micro}")
     return predicted
 
 

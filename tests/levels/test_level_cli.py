@@ -78,7 +78,7 @@ def test_level_train_saves_a_classifier_the_level_command_uses(env: Path) -> Non
         for topic in ("market data", "tax law", "soil samples", "energy systems", "legal cases")
     ]
     (data / "outcomes.jsonl").write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
-    result = CliRunner().invoke(build_app(), ["level-train", "--data", str(data)])
+    result = CliRunner().invoke(build_app(), ["level-train", "--data", str(data), "--epochs", "0"])
     assert result.exit_code == 0, result.output
     assert (env / "var" / "bloom-classifier.joblib").is_file()
     outcomes = env / "outcomes.json"
@@ -94,3 +94,36 @@ def test_level_train_refuses_unlabelled_data(env: Path) -> None:
     (env / "outcomes.jsonl").write_text(json.dumps({"text": "Explain x"}), encoding="utf-8")
     result = CliRunner().invoke(build_app(), ["level-train", "--data", str(env)])
     assert result.exit_code == 2
+
+
+def test_level_train_cannot_fine_tune_the_fake_embedder(env: Path) -> None:
+    data = env / "labelled"
+    data.mkdir()
+    rows = [{"text": f"Explain the {i}", "labels": ["Understand"]} for i in range(10)]
+    (data / "outcomes.jsonl").write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    result = CliRunner().invoke(build_app(), ["level-train", "--data", str(data)])
+    assert result.exit_code == 6 and "fine-tune" in result.output
+    assert not (env / "var" / "bloom-classifier.joblib").exists()
+
+
+@pytest.mark.real_model
+def test_level_train_fine_tunes_the_embedding_model(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RECOGNITION_EMBEDDING_BACKEND", "torch")
+    monkeypatch.setenv("RECOGNITION_DATA_DIR", str(tmp_path / "var"))
+    rows = [
+        {"text": f"{verb} the {topic}", "labels": [level]}
+        for verb, level in (("List", "Remember"), ("Design", "Create"), ("Evaluate", "Evaluate"))
+        for topic in ("market data", "tax law", "soil samples", "energy systems")
+    ]
+    (tmp_path / "outcomes.jsonl").write_text("\n".join(json.dumps(r) for r in rows), "utf-8")
+    result = CliRunner().invoke(
+        build_app(), ["level-train", "--data", str(tmp_path), "--epochs", "1"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "epochs of fine-tuning the embedding model: 1" in " ".join(result.output.split())
+    from recognition_engine.levels import BloomClassifier
+
+    saved = BloomClassifier.load(tmp_path / "var" / "bloom-classifier.joblib")
+    assert saved.encoder is not None
