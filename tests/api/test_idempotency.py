@@ -129,7 +129,7 @@ def send_together(url: str, key: str, body: dict[str, Any], headers: dict[str, s
     answers: list[httpx.Response] = [None] * n  # type: ignore[list-item]
 
     def one(i: int) -> None:
-        with httpx.Client(timeout=60) as http:
+        with httpx.Client(timeout=300) as http:
             request = http.build_request("POST", url, json=body, headers=with_key(headers, key))
             barrier.wait()
             answers[i] = http.send(request)

@@ -55,7 +55,7 @@ def test_schemathesis_finds_nothing(tmp_path: Path, programme: dict[str, Any]) -
     key, _ = create_key(data_dir, "admin")
     with server(data_dir, api_rate_limit_per_minute=1_000_000) as (url, _):
         loaded = httpx.post(
-            f"{url}/v1/programmes", json=programme, headers={"X-API-Key": key}, timeout=60
+            f"{url}/v1/programmes", json=programme, headers={"X-API-Key": key}, timeout=300
         )
         assert loaded.status_code == 201, loaded.text
         result = schemathesis(url, key, tmp_path / "schemathesis.xml")

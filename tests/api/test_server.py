@@ -27,6 +27,9 @@ from cli.service import register
 REPO = Path(__file__).resolve().parents[2]
 CLI = [sys.executable, "-c", "from cli import main; main()"]
 GATED = [sys.executable, str(Path(__file__).with_name("gated_server.py"))]
+# Deadlines, not speed bets: a busy machine may take long over a first request (imports, a
+# catalogue's level scale fitted), and only a hung server should fail a test.
+DEADLINE = 300
 
 
 def free_port() -> int:
@@ -87,7 +90,7 @@ def server(
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + DEADLINE
         while True:
             if process.poll() is not None:
                 raise AssertionError(process.stderr.read().decode())
@@ -112,7 +115,7 @@ def server(
 
 def wait_for(
     http: httpx.Client, screening_id: str, reached: Callable[[dict[str, Any]], bool],
-    seconds: float = 120,
+    seconds: float = DEADLINE,
 ) -> dict[str, Any]:
     """Poll the screening until ``reached(status)``; fail after ``seconds``."""
     deadline = time.monotonic() + seconds
@@ -136,7 +139,7 @@ def test_real_server_survives_sigkill(
     key, _ = create_key(data_dir, "admin")
     headers = {"X-API-Key": key}
     with server(data_dir, gated=True) as (url, process), httpx.Client(
-        base_url=url, headers=headers, timeout=30
+        base_url=url, headers=headers, timeout=DEADLINE
     ) as http:
         assert http.get("/ready").json()["status"] == "ready"
         assert http.post("/v1/programmes", json=programme).status_code == 201
@@ -164,7 +167,7 @@ def test_real_server_survives_sigkill(
         process.wait(timeout=10)
 
     with server(data_dir) as (url, _), httpx.Client(
-        base_url=url, headers=headers, timeout=30
+        base_url=url, headers=headers, timeout=DEADLINE
     ) as http:
         assert http.get("/ready").json() == {
             "status": "ready", "database": True, "programmes": 1, "indexes_missing": []
@@ -186,7 +189,7 @@ def test_key_revoked_from_the_cli_is_refused_by_the_running_server(tmp_path: Pat
     data_dir = tmp_path / "var"
     key, key_id = create_key(data_dir, "screening")
     with server(data_dir) as (url, _), httpx.Client(
-        base_url=url, headers={"X-API-Key": key}, timeout=30
+        base_url=url, headers={"X-API-Key": key}, timeout=DEADLINE
     ) as http:
         assert http.get("/v1/programmes").status_code == 200
         row = next(line for line in keys(data_dir, "list").splitlines() if key_id in line)

@@ -74,7 +74,7 @@ def workbench(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workbench]:
     programme = load_programme(PROGRAMME)
     response = httpx.post(
         f"{url}/v1/programmes", json=programme.model_dump(mode="json"),
-        headers={"X-API-Key": keys[Role.ADMIN]}, timeout=60,
+        headers={"X-API-Key": keys[Role.ADMIN]}, timeout=300,
     )
     assert response.status_code == 201, response.text
     yield Workbench(url, keys, programme.id)
