@@ -75,7 +75,7 @@ def level_train(
             min=0,
             max=20,
             help="Epochs of fine-tuning the embedding model (default: bloom_fine_tune_epochs); "
-            "0 trains the linear classifier alone, in a minute instead of half an hour.",
+            "0 trains the linear classifier alone, in minutes instead of about twenty.",
         ),
     ] = None,
 ) -> None:
