@@ -14,14 +14,11 @@ own configuration, so a saved classifier is one file.
 from __future__ import annotations
 
 import io
-import logging
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
-
-logger = logging.getLogger(__name__)
 
 LEARNING_RATE = 5e-5  # the encoder's; the new head learns at HEAD_LEARNING_RATE
 HEAD_LEARNING_RATE = 1e-3
@@ -45,8 +42,8 @@ class BloomEncoder:
         self.encoder = AutoModel.from_pretrained(str(self.base_path))
         self.head = torch.nn.Linear(self.encoder.config.hidden_size, 6)
         if state is not None:
-            self.encoder.load_state_dict({k: v.float() for k, v in state["encoder"].items()})
-            self.head.load_state_dict({k: v.float() for k, v in state["head"].items()})
+            self.encoder.load_state_dict(_full(state["encoder"]))
+            self.head.load_state_dict(_full(state["head"]))
         self.encoder.eval()
 
     def _logits(self, texts: Sequence[str]):  # noqa: ANN202 - a torch tensor
@@ -78,10 +75,7 @@ class BloomEncoder:
 
         buffer = io.BytesIO()
         torch.save(
-            {
-                "encoder": {k: v.half() for k, v in self.encoder.state_dict().items()},
-                "head": {k: v.half() for k, v in self.head.state_dict().items()},
-            },
+            {"encoder": _half(self.encoder.state_dict()), "head": _half(self.head.state_dict())},
             buffer,
         )
         return {"base_path": str(self.base_path), "weights": buffer.getvalue()}
@@ -91,6 +85,15 @@ class BloomEncoder:
 
         state = torch.load(io.BytesIO(saved["weights"]), weights_only=True)
         self.__init__(Path(saved["base_path"]), state=state)
+
+
+def _half(state: dict) -> dict:
+    """The state dict with its floating-point tensors in half precision, the rest as they are."""
+    return {k: v.half() if v.is_floating_point() else v for k, v in state.items()}
+
+
+def _full(state: dict) -> dict:
+    return {k: v.float() if v.is_floating_point() else v for k, v in state.items()}
 
 
 def fine_tune(
