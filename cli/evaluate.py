@@ -121,6 +121,7 @@ def _evaluate_equivalence(
             for name, run in warm.runs.items()
         ]
         ranked = warm.ranked
+        tiers = warm.tiers
         synthetic = False  # the synthetic hold-out is a cold check
     else:
         engine = next(r for r in rankers if r.name == default)
@@ -131,6 +132,7 @@ def _evaluate_equivalence(
             for r in rankers
         ]
         ranked = pool.cold
+        tiers = {}
     if adapt:
         from evaluation.adapted import adapted_rankers
         from recognition_engine.embedding import bundled_model_path
@@ -153,11 +155,14 @@ def _evaluate_equivalence(
         fixed_threshold=settings.min_proposal_score,
         synthetic_task=synthetic_task,
     )
-    decisions = decide_all(task.credentials, ranked, pool.modules, task.gold, settings)
+    decisions = decide_all(task.credentials, ranked, pool.modules, task.gold, settings, tiers)
     if default in result.rankers:
         result.rankers[default]["selective"] = selective_summary(list(decisions.values()))
     result.protocol = protocol
     console.print(rich_table(result))
+    if default in result.rankers:
+        selective = result.rankers[default]["selective"]
+        console.print({k: v for k, v in selective.items() if k != "intervals"})
     report = write_report(result, task, runs, report_dir, decisions=list(decisions.values()))
     console.print(f"report: {report}")
     if json_out:

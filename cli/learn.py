@@ -55,17 +55,15 @@ def learn(
     start = time.perf_counter()
     settings = load_settings()
     task = load_retrieval_task(dataset)
-    decided_ids = task.credentials_with_match
-    if not decided_ids:
-        raise InvalidInput(f"{dataset}: no decision to learn from")
+    # every decision counts: a credential with no row in the qrels was judged to have none
+    decided_ids = [c.id for c in task.credentials]
+    if not task.credentials_with_match:
+        raise InvalidInput(f"{dataset}: no decision awards a module: nothing to learn")
     # the model the deployment gives the set's languages, as evaluate and recognise read it
     read = reading(task, settings)
     embedder = read.embedder
     pool = CandidatePool(task, embedder, read.settings, catalogue=read.catalogue)
-    decided = [
-        pool.decided(cid, {m: True for m, rel in task.gold[cid].items() if rel > 0})
-        for cid in decided_ids
-    ]
+    decided = [pool.gold_decided(cid) for cid in decided_ids]
     model = train_model(decided, pool.courses, pool.lexical, model_id=embedder.model_id)
     folder = model_folder(settings.data_dir, catalogue or dataset.resolve().name)
     model.save(folder)

@@ -84,8 +84,11 @@ class CandidatePool:
         """Return the engine's cold ranking as a run."""
         return {cid: {m.key: m.score for m in ms[:depth]} for cid, ms in self.cold.items()}
 
-    def decided(self, credential_id: str, decisions: Mapping[str, bool]) -> DecidedCredential:
-        """Return the credential as learning reads it, with the given decisions (none: a query)."""
+    def decided(
+        self, credential_id: str, decisions: Mapping[str, bool], *, no_equivalent: bool = False
+    ) -> DecidedCredential:
+        """Return the credential as learning reads it, with the given decisions (none and not
+        ``no_equivalent``: a query)."""
         credential = next(c for c in self.task.credentials if c.id == credential_id)
         text_vector, title_vector = self._vectors[credential_id]
 
@@ -108,7 +111,14 @@ class CandidatePool:
             matches=self.cold[credential_id],
             decisions=dict(decisions),
             score_missing=score_missing,
+            no_equivalent=no_equivalent,
         )
+
+    def gold_decided(self, credential_id: str) -> DecidedCredential:
+        """Return the credential with the set's decision: its accepted modules, or none at all
+        (a credential with no row in the qrels was judged to have no equivalent)."""
+        accepted = {m: True for m, rel in self.task.gold.get(credential_id, {}).items() if rel > 0}
+        return self.decided(credential_id, accepted, no_equivalent=not accepted)
 
 
 # The learned variants compared in the warm protocol: every component alone, and together.
@@ -128,6 +138,8 @@ WARM_VARIANTS: dict[str, tuple[str, ...]] = {
 class WarmResult:
     runs: dict[str, Run]
     ranked: dict[str, list[ModuleMatch]]  # the default variant's out-of-fold candidates
+    tiers: dict[str, str] = field(default_factory=dict)  # the default's tier per credential
+    has_equivalent: dict[str, float] = field(default_factory=dict)  # the default's P(has one)
     trained_on: dict[int, set[str]] = field(default_factory=dict)  # fold → credentials read
     held_out: dict[int, set[str]] = field(default_factory=dict)
 
@@ -148,10 +160,7 @@ def warm_protocol(
         train_ids = [c.id for c in task.credentials if c.id not in held]
         result.trained_on[fold] = set(train_ids)
         result.held_out[fold] = held
-        training = [
-            pool.decided(cid, {m: True for m, rel in task.gold.get(cid, {}).items() if rel > 0})
-            for cid in train_ids
-        ]
+        training = [pool.gold_decided(cid) for cid in train_ids]
         for name, groups in variants.items():
             model = train_model(training, pool.courses, pool.lexical, groups=tuple(groups))
             for cid in test_ids:
@@ -164,6 +173,10 @@ def warm_protocol(
                 }
                 if name == "default":
                     result.ranked[cid] = ranked.matches
+                    if ranked.tier is not None:
+                        result.tiers[cid] = ranked.tier.tier.value
+                    if ranked.has_equivalent is not None:
+                        result.has_equivalent[cid] = ranked.has_equivalent
     return result
 
 

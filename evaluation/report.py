@@ -268,11 +268,18 @@ def selective_markdown(result: EvaluationResult) -> list[str]:
         "|---|---|---|",
     ]
     for name, value in selective.items():
-        if name == "intervals":
+        if name in ("intervals", "tiers"):
             continue
         interval = intervals.get(name)
         shown = f"[{interval[0]:.3f}, {interval[1]:.3f}]" if interval else "–"
         lines.append(f"| {name} | {_fmt(value)} | {shown} |")
+    tiers = selective.get("tiers")
+    if tiers:
+        lines += ["", "The tiers the product gave, out of fold (precision: the top module is gold; "
+                  "for no_equivalent, the credential has no gold module):", "",
+                  "| tier | credentials | share of all | precision |", "|---|---|---|---|"]
+        lines += [f"| {name} | {row['count']} | {_fmt(row['share'])} | {_fmt(row['precision'])} |"
+                  for name, row in tiers.items()]
     lines += ["", "![precision-coverage](precision_coverage.png)", "",
               "![reliability](reliability.png)", ""]
     return lines

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
+from sklearn.metrics import roc_auc_score
 
 from evaluation.datasets import ItemText
 from recognition_engine.config import Settings
@@ -51,6 +52,8 @@ class CredentialDecisions:
     correct: np.ndarray  # (len(GRID),) bool: proposed and the first proposed module is gold
     confidence: float  # the gate value of the top-ranked module, in [0, 1]
     top_correct: bool  # the top-ranked module is gold
+    has_match: bool = False  # the credential has a gold module
+    tier: str | None = None  # the learned model's tier for it (None: no learned model)
 
 
 def as_credential(item: ItemText, ects: float | None = None) -> MicroCredential:
@@ -108,6 +111,7 @@ def credential_decisions(
     modules: dict[str, ItemText],
     gold: set[str],
     settings: Settings,
+    tier: str | None = None,
 ) -> CredentialDecisions:
     """Return the engine's decision for one credential at every threshold of ``GRID``."""
     params = DecisionParams.from_settings(settings)
@@ -137,6 +141,8 @@ def credential_decisions(
         correct=correct,
         confidence=float(np.clip(_gate(top), 0, 1)) if top else 0.0,
         top_correct=bool(top and top.key in gold),
+        has_match=bool(gold),
+        tier=tier,
     )
 
 
@@ -153,7 +159,24 @@ def selective_figures(decisions: Sequence[CredentialDecisions]) -> dict[str, flo
     correct = np.array([d.correct for d in decisions])
     confidence = np.array([d.confidence for d in decisions])
     top_correct = np.array([d.top_correct for d in decisions], dtype=np.float64)
-    return _figures(proposed, correct, confidence, top_correct)
+    figures = _figures(proposed, correct, confidence, top_correct)
+    has = np.array([d.has_match for d in decisions], dtype=bool)
+    figures["auroc_has_equivalent"] = (
+        float(roc_auc_score(has, confidence)) if 0 < has.sum() < len(has) else None
+    )
+    return figures
+
+
+def tier_figures(decisions: Sequence[CredentialDecisions]) -> dict[str, dict[str, float | None]]:
+    """Return, per tier the product gave, its share of all credentials and how often it was
+    right: the top module gold for a proposing tier, no gold module for ``no_equivalent``."""
+    tiers: dict[str, dict[str, float | None]] = {}
+    for name in dict.fromkeys(d.tier for d in decisions if d.tier is not None):
+        inside = [d for d in decisions if d.tier == name]
+        right = [(not d.has_match) if name == "no_equivalent" else d.top_correct for d in inside]
+        tiers[name] = {"share": round(len(inside) / len(decisions), 4), "count": len(inside),
+                       "precision": round(float(np.mean(right)), 4)}
+    return tiers
 
 
 def _figures(
@@ -239,12 +262,14 @@ def decide_all(
     modules: dict[str, ItemText],
     gold: dict[str, dict[str, int]],
     settings: Settings,
+    tiers: dict[str, str] | None = None,
 ) -> dict[str, CredentialDecisions]:
     """Return the engine's decisions for every credential, from its ranked candidates."""
     return {
         c.id: credential_decisions(
             c, ranked.get(c.id, []), modules,
             {m for m, rel in gold.get(c.id, {}).items() if rel > 0}, settings,
+            (tiers or {}).get(c.id),
         )
         for c in credentials
     }
@@ -257,4 +282,6 @@ def selective_summary(decisions: Sequence[CredentialDecisions]) -> dict[str, obj
         name: None if value is None else round(value, 4) for name, value in figures.items()
     }
     summary["intervals"] = bootstrap_intervals(decisions)
+    if any(d.tier is not None for d in decisions):
+        summary["tiers"] = tier_figures(decisions)
     return summary

@@ -564,10 +564,40 @@ class PrecedentEvidence(BaseModel):
     record_id: str | None = None
     credential_id: str
     credential_title: str
-    module_code: str
+    module_code: str | None = Field(
+        description="None: the credential was judged to have no equivalent in the catalogue."
+    )
     accepted: bool
     decided_on: str | None = Field(None, description="ISO date of the decision, if recorded.")
     similarity: float
+
+
+class ConfidenceTier(StrEnum):
+    """What the confidence means, each tier chosen for a stated precision (see TierRecord)."""
+
+    CONFIRMED = "confirmed"  # at least 90% right out of fold
+    POSSIBLE = "possible"  # at least 70%
+    REVIEW = "review"  # at least 30%: worth an evaluator's look
+    NO_EQUIVALENT = "no_equivalent"  # below: most likely no module of the catalogue is one
+
+
+class TierRecord(BaseModel):
+    """A proposal's tier, with what the tier was worth where it was chosen."""
+
+    tier: ConfidenceTier
+    threshold: float | None = Field(
+        description="The confidence from which the tier is given (None: never reached)."
+    )
+    precision: float | None = Field(
+        description="Out of fold: how often the first module was right in this tier (for "
+        "no_equivalent: how often there was none). None: no credential fell in it."
+    )
+    support: int = Field(description="Out-of-fold credentials in this tier.")
+    decisions: int = Field(description="Decided credentials the tiers were chosen on.")
+    basis: str = Field(
+        description="'institution': chosen on this catalogue's own decisions; 'shared': the "
+        "cold-start model, chosen on public decision sets of other institutions."
+    )
 
 
 class RecognitionProposal(BaseModel):
@@ -590,9 +620,17 @@ class RecognitionProposal(BaseModel):
     reasons: list[str]
     level_estimate: LevelEstimate | None = None
     confidence: float | None = Field(
-        None, description="Calibrated probability that the top module is right (learned model)."
+        None,
+        description="Calibrated probability that the top module is right: P(the credential has "
+        "an equivalent) × P(this module is it | it has one).",
     )
-    confidence_tier: str | None = Field(None, description="'high', 'review' or 'low'.")
+    has_equivalent: float | None = Field(
+        None, description="Calibrated probability that some module of the catalogue is one."
+    )
+    confidence_tier: ConfidenceTier | None = Field(
+        None, description="'confirmed', 'possible', 'review' or 'no_equivalent'."
+    )
+    tier: TierRecord | None = Field(None, description="The tier with its record.")
     precedents: list[PrecedentEvidence] = Field(
         default_factory=list, description="Similar earlier decisions that voted for modules."
     )

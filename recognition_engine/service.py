@@ -41,7 +41,6 @@ from recognition_engine.index import (
 )
 from recognition_engine.ingestion.language import credential_language, programme_language
 from recognition_engine.ingestion.outcomes import outcomes_of
-from recognition_engine.learning.calibration import confidence_tier
 from recognition_engine.learning.features import Course
 from recognition_engine.learning.model import LearnedModel
 from recognition_engine.learning.recorded import RecordedDecision, learn_from_decisions
@@ -308,9 +307,12 @@ class RecognitionEngine:
         proposal.engine.update(self._language_report(credentials, programme))
         if ranked is not None and ranked.confidence is not None:
             proposal.confidence = round(ranked.confidence, 3)
-            proposal.confidence_tier = confidence_tier(
-                ranked.confidence, self.settings.min_proposal_confidence
-            ).value
+            if ranked.has_equivalent is not None:
+                proposal.has_equivalent = round(ranked.has_equivalent, 3)
+            tiers = learned.model.tiers if learned is not None else None
+            if tiers is not None:
+                proposal.tier = tiers.record(ranked.confidence, basis="institution")
+                proposal.confidence_tier = proposal.tier.tier
             proposal.precedents = precedent_evidence(ranked)
             proposal.engine["min_proposal_confidence"] = self.settings.min_proposal_confidence
             proposal.engine["learned_model"] = "lambdarank"

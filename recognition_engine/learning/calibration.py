@@ -13,22 +13,12 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 
 import numpy as np
 
 TOP = 10
 GRID = np.linspace(0.0, 1.0, 201)  # where the fitted map is kept (it is smooth between)
-
-
-class ConfidenceTier(StrEnum):
-    HIGH = "high"
-    REVIEW = "review"
-    LOW = "low"
-
-
-HIGH_CONFIDENCE = 0.9
 
 
 def softmax_shares(scores: np.ndarray, top: int = TOP) -> np.ndarray:
@@ -82,12 +72,3 @@ class Calibrator:
 def _logit(p: np.ndarray) -> np.ndarray:
     p = np.clip(p, 1e-4, 1 - 1e-4)
     return np.log(p / (1 - p))
-
-
-def confidence_tier(probability: float, minimum: float) -> ConfidenceTier:
-    """High from 0.9; review from the proposal threshold ``minimum``; low below it."""
-    if probability >= HIGH_CONFIDENCE:
-        return ConfidenceTier.HIGH
-    if probability >= minimum:
-        return ConfidenceTier.REVIEW
-    return ConfidenceTier.LOW

@@ -2,8 +2,13 @@
 
 Training reads the decided credentials (their vectors and their candidate matches); every
 signal a credential's training row gets from the decisions leaves its own decisions out, so the
-ranker learns what precedents are worth for a credential they have not seen. The confidence is
-calibrated on inner out-of-fold predictions, then the ranker is refitted on all decisions.
+ranker learns what precedents are worth for a credential they have not seen.
+
+Every decision counts, "no equivalent" included. The shown confidence is
+P(has an equivalent) × P(this module is the right one | it has one): the first from the
+has-an-equivalent model (``equivalence``), the second from the ranker's share, calibrated. Both
+are fitted on inner out-of-fold predictions, and so are the tiers; then the ranker is refitted
+on all decisions.
 """
 
 from __future__ import annotations
@@ -17,6 +22,13 @@ from pathlib import Path
 import numpy as np
 
 from recognition_engine.learning.calibration import Calibrator, softmax_shares
+from recognition_engine.learning.equivalence import (
+    EQUIVALENCE_FEATURES,
+    WARM_FEATURES,
+    LogisticModel,
+    columns,
+    warm_row,
+)
 from recognition_engine.learning.features import (
     FEATURE_GROUPS,
     Course,
@@ -24,8 +36,14 @@ from recognition_engine.learning.features import (
     feature_columns,
 )
 from recognition_engine.learning.lexical import LexicalIndex
-from recognition_engine.learning.precedents import Neighbour, Precedent, PrecedentMemory
+from recognition_engine.learning.precedents import (
+    NO_EQUIVALENT,
+    Neighbour,
+    Precedent,
+    PrecedentMemory,
+)
 from recognition_engine.learning.ranker import LearnedRanker
+from recognition_engine.learning.tiers import TierBand, Tiers
 from recognition_engine.matching import ModuleMatch
 
 INNER_FOLDS = 5
@@ -47,13 +65,26 @@ class DecidedCredential:
     score_missing: ScoreMissing | None = None
     decided_on: str | None = None
     record_id: str | None = None
+    no_equivalent: bool = False  # judged to have no equivalent in the catalogue
+
+    @property
+    def decided(self) -> bool:
+        return bool(self.decisions) or self.no_equivalent
+
+    @property
+    def has_equivalent(self) -> bool:
+        return any(self.decisions.values())
 
     def precedents(self) -> list[Precedent]:
-        return [
+        rows = [
             Precedent(self.course.key, self.course.title, module, accepted, self.decided_on,
                       self.record_id)
             for module, accepted in sorted(self.decisions.items())
         ]
+        if self.no_equivalent and not self.has_equivalent:
+            rows.append(Precedent(self.course.key, self.course.title, NO_EQUIVALENT, False,
+                                  self.decided_on, self.record_id))
+        return rows
 
 
 @dataclass
@@ -63,6 +94,8 @@ class Ranked:
     matches: list[ModuleMatch]
     scores: np.ndarray
     neighbours: list[Neighbour] = field(default_factory=list)
+    has_equivalent: float | None = None  # P(the credential has an equivalent at all)
+    tier: TierBand | None = None
 
     @property
     def confidence(self) -> float | None:
@@ -72,9 +105,12 @@ class Ranked:
 @dataclass
 class LearnedModel:
     ranker: LearnedRanker
-    calibrator: Calibrator
+    calibrator: Calibrator  # the ranker's share → P(this module | the credential has one)
     memory: PrecedentMemory
     model_id: str = ""
+    equivalence: LogisticModel | None = None  # P(has an equivalent); None: models saved before
+    tiers: Tiers | None = None
+    card: dict[str, object] = field(default_factory=dict)
 
     def rank(
         self,
@@ -91,8 +127,17 @@ class LearnedModel:
         scores = self.ranker.score(features)
         probability = self.calibrator(softmax_shares(scores))
         order = np.argsort(-scores, kind="stable")
+        has = None
+        if self.equivalence is not None and len(scores):
+            row = warm_row(credential.course.key, matches, features, scores, neighbours,
+                           self.memory, exclude_own=exclude_own)
+            has = float(self.equivalence(row))
+            probability = probability * has
         ranked = [replace(matches[i], confidence=float(probability[i])) for i in order]
-        return Ranked(ranked, scores[order], neighbours)
+        result = Ranked(ranked, scores[order], neighbours, has)
+        if self.tiers is not None and ranked:
+            result.tier = self.tiers.of(float(probability[order[0]]))
+        return result
 
     def save(self, folder: Path) -> None:
         """Write the model into ``folder`` (created); it replaces what was there."""
@@ -103,9 +148,13 @@ class LearnedModel:
         (folder / "precedents.json").write_text(json.dumps(rows, ensure_ascii=False))
         np.savez(folder / "precedents.npz", text=self.memory.text_vectors,
                  title=self.memory.title_vectors)
-        (folder / "model.json").write_text(
-            json.dumps({"model_id": self.model_id, "decisions": len(rows)})
-        )
+        meta: dict[str, object] = {"model_id": self.model_id, "decisions": len(rows),
+                                   "card": self.card}
+        if self.equivalence is not None:
+            meta["equivalence"] = self.equivalence.to_json()
+        if self.tiers is not None:
+            meta["tiers"] = self.tiers.to_json()
+        (folder / "model.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1))
 
     @classmethod
     def load(cls, folder: Path) -> LearnedModel:
@@ -119,6 +168,9 @@ class LearnedModel:
             Calibrator.load(folder / "calibration.json"),
             memory,
             meta.get("model_id", ""),
+            LogisticModel.from_json(meta["equivalence"]) if "equivalence" in meta else None,
+            Tiers.from_json(meta["tiers"]) if "tiers" in meta else None,
+            dict(meta.get("card", {})),
         )
 
 
@@ -166,10 +218,45 @@ def train_model(
     61%: an over-confident calibration. Nested, 63% against 61%.)
     """
     columns = feature_columns(groups)
+    decided = [c for c in decided if c.decided]
     order = list(range(len(decided)))
     random.Random(seed).shuffle(order)
-    raw: list[float] = []
-    correct: list[bool] = []
+    held_out = _inner_predictions(decided, order, modules, lexical, columns, inner_folds)
+    with_one = [p for p in held_out if p.has]
+    calibrator = Calibrator.fit([p.share for p in with_one], [p.correct for p in with_one])
+    rows = np.array([p.row for p in held_out]).reshape(len(held_out), len(WARM_FEATURES))
+    has = np.array([p.has for p in held_out], dtype=bool)
+    correct = np.array([p.correct for p in held_out], dtype=bool)
+    equivalence = LogisticModel.fit(EQUIVALENCE_FEATURES, rows[:, _at(EQUIVALENCE_FEATURES)], has)
+    # the tiers from confidences none of whose parts saw the credential's decision
+    confidence = _cross_fitted(rows, has, calibrator, seed)
+    tiers = Tiers.fit(confidence, correct, has)
+    memory = _memory(decided)
+    ranker = _fit(_rows(decided, memory, modules, lexical, exclude_own=True), columns)
+    return LearnedModel(ranker, calibrator, memory, model_id, equivalence, tiers)
+
+
+@dataclass(frozen=True)
+class _HeldOut:
+    """One credential's inner out-of-fold prediction."""
+
+    row: np.ndarray  # WARM_FEATURES
+    share: float  # the ranker's softmax share of its first candidate
+    correct: bool  # that candidate was accepted
+    has: bool  # some module was accepted for the credential
+
+
+def _inner_predictions(
+    decided: Sequence[DecidedCredential],
+    order: Sequence[int],
+    modules: Mapping[str, Course],
+    lexical: LexicalIndex,
+    columns: Sequence[int],
+    inner_folds: int,
+) -> list[_HeldOut]:
+    """Return a prediction for each credential made by a model (ranker and precedent memory)
+    learned from the other inner folds alone, as the final model will be used."""
+    predictions: list[_HeldOut] = []
     for held in (order[i::inner_folds] for i in range(inner_folds)):
         left_out = set(held)
         inner = [decided[i] for i in order if i not in left_out]
@@ -180,25 +267,52 @@ def train_model(
             ranker = _fit(_rows(inner, memory, modules, lexical, exclude_own=True), columns)
         except ValueError:
             continue
-        for features, labels in _rows([decided[i] for i in held], memory, modules, lexical):
-            if len(labels) == 0:
-                raw.append(0.0)
-                correct.append(False)
-                continue
+        for i in held:
+            credential = decided[i]
+            matches, features, neighbours = candidates(credential, memory, modules, lexical)
+            accepted = {k for k, ok in credential.decisions.items() if ok}
             scores = ranker.score(features)
+            row = warm_row(credential.course.key, matches, features, scores, neighbours, memory)
+            if len(scores) == 0:
+                predictions.append(_HeldOut(row, 0.0, False, bool(accepted)))
+                continue
             top = int(np.argmax(scores))
-            raw.append(float(softmax_shares(scores)[top]))
-            correct.append(bool(labels[top] > 0))
-    memory = _memory(decided)
-    ranker = _fit(_rows(decided, memory, modules, lexical, exclude_own=True), columns)
-    return LearnedModel(ranker, Calibrator.fit(raw, correct), memory, model_id)
+            predictions.append(_HeldOut(
+                row, float(softmax_shares(scores)[top]), matches[top].key in accepted,
+                bool(accepted),
+            ))
+    return predictions
+
+
+def _cross_fitted(
+    rows: np.ndarray, has: np.ndarray, calibrator: Calibrator, seed: int, folds: int = 5
+) -> np.ndarray:
+    """Return each row's confidence P(has) × P(first right | has), P(has) from a model fitted
+    on the other folds' rows."""
+    out = np.zeros(len(rows))
+    index = np.arange(len(rows))
+    np.random.default_rng(seed).shuffle(index)
+    for fold in range(folds):
+        held = index[fold::folds]
+        rest = np.setdiff1d(index, held)
+        if len(held) == 0:
+            continue
+        p_has = LogisticModel.fit(EQUIVALENCE_FEATURES, rows[rest][:, _at(EQUIVALENCE_FEATURES)],
+                                  has[rest])
+        out[held] = p_has(rows[held]) * calibrator(rows[held][:, _at(("ranker_share",))[0]])
+    return out
+
+
+def _at(names: Sequence[str]) -> list[int]:
+    return columns(names, WARM_FEATURES)
 
 
 def _memory(decided: Sequence[DecidedCredential]) -> PrecedentMemory:
+    precedents = [(c, p) for c in decided for p in c.precedents()]
     return PrecedentMemory(
-        [p for c in decided for p in c.precedents()],
-        np.array([c.text_vector for c in decided for _ in c.decisions]),
-        np.array([c.title_vector for c in decided for _ in c.decisions]),
+        [p for _, p in precedents],
+        np.array([c.text_vector for c, _ in precedents]),
+        np.array([c.title_vector for c, _ in precedents]),
     )
 
 

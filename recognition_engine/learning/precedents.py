@@ -4,6 +4,10 @@ For a new credential, the nearest decided credentials (mean of whole-text and ti
 engine's own similarity) vote for the modules they were recognised for, weighted by similarity;
 a rejected decision votes against its module. The same decisions give a subject prior (which
 credential subjects went to which module subjects) and each module's popularity.
+
+A credential judged to have **no equivalent** in the catalogue is a precedent too (its module key
+is :data:`NO_EQUIVALENT`): it votes for no module, but it tells the has-an-equivalent model that
+credentials like it went without one, and how often its subject does.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from recognition_engine.learning.features import DecisionSignals, subject_of
 
 NEIGHBOURS = 10
 PRIOR_SMOOTHING = 1.0
+NO_EQUIVALENT = ""
+"""The module key of a "no equivalent in this catalogue" decision."""
 
 
 @dataclass(frozen=True)
@@ -31,6 +37,10 @@ class Precedent:
     accepted: bool = True
     decided_on: str | None = None  # ISO date
     record_id: str | None = None
+
+    @property
+    def no_equivalent(self) -> bool:
+        return self.module_key == NO_EQUIVALENT
 
 
 @dataclass(frozen=True)
@@ -56,6 +66,14 @@ class PrecedentMemory:
         self.title_vectors = np.asarray(title_vectors, dtype=np.float32)
         self.neighbours = neighbours
         accepted = [p for p in self.precedents if p.accepted]
+        # per decided credential: whether some module was accepted for it
+        self.outcomes: dict[str, bool] = {}
+        for p in self.precedents:
+            self.outcomes[p.credential_key] = self.outcomes.get(p.credential_key, False) or (
+                p.accepted
+            )
+        self._subject_decided = Counter(subject_of(k) for k in self.outcomes)
+        self._subject_none = Counter(subject_of(k) for k, has in self.outcomes.items() if not has)
         self._module_counts = Counter(p.module_key for p in accepted)
         self._pairs = Counter(
             (subject_of(p.credential_key), subject_of(p.module_key)) for p in accepted
@@ -106,6 +124,8 @@ class PrecedentMemory:
         votes: dict[str, float] = {}
         best: dict[str, float] = {}
         for neighbour in neighbours:
+            if neighbour.precedent.no_equivalent:
+                continue
             weight = max(neighbour.similarity, 0.0)
             key = neighbour.precedent.module_key
             sign = 1.0 if neighbour.precedent.accepted else -1.0
@@ -143,3 +163,25 @@ class PrecedentMemory:
                 (joint + PRIOR_SMOOTHING * share) / (seen + PRIOR_SMOOTHING)
             )
         return prior
+
+    def none_rate(
+        self, credential_key: str, exclude_own: bool = False, smoothing: float = 2.0
+    ) -> tuple[float, int]:
+        """Return the smoothed share of decided credentials of this credential's subject judged
+        to have no equivalent, and how many decisions of the subject it rests on.
+
+        Smoothed toward the share over all decided credentials (``smoothing`` pseudo-decisions):
+        departments follow policies, and whole subjects may never get an equivalent.
+        ``exclude_own``: the credential's own decision is left out (training).
+        """
+        own = credential_key in self.outcomes and exclude_own
+        own_none = own and not self.outcomes[credential_key]
+        decided = len(self.outcomes) - own
+        none = sum(self._subject_none.values()) - own_none
+        overall = (none + 1.0) / (decided + 2.0)
+        subject = subject_of(credential_key)
+        if subject is None:
+            return overall, 0
+        count = self._subject_decided[subject] - own
+        count_none = self._subject_none[subject] - own_none
+        return (count_none + smoothing * overall) / (count + smoothing), count

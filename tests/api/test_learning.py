@@ -71,4 +71,4 @@ def test_recorded_decisions_change_the_next_proposal(
     assert (board_choice["code"], True, str(decision.json()["id"])) in voted
     assert (module["code"], False, str(decision.json()["id"])) in voted  # removed by the board
     assert second["engine"]["learned_model"] == "lambdarank"
-    assert second["confidence_tier"] in {"high", "review", "low"}
+    assert second["confidence_tier"] in {"confirmed", "possible", "review", "no_equivalent"}

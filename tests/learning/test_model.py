@@ -23,7 +23,7 @@ from recognition_engine.domain import (
     Workload,
 )
 from recognition_engine.embedding import create_embedder
-from recognition_engine.learning.calibration import Calibrator, confidence_tier
+from recognition_engine.learning.calibration import Calibrator
 from recognition_engine.learning.features import sequence_marker, stage_of, subject_of
 from recognition_engine.learning.model import LearnedModel, train_model
 from recognition_engine.learning.precedents import Precedent, PrecedentMemory
@@ -42,11 +42,8 @@ def pool(synthetic_folder: Path, settings: Settings) -> CandidatePool:
 
 
 def trained(pool: CandidatePool, leave_out: str | None = None) -> LearnedModel:
-    decided = [
-        pool.decided(cid, {m: True for m in pool.task.gold[cid]})
-        for cid in pool.task.credentials_with_match
-        if cid != leave_out
-    ]
+    """Learned from every decision of the set (no equivalent included) but ``leave_out``'s."""
+    decided = [pool.gold_decided(c.id) for c in pool.task.credentials if c.id != leave_out]
     return train_model(decided, pool.courses, pool.lexical)
 
 
@@ -67,9 +64,6 @@ def test_calibrated_confidence_is_monotone() -> None:
     mapped = calibrator(grid)
     assert np.all(np.diff(mapped) >= 0)
     assert mapped.min() >= 0 and mapped.max() <= 1
-    assert confidence_tier(0.95, 0.5).value == "high"
-    assert confidence_tier(0.6, 0.5).value == "review"
-    assert confidence_tier(0.2, 0.5).value == "low"
 
 
 def test_calibrated_confidence_follows_the_observed_rate() -> None:
@@ -154,7 +148,10 @@ def test_the_engine_uses_a_saved_model_and_falls_back_without(
     trained(pool, leave_out=cid).save(model_folder(settings.data_dir, programme.id))
     warm = engine.recognise([_credential(pool, cid)], programme)
     assert warm.confidence is not None and 0 <= warm.confidence <= 1
-    assert warm.confidence_tier in {"high", "review", "low"}
+    assert warm.confidence_tier in {"confirmed", "possible", "review", "no_equivalent"}
+    assert warm.tier is not None and warm.tier.basis == "institution"
+    assert warm.tier.decisions == len(pool.task.credentials) - 1
+    assert warm.has_equivalent is not None and warm.confidence <= warm.has_equivalent
     assert warm.precedents and warm.precedents[0].credential_id != cid
     assert all(m.confidence is not None and m.confidence >= settings.min_proposal_confidence
                for m in warm.modules)

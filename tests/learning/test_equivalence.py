@@ -1,0 +1,90 @@
+"""The has-an-equivalent model: "no equivalent" decisions are learned, not thrown away."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from evaluation.datasets import load_retrieval_task
+from evaluation.protocols import CandidatePool
+from recognition_engine.config import Settings
+from recognition_engine.embedding import create_embedder
+from recognition_engine.learning.equivalence import WARM_FEATURES, LogisticModel
+from recognition_engine.learning.model import LearnedModel, train_model
+from recognition_engine.learning.precedents import NO_EQUIVALENT, Precedent, PrecedentMemory
+
+
+@pytest.fixture
+def pool(synthetic_folder: Path, tmp_path: Path) -> CandidatePool:
+    settings = Settings(embedder="fake", data_dir=tmp_path / "var", index_backend="numpy")
+    return CandidatePool(load_retrieval_task(synthetic_folder), create_embedder(settings), settings)
+
+
+def test_the_logistic_model_separates_and_round_trips() -> None:
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(400, 2))
+    y = x[:, 0] + 0.2 * rng.normal(size=400) > 0
+    x[::7, 1] = np.nan  # a missing value is filled with the training mean
+    model = LogisticModel.fit(("a", "b"), x, y)
+    assert model(np.array([2.0, 0.0])) > 0.9 > 0.1 > model(np.array([-2.0, np.nan]))
+    again = LogisticModel.from_json(model.to_json())
+    assert np.allclose(again(x), model(x))
+
+
+def test_one_class_gives_the_smoothed_rate() -> None:
+    model = LogisticModel.fit(("a",), np.zeros((3, 1)), [True, True, True])
+    assert float(model(np.array([5.0]))) == pytest.approx(0.8)
+
+
+def test_a_no_equivalent_decision_votes_for_no_module_but_is_remembered() -> None:
+    vector = np.ones(4, dtype=np.float32) / 2
+    memory = PrecedentMemory(
+        [Precedent("ART 101", "painting", NO_EQUIVALENT, accepted=False),
+         Precedent("ART 102", "drawing", NO_EQUIVALENT, accepted=False),
+         Precedent("ACC 101", "ledgers", "ACIS 1001", accepted=True)],
+        np.array([vector] * 3), np.array([vector] * 3),
+    )
+    votes = memory.signals("Q 1", memory.nearest(vector, vector)).votes
+    assert set(votes) == {"ACIS 1001"}
+    assert memory.outcomes == {"ART 101": False, "ART 102": False, "ACC 101": True}
+    # ART: 2 of 2 without one; smoothed toward the overall rate (3 of 5 with the +1/+2 prior)
+    rate, count = memory.none_rate("ART 109")
+    assert count == 2 and rate == pytest.approx((2 + 2 * 0.6) / 4)
+    left_out, count = memory.none_rate("ART 101", exclude_own=True)
+    assert count == 1 and left_out < rate
+
+
+def test_credentials_like_those_judged_without_equivalent_are_less_likely_to_have_one(
+    pool: CandidatePool,
+) -> None:
+    without = pool.task.credentials_without_match
+    assert without, "the synthetic set has credentials without an equivalent"
+    held = {without[0], pool.task.credentials_with_match[0]}
+    decided = [pool.gold_decided(c.id) for c in pool.task.credentials if c.id not in held]
+    assert sum(c.no_equivalent for c in decided) == len(without) - 1
+    model = train_model(decided, pool.courses, pool.lexical)
+    assert model.equivalence is not None and model.equivalence.names == WARM_FEATURES
+    none = model.rank(pool.decided(without[0], {}), pool.courses, pool.lexical)
+    some = model.rank(pool.decided(pool.task.credentials_with_match[0], {}), pool.courses,
+                      pool.lexical)
+    assert none.has_equivalent is not None and some.has_equivalent is not None
+    assert none.has_equivalent < some.has_equivalent
+    assert none.confidence is not None and none.confidence <= none.has_equivalent
+    assert any(n.precedent.credential_key.startswith("ART") for n in none.neighbours)
+
+
+def test_a_saved_model_keeps_its_equivalence_model_and_tiers(
+    pool: CandidatePool, tmp_path: Path
+) -> None:
+    model = train_model([pool.gold_decided(c.id) for c in pool.task.credentials], pool.courses,
+                        pool.lexical)
+    model.save(tmp_path / "model")
+    again = LearnedModel.load(tmp_path / "model")
+    assert again.equivalence == model.equivalence and again.tiers == model.tiers
+    query = pool.decided(pool.task.credentials_without_match[0], {})
+    first = model.rank(query, pool.courses, pool.lexical)
+    second = again.rank(query, pool.courses, pool.lexical)
+    assert first.has_equivalent == pytest.approx(second.has_equivalent)
+    assert [m.key for m in first.matches] == [m.key for m in second.matches]
