@@ -33,6 +33,14 @@ def learn(
             help="Learn from the decisions recorded in the service's database on this programme.",
         ),
     ] = None,
+    report: Annotated[
+        bool,
+        typer.Option(
+            "--report",
+            help="Print the model card of the model learned for --catalogue (or --programme) "
+            "and learn nothing.",
+        ),
+    ] = False,
 ) -> None:
     """Learn precedents, a ranker and a calibrated confidence from decisions.
 
@@ -41,6 +49,9 @@ def learn(
     (data_dir/learned/<catalogue>); recognise, the API and the harness use it for that catalogue
     from then on. Without it they rank as on day one.
     """
+    if report:
+        _print_card(catalogue or programme or (dataset.resolve().name if dataset else None))
+        return
     if (dataset is None) == (programme is None):
         raise typer.BadParameter("give either --dataset or --programme", param_hint="--dataset")
     if programme is not None:
@@ -67,10 +78,12 @@ def learn(
     model = train_model(decided, pool.courses, pool.lexical, model_id=embedder.model_id)
     folder = model_folder(settings.data_dir, catalogue or dataset.resolve().name)
     model.save(folder)
+    without = sum(c.no_equivalent for c in decided)
     console.print(
-        f"learned from {len(decided)} decided credentials ({len(model.memory)} decisions): "
-        f"{folder} in {time.perf_counter() - start:.0f} s"
+        f"learned from {len(decided)} decided credentials ({without} with no equivalent; "
+        f"{len(model.memory)} decisions): {folder} in {time.perf_counter() - start:.0f} s"
     )
+    _print_figures(model.card)
 
 
 def _learn_from_database(programme_id: str) -> None:
@@ -92,6 +105,46 @@ def _learn_from_database(programme_id: str) -> None:
         database.dispose()
     report = RecognitionEngine(settings).learn(programme, decisions)
     console.print(
-        f"learned from {len(decisions)} recorded decisions on {programme_id} "
-        f"({report.decisions} module decisions) in {report.seconds:.0f} s"
+        f"learned from {report.credentials} decided credentials on {programme_id} "
+        f"({report.without_equivalent} with no equivalent; {report.decisions} module decisions) "
+        f"in {report.seconds:.0f} s"
     )
+    for code, count in sorted(report.unknown_modules.items()):
+        console.print(f"skipped: {count} decision(s) on {code}, no longer in the catalogue")
+    _print_figures(report.card)
+
+
+def _print_card(catalogue: str | None) -> None:
+    import json
+
+    from recognition_engine.errors import NotFound
+    from recognition_engine.learning.reranking import has_model, model_folder, read_card
+
+    if catalogue is None:
+        raise typer.BadParameter("name the catalogue", param_hint="--catalogue")
+    folder = model_folder(load_settings().data_dir, catalogue)
+    if not has_model(folder):
+        raise NotFound(f"no model learned for {catalogue!r} (in {folder}): run learn first")
+    try:
+        card = read_card(folder)
+    except ValueError as error:
+        raise InvalidInput(str(error)) from error
+    console.print_json(json.dumps(card))
+
+
+def _print_figures(card: dict[str, object]) -> None:
+    """One line of the cross-validated figures, and the tiers, of a model card."""
+    figures = card.get("cross_validated")
+    if not isinstance(figures, dict):
+        return
+    console.print(
+        f"out of fold on these decisions: P@1 {figures.get('p_at_1')}, AUROC of has-an-"
+        f"equivalent {figures.get('auroc_has_equivalent')}, ECE {figures.get('ece')}"
+    )
+    for band in figures.get("tiers", []):
+        threshold = band["threshold"]
+        since = "never reached" if threshold is None else f"from {threshold:.3f}"
+        console.print(
+            f"  {band['tier']:<14} {since:<16} precision {band['precision']} "
+            f"on {band['support']} credentials"
+        )

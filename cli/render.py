@@ -83,6 +83,7 @@ def render_proposal(proposal: RecognitionProposal, console: Console, *, evidence
             f"{estimate.georgian_nqf_level}, Armenian NQF {estimate.armenian_nqf_level}, "
             f"{estimate.qf_ehea_cycle or 'no QF-EHEA cycle'}), confidence {estimate.confidence:.2f}"
         )
+    render_confidence(proposal, console)
     for module in proposal.modules:
         console.rule(
             f"{module.module_code} {module.module_title}: {module.recognition.value} recognition, "
@@ -104,6 +105,30 @@ def render_proposal(proposal: RecognitionProposal, console: Console, *, evidence
                 f"  {item.module_code} {item.module_title} (coverage {item.coverage:.0%}, "
                 f"score {item.score:.2f}): {' '.join(item.reasons)}"
             )
+
+
+def render_confidence(proposal: RecognitionProposal, console: Console) -> None:
+    """Print the confidence, its tier with the tier's record, and the nearest precedents."""
+    if proposal.confidence is None:
+        return
+    line = f"Confidence that the first module is right: {proposal.confidence:.0%}"
+    if proposal.has_equivalent is not None:
+        line += f" (that the catalogue has an equivalent at all: {proposal.has_equivalent:.0%})"
+    console.print(line)
+    tier = proposal.tier
+    if tier is not None:
+        where = ("this institution's" if tier.basis == "institution"
+                 else "other institutions' (cold-start model)")
+        record = ("no credential fell in it" if tier.precision is None else
+                  f"right {tier.precision:.0%} of the time on {tier.support} credentials")
+        console.print(
+            f"Tier: [bold]{tier.tier.value.replace('_', ' ')}[/bold] — in cross-validation on "
+            f"{tier.decisions} of {where} decided credentials, {record}."
+        )
+    for p in proposal.precedents[:5]:
+        what = ("no equivalent" if p.module_code is None
+                else f"{'recognised' if p.accepted else 'refused'} for {p.module_code}")
+        console.print(f"  precedent ({p.similarity:.2f}): {p.credential_title} — {what}")
 
 
 # --- where each credential came from: format, signature, validity, missing elements --------

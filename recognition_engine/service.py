@@ -24,6 +24,7 @@ from recognition_engine.decision import (
     credential_ects,
     propose_recognition,
 )
+from recognition_engine.decision.findings import unreadable_model_finding
 from recognition_engine.domain import (
     DescribedItem,
     LevelEstimate,
@@ -49,6 +50,7 @@ from recognition_engine.learning.reranking import (
     has_model,
     model_folder,
     precedent_evidence,
+    read_card,
 )
 from recognition_engine.levels import LevelEstimator
 from recognition_engine.levels.catalogue import CatalogueSignal, catalogue_places
@@ -78,8 +80,13 @@ class LearnReport(BaseModel):
 
     programme_id: str
     decisions: int  # module decisions in the precedent memory
+    credentials: int  # decided credentials learned from
+    with_equivalent: int
+    without_equivalent: int
+    unknown_modules: dict[str, int]  # decisions on modules no longer in the catalogue: skipped
     model_id: str
     seconds: float
+    card: dict[str, object]
 
 
 class IndexReport(BaseModel):
@@ -273,7 +280,13 @@ class RecognitionEngine:
         )
         # --- learned from decisions: rerank and calibrate when a model is trained (learn)
         ranked = None
-        learned = self._learned_for(programme, index)
+        try:
+            learned = self._learned_for(programme, index)
+            unreadable = None
+        except ValueError as error:
+            # a damaged model never fails a proposal: it is made cold, and says so
+            logger.warning("learned model of %s unreadable: %s", programme.id, error)
+            learned, unreadable = None, error
         if learned is not None:
             workloads = [credential_ects(c, self.settings.hours_per_ects) for c in credentials]
             ects = sum(w for w in workloads if w)
@@ -305,11 +318,17 @@ class RecognitionEngine:
             "hours_per_ects": self.settings.hours_per_ects,
         }
         proposal.engine.update(self._language_report(credentials, programme))
+        if unreadable is not None:
+            note = unreadable_model_finding(unreadable)
+            proposal.findings.append(note)
+            proposal.reasons.append(note.reason)
         if ranked is not None and ranked.confidence is not None:
             proposal.confidence = round(ranked.confidence, 3)
             if ranked.has_equivalent is not None:
                 proposal.has_equivalent = round(ranked.has_equivalent, 3)
             tiers = learned.model.tiers if learned is not None else None
+            if tiers is None:
+                proposal.engine["learned_model_note"] = "learned before tiers: run learn again"
             if tiers is not None:
                 proposal.tier = tiers.record(ranked.confidence, basis="institution")
                 proposal.confidence_tier = proposal.tier.tier
@@ -347,7 +366,7 @@ class RecognitionEngine:
         """
         started = time.perf_counter()
         index = self._index_for(programme)
-        model = learn_from_decisions(
+        model, read = learn_from_decisions(
             decisions, programme, index, self.embedder, self.match_params
         )
         folder = model_folder(self.settings.data_dir, programme.id)
@@ -357,9 +376,19 @@ class RecognitionEngine:
         return LearnReport(
             programme_id=programme.id,
             decisions=len(model.memory),
+            credentials=read.decided,
+            with_equivalent=read.with_equivalent,
+            without_equivalent=read.without_equivalent,
+            unknown_modules=read.unknown_modules,
             model_id=self.embedder.model_id,
             seconds=round(time.perf_counter() - started, 3),
+            card=model.card,
         )
+
+    def model_card(self, programme_id: str) -> dict[str, object] | None:
+        """Return the card of the model learned for the programme, None if there is none."""
+        folder = model_folder(self.settings.data_dir, programme_id)
+        return read_card(folder) if has_model(folder) else None
 
     def _learned_for(self, programme: Programme, index: CatalogueIndex) -> LearnedCatalogue | None:
         """Return the model learned for this catalogue bound to its index, None if untrained."""

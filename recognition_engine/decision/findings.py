@@ -412,3 +412,14 @@ def assess_confidence(module_code: str, confidence: float, minimum: float) -> Fi
         blocking=True,
         module_code=module_code,
     )
+
+
+def unreadable_model_finding(error: Exception) -> Finding:
+    """A warning that the model learned from the institution's decisions could not be read."""
+    return finding(
+        Element.LEARNING_OUTCOMES,
+        Verdict.WARNING,
+        "The model learned from this institution's decisions could not be read; modules are "
+        "ranked as on day one, by similarity alone. Run learn again.",
+        evidence=[str(error)[:300]],
+    )

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import random
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -22,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from recognition_engine.learning.calibration import Calibrator, softmax_shares
+from recognition_engine.learning.card import model_card
 from recognition_engine.learning.equivalence import (
     EQUIVALENCE_FEATURES,
     WARM_FEATURES,
@@ -158,6 +160,14 @@ class LearnedModel:
 
     @classmethod
     def load(cls, folder: Path) -> LearnedModel:
+        """Return the model saved in ``folder``; ValueError if any part of it cannot be read."""
+        try:
+            return cls._load(folder)
+        except Exception as error:  # json, numpy, LightGBM and file errors alike
+            raise ValueError(f"the learned model in {folder} cannot be read: {error}") from error
+
+    @classmethod
+    def _load(cls, folder: Path) -> LearnedModel:
         meta = json.loads((folder / "model.json").read_text())
         vectors = np.load(folder / "precedents.npz")
         rows = json.loads((folder / "precedents.json").read_text())
@@ -217,6 +227,7 @@ def train_model(
     made the inner predictions right 69% of the time where the outer held-out folds were right
     61%: an over-confident calibration. Nested, 63% against 61%.)
     """
+    started = time.perf_counter()
     columns = feature_columns(groups)
     decided = [c for c in decided if c.decided]
     order = list(range(len(decided)))
@@ -229,11 +240,15 @@ def train_model(
     correct = np.array([p.correct for p in held_out], dtype=bool)
     equivalence = LogisticModel.fit(EQUIVALENCE_FEATURES, rows[:, _at(EQUIVALENCE_FEATURES)], has)
     # the tiers from confidences none of whose parts saw the credential's decision
-    confidence = _cross_fitted(rows, has, calibrator, seed)
+    has_probability = _cross_fitted(rows, has, seed)
+    confidence = has_probability * calibrator(rows[:, _at(("ranker_share",))[0]])
     tiers = Tiers.fit(confidence, correct, has)
     memory = _memory(decided)
     ranker = _fit(_rows(decided, memory, modules, lexical, exclude_own=True), columns)
-    return LearnedModel(ranker, calibrator, memory, model_id, equivalence, tiers)
+    card = model_card(model_id=model_id, has=has, correct=correct,
+                      has_probability=has_probability, confidence=confidence, tiers=tiers,
+                      decisions=len(memory), seconds=time.perf_counter() - started)
+    return LearnedModel(ranker, calibrator, memory, model_id, equivalence, tiers, card)
 
 
 @dataclass(frozen=True)
@@ -284,11 +299,8 @@ def _inner_predictions(
     return predictions
 
 
-def _cross_fitted(
-    rows: np.ndarray, has: np.ndarray, calibrator: Calibrator, seed: int, folds: int = 5
-) -> np.ndarray:
-    """Return each row's confidence P(has) × P(first right | has), P(has) from a model fitted
-    on the other folds' rows."""
+def _cross_fitted(rows: np.ndarray, has: np.ndarray, seed: int, folds: int = 5) -> np.ndarray:
+    """Return each row's P(has an equivalent) from a model fitted on the other folds' rows."""
     out = np.zeros(len(rows))
     index = np.arange(len(rows))
     np.random.default_rng(seed).shuffle(index)
@@ -299,7 +311,7 @@ def _cross_fitted(
             continue
         p_has = LogisticModel.fit(EQUIVALENCE_FEATURES, rows[rest][:, _at(EQUIVALENCE_FEATURES)],
                                   has[rest])
-        out[held] = p_has(rows[held]) * calibrator(rows[held][:, _at(("ranker_share",))[0]])
+        out[held] = p_has(rows[held])
     return out
 
 

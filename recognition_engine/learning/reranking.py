@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -25,6 +26,16 @@ def model_folder(data_dir: Path, catalogue_id: str) -> Path:
 
 def has_model(folder: Path) -> bool:
     return (folder / MODEL_FILE).is_file()
+
+
+def read_card(folder: Path) -> dict[str, object]:
+    """Return the model card saved in ``folder``; ValueError if it cannot be read."""
+    try:
+        meta = json.loads((folder / MODEL_FILE).read_text())
+    except (OSError, json.JSONDecodeError) as error:
+        raise ValueError(f"the learned model in {folder} cannot be read: {error}") from error
+    card = meta.get("card") if isinstance(meta, dict) else None
+    return dict(card) if isinstance(card, dict) else {"decisions": meta.get("decisions")}
 
 
 class LearnedCatalogue:

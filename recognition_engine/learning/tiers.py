@@ -5,11 +5,11 @@ never saw its decision), from the top down: ``confirmed`` is the lowest confiden
 the first module was right at least 90% of the time; ``possible`` the lowest from which it was
 right at least 70% of the time up to ``confirmed``; ``review`` 30% likewise; below that the
 engine says ``no_equivalent``. Each tier's own band reaches its precision, so a confident
-credential never lends its record to an unsure one. "At least" is a one-sided Clopper-Pearson bound at 90%: on a few
-hundred decisions the plain rate above the lowest qualifying threshold is the luckiest of many
-thresholds tried. Each tier keeps the precision it reached out of fold and how many credentials
-that rests on, so an evaluator sees what the word is worth at this institution; the harness
-measures what each tier really reached on the folds that did not choose it.
+credential never lends its record to an unsure one. "At least" is a one-sided Clopper-Pearson
+bound at 90%: on a few hundred decisions the plain rate above the lowest qualifying threshold
+is the luckiest of many thresholds tried. Each tier keeps the precision it reached out of fold
+and how many credentials that rests on, so an evaluator sees what the word is worth at this
+institution; the harness measures what each tier reached on the folds that did not choose it.
 """
 
 from __future__ import annotations

@@ -57,10 +57,35 @@ def test_recorded_decisions_change_the_next_proposal(
         headers=evaluator,
     )
     assert decision.status_code == 201, decision.text
+    too_few = client.post(f"/v1/programmes/{PROGRAMME_ID}/learning", headers=admin)
+    assert_problem(too_few, 409, "conflict")
+    assert "1 decided credentials" in too_few.json()["detail"]  # and how many it needs
+    assert "at least 10" in too_few.json()["detail"]
+    no_card = client.get(f"/v1/programmes/{PROGRAMME_ID}/learning", headers=admin)
+    assert_problem(no_card, 404, "not-found")
+
+    # more decisions: accepted as proposed, and rejected (no equivalent in the catalogue)
+    for n, other in enumerate(body["modules"][:8]):
+        made = propose(client, screener, variant(other, f"2025-{n}"))
+        client.post(f"/v1/recognitions/{made['id']}/decisions", headers=evaluator,
+                    json={"action": "accept", "reason": "As proposed."}).raise_for_status()
+    for n in range(3):
+        unrelated = copy.deepcopy(CREDENTIAL) | {
+            "id": f"pottery-{n}", "title": f"Studio pottery {n}",
+            "learning_outcomes": ["Throw a bowl on the wheel", "Glaze and fire stoneware"],
+        }
+        made = propose(client, screener, unrelated)
+        client.post(f"/v1/recognitions/{made['id']}/decisions", headers=evaluator,
+                    json={"action": "reject", "reason": "No equivalent module."}
+                    ).raise_for_status()
 
     learned = client.post(f"/v1/programmes/{PROGRAMME_ID}/learning", headers=admin)
     assert learned.status_code == 200, learned.text
-    assert learned.json()["decisions"] >= 1
+    report = learned.json()
+    assert report["credentials"] == 12 and report["without_equivalent"] == 3
+    assert report["card"]["cross_validated"]["tiers"][-1]["tier"] == "no_equivalent"
+    card = client.get(f"/v1/programmes/{PROGRAMME_ID}/learning", headers=admin).json()
+    assert card["credentials"] == 12 and card["versions"]["lightgbm"]
     forbidden = client.post(f"/v1/programmes/{PROGRAMME_ID}/learning", headers=evaluator)
     assert forbidden.status_code == 403
 

@@ -26,3 +26,24 @@ def test_an_unknown_programme_is_not_found(tmp_path: Path) -> None:
     result = run(tmp_path, "--programme", "no-such-programme")
     assert result.exit_code == 3, result.output
     assert "no programme 'no-such-programme'" in result.output
+
+
+def test_learn_from_a_set_prints_its_figures_and_report_prints_the_card(tmp_path: Path) -> None:
+    import json
+
+    from tests.learning.conftest import write_synthetic
+
+    folder = write_synthetic(tmp_path / "synthetic-set")
+    learned = run(tmp_path, "--dataset", str(folder))
+    assert learned.exit_code == 0, learned.output
+    assert "6 with no equivalent" in learned.output  # the set's ART credentials count too
+    assert "no_equivalent" in learned.output and "out of fold" in learned.output
+    report = run(tmp_path, "--report", "--catalogue", "synthetic-set")
+    assert report.exit_code == 0, report.output
+    card = json.loads(report.output)
+    assert card["without_equivalent"] == 6 and card["cross_validated"]["tiers"]
+
+
+def test_report_without_a_model_says_so(tmp_path: Path) -> None:
+    result = run(tmp_path, "--report", "--catalogue", "never-learned")
+    assert result.exit_code == 3 and "run learn first" in result.output

@@ -176,3 +176,19 @@ def test_no_credential_is_featurised_against_its_own_decisions(
     monkeypatch.setattr(learning_model, "candidates", watched)
     trained(pool)
     assert leaks == []
+
+
+def test_a_damaged_model_falls_back_to_cold_with_a_finding(
+    pool: CandidatePool, settings: Settings
+) -> None:
+    engine = RecognitionEngine(settings)
+    programme = _programme(pool)
+    folder = model_folder(settings.data_dir, programme.id)
+    trained(pool).save(folder)
+    (folder / "ranker.txt").write_text("not a LightGBM model")
+    cid = pool.task.credentials_with_match[2]
+    proposal = engine.recognise([_credential(pool, cid)], programme)
+    assert proposal.confidence is None and proposal.tier is None
+    damaged = [f for f in proposal.findings if "could not be read" in f.reason]
+    assert damaged and damaged[0].verdict == "warning"
+    assert any("could not be read" in reason for reason in proposal.reasons)
