@@ -499,6 +499,7 @@ class OutcomePair(BaseModel):
 class RecognitionKind(StrEnum):
     FULL = "full"
     PARTIAL = "partial"
+    REVIEW = "review"  # below the coverage rules: the closest module, for an evaluator to review
 
 
 class ModuleProposal(BaseModel):
@@ -517,6 +518,10 @@ class ModuleProposal(BaseModel):
     uncovered_outcomes: list[str]
     elements: list[Finding]
     reasons: list[str]
+    evidence_requests: list[str] = Field(
+        default_factory=list,
+        description="What to ask the provider for before recognising a module under review.",
+    )
 
 
 class ConsideredModule(BaseModel):

@@ -12,7 +12,7 @@ import logging
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -25,12 +25,14 @@ from recognition_engine.decision import (
     propose_recognition,
 )
 from recognition_engine.decision.findings import unreadable_model_finding
+from recognition_engine.decision.review import ReviewLine
 from recognition_engine.domain import (
     DescribedItem,
     LevelEstimate,
     MicroCredential,
     Programme,
     RecognitionProposal,
+    TierRecord,
 )
 from recognition_engine.embedding import CachedEmbedder, Embedder, create_embedder
 from recognition_engine.errors import IndexUnavailable, InvalidInput, StackingRefused
@@ -42,8 +44,10 @@ from recognition_engine.index import (
 )
 from recognition_engine.ingestion.language import credential_language, programme_language
 from recognition_engine.ingestion.outcomes import outcomes_of
+from recognition_engine.learning.cold_start import load_cold_start
 from recognition_engine.learning.features import Course
-from recognition_engine.learning.model import LearnedModel
+from recognition_engine.learning.lexical import LexicalIndex
+from recognition_engine.learning.model import LearnedModel, Ranked
 from recognition_engine.learning.recorded import RecordedDecision, learn_from_decisions
 from recognition_engine.learning.reranking import (
     LearnedCatalogue,
@@ -87,6 +91,21 @@ class LearnReport(BaseModel):
     model_id: str
     seconds: float
     card: dict[str, object]
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """The confidence in the best-ranked module, and its tier with the tier's record."""
+
+    module_code: str
+    confidence: float
+    has_equivalent: float | None
+    tier: TierRecord | None
+
+    def review_line(self) -> ReviewLine | None:
+        if self.tier is None:
+            return None
+        return ReviewLine(self.module_code, self.confidence, self.tier.tier, self.tier.basis)
 
 
 class IndexReport(BaseModel):
@@ -144,6 +163,7 @@ class RecognitionEngine:
         self.catalogue_embedder = catalogue_embedder(self.embedder, settings)
         self._indexes: dict[str, CatalogueIndex] = {}
         self._learned: dict[str, tuple[tuple[int, str], LearnedCatalogue]] = {}
+        self._lexical: dict[str, LexicalIndex] = {}  # by catalogue fingerprint
         self._lock = threading.RLock()
         self.level_estimator = (
             LevelEstimator(self.embedder, None)  # a trained classifier is the English model's
@@ -296,6 +316,7 @@ class RecognitionEngine:
                 self.match_params,
             )
             matches = ranked.matches
+        judgement = self._judge(ranked, learned, matches, index, whole_text)
         # ---
         estimate = self._estimate_level(
             credentials, pooled, self._catalogue_signal(programme, index, matches, whole_text)
@@ -308,6 +329,7 @@ class RecognitionEngine:
             level_estimate=estimate,
             outcome_owner=owners,
             awarded_ects=awarded_ects,
+            review=judgement.review_line() if judgement is not None else None,
         )
         proposal.engine = {
             "model": self.embedder.model_id,
@@ -322,16 +344,14 @@ class RecognitionEngine:
             note = unreadable_model_finding(unreadable)
             proposal.findings.append(note)
             proposal.reasons.append(note.reason)
+        if judgement is not None:
+            proposal.confidence = round(judgement.confidence, 3)
+            proposal.has_equivalent = judgement.has_equivalent
+            proposal.tier = judgement.tier
+            proposal.confidence_tier = judgement.tier.tier if judgement.tier else None
         if ranked is not None and ranked.confidence is not None:
-            proposal.confidence = round(ranked.confidence, 3)
-            if ranked.has_equivalent is not None:
-                proposal.has_equivalent = round(ranked.has_equivalent, 3)
-            tiers = learned.model.tiers if learned is not None else None
-            if tiers is None:
+            if learned is not None and learned.model.tiers is None:
                 proposal.engine["learned_model_note"] = "learned before tiers: run learn again"
-            if tiers is not None:
-                proposal.tier = tiers.record(ranked.confidence, basis="institution")
-                proposal.confidence_tier = proposal.tier.tier
             proposal.precedents = precedent_evidence(ranked)
             proposal.engine["min_proposal_confidence"] = self.settings.min_proposal_confidence
             proposal.engine["learned_model"] = "lambdarank"
@@ -389,6 +409,41 @@ class RecognitionEngine:
         """Return the card of the model learned for the programme, None if there is none."""
         folder = model_folder(self.settings.data_dir, programme_id)
         return read_card(folder) if has_model(folder) else None
+
+    def _judge(
+        self,
+        ranked: Ranked | None,
+        learned: LearnedCatalogue | None,
+        matches: Sequence[ModuleMatch],
+        index: CatalogueIndex,
+        whole_text: str,
+    ) -> Judgement | None:
+        """Return the confidence in the best-ranked module and its tier: from the model learned
+        on the institution's decisions, else from the cold-start model (None: neither)."""
+        if not matches:
+            return None
+        if ranked is not None and learned is not None:
+            if ranked.confidence is None:
+                return None
+            tiers = learned.model.tiers
+            return Judgement(
+                matches[0].key, ranked.confidence,
+                None if ranked.has_equivalent is None else round(ranked.has_equivalent, 3),
+                None if tiers is None else tiers.record(ranked.confidence, basis="institution"),
+            )
+        cold = load_cold_start(self.embedder.model_id)
+        if cold is None:
+            return None
+        with self._lock:
+            lexical = self._lexical.get(index.fingerprint)
+            if lexical is None:
+                lexical = LexicalIndex([e.key for e in index.entries],
+                                       [e.text for e in index.entries])
+                self._lexical = {index.fingerprint: lexical}  # the latest catalogue only
+        best = max(matches, key=lambda m: m.score)
+        assessment = cold.assess(matches, lexical.similarity(whole_text, [m.key for m in matches]))
+        return Judgement(best.key, assessment.confidence, round(assessment.has_equivalent, 3),
+                         cold.tiers.record(assessment.confidence, basis="shared"))
 
     def _learned_for(self, programme: Programme, index: CatalogueIndex) -> LearnedCatalogue | None:
         """Return the model learned for this catalogue bound to its index, None if untrained."""

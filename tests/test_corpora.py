@@ -154,7 +154,8 @@ def _check_judgement(judgement: dict[str, Any], codes: set[str]) -> None:
     if status is ProposalStatus.NONE:
         assert modules == [] and judgement["kind"] == "none", judgement
     else:
-        assert modules and judgement["kind"] in ("full", "partial"), judgement
+        assert modules and judgement["kind"] in ("full", "partial", "review"), judgement
+        assert (judgement["kind"] == "review") == (status is ProposalStatus.REVIEW), judgement
 
 
 def test_expected_judgements_cover_every_credential(expected: dict[str, Any]) -> None:

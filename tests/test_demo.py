@@ -53,6 +53,11 @@ def test_demo_matches_the_evaluators_judgement(engine, programme, case) -> None:
             if module.module_code in case["modules"]:
                 assert module.recognition is RecognitionKind.PARTIAL
                 assert module.proposed_ects < module.module_ects
+    if case["kind"] == "review":  # below the coverage rules, put up for review
+        for module in proposal.modules:
+            if module.module_code in case["modules"]:
+                assert module.recognition is RecognitionKind.REVIEW
+                assert module.evidence_requests and module.uncovered_outcomes
     for module in proposal.modules:
         assert module.evidence, "every proposed module shows its matched outcome pairs"
     assert proposal.total_proposed_ects <= min(proposal.credential_ects, proposal.ects_cap)

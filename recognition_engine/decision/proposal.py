@@ -27,6 +27,12 @@ from recognition_engine.decision.findings import (
     finding,
     worst,
 )
+from recognition_engine.decision.review import (
+    ReviewLine,
+    evidence_requests,
+    no_review_reason,
+    review_finding,
+)
 from recognition_engine.domain import (
     ConsideredModule,
     CredentialSummary,
@@ -113,12 +119,15 @@ def propose_recognition(
     level_estimate: LevelEstimate | None = None,
     outcome_owner: Sequence[str | None] | None = None,
     awarded_ects: float = 0.0,
+    review: ReviewLine | None = None,
 ) -> RecognitionProposal:
     """Return the modules to recognise, their ECTS and the findings behind them, with reasons.
 
     ``matches`` are ranked modules of ``programme`` for the pooled outcomes of ``credentials``
     (in order); ``outcome_owner[i]`` names the credential of outcome i. ``awarded_ects`` is what
     earlier recognitions of the same application already hold of the programme's cap.
+    ``review``: what a confidence model says of the best-ranked candidate; at tier ``review`` or
+    above, that module is proposed for review when the coverage rules would refuse it.
     """
     pooled = [text for item in credentials for text in item.outcomes]
     owners = list(outcome_owner) if outcome_owner else [None] * len(pooled)
@@ -149,6 +158,12 @@ def propose_recognition(
 
     candidates = _unique(matches)[: params.max_candidates * 3]
     module_findings = {m.key: _module_findings(m, programme, declared, params) for m in candidates}
+    for_review = _review_candidate(review, candidates, module_findings, programme_blocked)
+    if for_review is not None and review is not None:
+        module_findings[for_review.key] = [
+            *[f for f in module_findings[for_review.key] if not f.blocking],
+            review_finding(for_review, review, params.partial_coverage),
+        ]
     eligible = [
         m for m in candidates if not programme_blocked and not _blocking(module_findings[m.key])
     ]
@@ -158,13 +173,25 @@ def propose_recognition(
     # ranking (the order of ``matches``) decides instead.
     if not any(m.confidence is not None for m in eligible):
         eligible.sort(key=lambda m: (m.coverage, m.score), reverse=True)
-    claims = [Claim(m.key, _wanted_ects(m, programme, params)) for m in eligible]
+    # a module under review gets what the modules recognised as they stand leave
+    eligible.sort(key=lambda m: for_review is not None and m.key == for_review.key)
+    claims = [
+        Claim(m.key, programme.module(m.key).ects if for_review is not None
+              and m.key == for_review.key else _wanted_ects(m, programme, params))
+        for m in eligible
+    ]
     allocation = allocate_ects(claims, min(workload, cap_left), params.max_candidates)
+    if (for_review is not None and any(m.key == for_review.key for m in eligible)
+            and len(allocation) < params.max_candidates):
+        # shown for review even where the workload alone supports less than a step of ECTS:
+        # the evaluator learns which module it is, and that stacking could evidence it
+        allocation.setdefault(for_review.key, 0.0)
 
     # Shown in the ranking's order: the first proposed module is the engine's best candidate.
     proposals = [
         _module_proposal(m, programme, allocation[m.key], pooled, owners, params,
-                         [level, quality, profile, *module_findings[m.key]])
+                         [level, quality, profile, *module_findings[m.key]],
+                         raw if for_review is not None and m.key == for_review.key else None)
         for m in candidates
         if m.key in allocation
     ]
@@ -200,10 +227,31 @@ def propose_recognition(
         findings=all_findings,
         reasons=[
             *_overall_reasons(status, proposals, considered, all_findings, total),
+            *([] if proposals else [r for r in [no_review_reason(review)] if r]),
             *_missing_elements(raw),
         ],
         level_estimate=level_estimate,
     )
+
+
+def _review_candidate(
+    review: ReviewLine | None,
+    candidates: Sequence[ModuleMatch],
+    module_findings: dict[str, list[Finding]],
+    programme_blocked: Sequence[Finding],
+) -> ModuleMatch | None:
+    """Return the module to propose for review: the best-ranked one when the confidence model
+    puts it at tier review or above and only its outcome findings (too little coverage,
+    similarity or confidence) keep it out. Any other block stands."""
+    if review is None or not review.proposes or programme_blocked:
+        return None
+    match = next((m for m in candidates if m.key == review.module_code), None)
+    if match is None:
+        return None
+    blocks = _blocking(module_findings[match.key])
+    if not blocks or any(f.element is not Element.LEARNING_OUTCOMES for f in blocks):
+        return None
+    return match
 
 
 def _unique(matches: Sequence[ModuleMatch]) -> list[ModuleMatch]:
@@ -310,7 +358,9 @@ def _module_proposal(
     owners: list[str | None],
     params: DecisionParams,
     findings: list[Finding],
+    under_review: list[MicroCredential] | None = None,
 ) -> ModuleProposal:
+    """``under_review``: the credentials, when the module is proposed for review."""
     module = programme.module(match.key)
     covered = match.coverage >= params.full_coverage
     backed = not covered and _backed_by_decisions(match, module, params)
@@ -327,7 +377,16 @@ def _module_proposal(
             f"{match.confidence:.2f}; an evaluator should compare the content."
         )
     kind = RecognitionKind.FULL if full and proposed >= module.ects else RecognitionKind.PARTIAL
-    if full and proposed < module.ects:
+    if under_review is not None:
+        kind = RecognitionKind.REVIEW
+        reasons.append(
+            f"For review: {proposed:g} of {module.ects:g} ECTS are what the workload supports "
+            "within the programme's rules, if the evidence requested bears the module out."
+            if proposed > 0 else
+            "For review: the credential's workload alone supports less than 0.5 ECTS of it; "
+            "stacked with other credentials of the learner it may evidence more."
+        )
+    elif full and proposed < module.ects:
         basis = "Outcomes are covered" if covered else "Proposed in full"
         reasons.append(
             f"{basis}, but only {proposed:g} of {module.ects:g} ECTS remain "
@@ -379,6 +438,9 @@ def _module_proposal(
         uncovered_outcomes=uncovered,
         elements=elements,
         reasons=reasons,
+        evidence_requests=(
+            evidence_requests(under_review, uncovered) if under_review is not None else []
+        ),
     )
 
 
@@ -417,12 +479,15 @@ def _overall_outcomes(proposals: Sequence[ModuleProposal]) -> Finding:
         )
     full = [p.module_code for p in proposals if p.recognition is RecognitionKind.FULL]
     partial = [p.module_code for p in proposals if p.recognition is RecognitionKind.PARTIAL]
+    review = [p.module_code for p in proposals if p.recognition is RecognitionKind.REVIEW]
     parts = []
     if full:
         parts.append(f"fully covered: {', '.join(full)}")
     if partial:
         parts.append(f"partly covered: {', '.join(partial)}")
-    verdict = Verdict.PASS if full and not partial else Verdict.WARNING
+    if review:
+        parts.append(f"below the coverage rules, proposed for review: {', '.join(review)}")
+    verdict = Verdict.PASS if full and not partial and not review else Verdict.WARNING
     return finding(Element.LEARNING_OUTCOMES, verdict, "Modules " + "; ".join(parts) + ".")
 
 
@@ -455,6 +520,9 @@ def _overall_reasons(
             reasons.append(closest + " ".join(best.reasons))
         return reasons
     reasons = [f"{len(proposals)} module(s) proposed for {total:g} ECTS."]
+    for_review = [p for p in proposals if p.recognition is RecognitionKind.REVIEW]
+    review += [f.reason for p in for_review for f in p.elements
+               if f.verdict is Verdict.SUBSTANTIAL_DIFFERENCE and not f.blocking]
     if status is ProposalStatus.REVIEW:
         reasons.append("Review required before accepting: " + " ".join(review))
     return reasons

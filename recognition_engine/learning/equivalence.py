@@ -93,8 +93,6 @@ class LogisticModel:
     def __call__(self, x: np.ndarray) -> np.ndarray:
         """Return P(label) for each row of ``x`` (n, len(names)), or one value for one row."""
         x = np.asarray(x, dtype=np.float64)
-        if x.shape[-1] == len(WARM_FEATURES) and self.names != WARM_FEATURES:
-            x = x[..., columns(self.names)]
         mean, scale = np.array(self.mean), np.array(self.scale)
         filled = np.where(np.isnan(x), mean, x)
         z = ((filled - mean) / scale) @ np.array(self.coef) + self.intercept

@@ -1,0 +1,106 @@
+"""Proposals for review: the closest module, below the coverage rules.
+
+A short online course states a handful of thin outcomes: it seldom covers half of a module's,
+so the coverage rules alone propose nothing and an evaluator sees "no match" for a Python
+course against a programme with a Python module. Where the confidence model (the institution's
+learned model, or the cold-start model on day one) puts the best-ranked candidate at tier
+``review`` or above, that module is proposed **for review**: with the outcome pairs that match,
+the module's outcomes left without evidence, the ECTS the workload supports, and what to ask
+the provider for. Below that tier nothing is proposed, and the proposal says why. The line is
+the calibrated confidence, not a coverage rule: a thin outcome list may evidence no module
+outcome line by line while the whole course plainly reads as the module (then the review asks
+for the syllabus of every module outcome).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from recognition_engine.decision.findings import finding
+from recognition_engine.domain import (
+    AssessmentType,
+    ConfidenceTier,
+    Element,
+    Finding,
+    IdentityVerification,
+    MicroCredential,
+    Verdict,
+)
+from recognition_engine.matching import ModuleMatch
+
+PROPOSING_TIERS = frozenset({ConfidenceTier.CONFIRMED, ConfidenceTier.POSSIBLE,
+                             ConfidenceTier.REVIEW})
+ASSESSED_WITH_IDENTITY = frozenset({IdentityVerification.ONLINE_PROCTORED,
+                                    IdentityVerification.ON_SITE})
+MAX_LISTED = 5
+
+
+@dataclass(frozen=True)
+class ReviewLine:
+    """What the confidence model says of the best-ranked candidate."""
+
+    module_code: str
+    confidence: float
+    tier: ConfidenceTier
+    basis: str  # "institution" or "shared" (the cold-start model)
+
+    @property
+    def proposes(self) -> bool:
+        return self.tier in PROPOSING_TIERS
+
+
+def review_finding(match: ModuleMatch, line: ReviewLine, partial: float) -> Finding:
+    """The non-blocking substantial difference that puts a review module under review."""
+    where = "this institution's decisions" if line.basis == "institution" else (
+        "the cold-start model, fitted on other institutions' decisions"
+    )
+    evidenced = (
+        f"Only {match.coverage:.0%} of the module's outcomes are evidenced" if match.coverage > 0
+        else "No outcome line of the credential evidences one of the module's outcomes"
+    )
+    return finding(
+        Element.LEARNING_OUTCOMES,
+        Verdict.SUBSTANTIAL_DIFFERENCE,
+        f"{evidenced} (at least {partial:.0%} for partial recognition), but it is the closest "
+        "module and the "
+        f"confidence that it is the equivalent, {line.confidence:.2f}, is in the "
+        f"'{line.tier.value}' tier ({where}): proposed for an evaluator to review against the "
+        "evidence requested, not for recognition as it stands.",
+        module_code=match.key,
+    )
+
+
+def no_review_reason(line: ReviewLine | None) -> str | None:
+    """Why the closest module was not put up for review, when a confidence model said no."""
+    if line is None or line.proposes:
+        return None
+    return (
+        f"The confidence that the closest module ({line.module_code}) is an equivalent, "
+        f"{line.confidence:.2f}, is in the '{line.tier.value}' tier: nothing to review."
+    )
+
+
+def evidence_requests(
+    credentials: list[MicroCredential], uncovered: list[str]
+) -> list[str]:
+    """Return what an evaluator should ask the provider for before recognising the module."""
+    requests = []
+    if uncovered:
+        listed = "; ".join(uncovered[:MAX_LISTED])
+        more = f" (and {len(uncovered) - MAX_LISTED} more)" if len(uncovered) > MAX_LISTED else ""
+        requests.append(
+            "A syllabus, or assessed work, that shows the module's outcomes the credential does "
+            f"not evidence: {listed}{more}."
+        )
+    for credential in credentials:
+        if credential.assessment is None or credential.assessment is AssessmentType.AUTOMATED_TEST:
+            requests.append(
+                f"How {credential.title!r} was assessed: the assessment, its weight and pass "
+                "mark, and a sample of assessed work."
+            )
+        if credential.identity_verification not in ASSESSED_WITH_IDENTITY:
+            requests.append(
+                f"Proof that the learner's identity was checked at the assessment of "
+                f"{credential.title!r} (proctored online or on site)."
+            )
+    return requests
