@@ -52,13 +52,9 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def workbench(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workbench]:
-    settings = Settings(
-        data_dir=tmp_path_factory.mktemp("workbench"), embedder="fake", _env_file=None,
-        api_rate_limit_per_minute=100_000,
-    )
-    app = create_app(settings, engine=RecognitionEngine(settings, embedder=HashingEmbedder()))
+def _serve(settings: Settings, engine: RecognitionEngine) -> Iterator[Workbench]:
+    """Run the app on a free port with the shipped programme stored, until the session ends."""
+    app = create_app(settings, engine=engine)
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
@@ -83,6 +79,25 @@ def workbench(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workbench]:
 
 
 @pytest.fixture(scope="session")
+def workbench(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workbench]:
+    settings = Settings(
+        data_dir=tmp_path_factory.mktemp("workbench"), embedder="fake", _env_file=None,
+        api_rate_limit_per_minute=100_000,
+    )
+    yield from _serve(settings, RecognitionEngine(settings, embedder=HashingEmbedder()))
+
+
+@pytest.fixture(scope="session")
+def real_workbench(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workbench]:
+    """The same server on the real bundled model: for what depends on its judgement."""
+    settings = Settings(
+        data_dir=tmp_path_factory.mktemp("workbench-real"), _env_file=None,
+        api_rate_limit_per_minute=100_000,
+    )
+    yield from _serve(settings, RecognitionEngine(settings))
+
+
+@pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     if not CHROMIUM.exists() or shutil.which(str(CHROMIUM)) is None:
         pytest.skip(f"no chromium at {CHROMIUM}: apt-get install -y chromium (make test does)")
@@ -97,6 +112,15 @@ def browser() -> Iterator[object]:
 @pytest.fixture
 def page(browser, workbench: Workbench):  # noqa: ANN001, ANN201 - playwright types
     context = browser.new_context(base_url=workbench.url, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def real_page(browser, real_workbench: Workbench):  # noqa: ANN001, ANN201 - playwright types
+    context = browser.new_context(base_url=real_workbench.url,
+                                  viewport={"width": 1280, "height": 1400})
     page = context.new_page()
     yield page
     context.close()
