@@ -122,6 +122,7 @@ def _evaluate_equivalence(
         ]
         ranked = warm.ranked
         tiers = warm.tiers
+        shown = {}
         synthetic = False  # the synthetic hold-out is a cold check
     else:
         engine = next(r for r in rankers if r.name == default)
@@ -133,6 +134,10 @@ def _evaluate_equivalence(
         ]
         ranked = pool.cold
         tiers = {}
+        # the cold-start confidence and tiers a proposal shows (fitted on the shared sets:
+        # on them, an in-sample figure; evaluation/experiments/cold_start.py gives the transfer)
+        judged = pool.cold_judgements()
+        shown, tiers = judged if judged is not None else ({}, {})
     if adapt:
         from evaluation.adapted import adapted_rankers
         from recognition_engine.embedding import bundled_model_path
@@ -155,14 +160,15 @@ def _evaluate_equivalence(
         fixed_threshold=settings.min_proposal_score,
         synthetic_task=synthetic_task,
     )
-    decisions = decide_all(task.credentials, ranked, pool.modules, task.gold, settings, tiers)
+    decisions = decide_all(task.credentials, ranked, pool.modules, task.gold, settings, tiers,
+                           shown)
     if default in result.rankers:
         result.rankers[default]["selective"] = selective_summary(list(decisions.values()))
     result.protocol = protocol
     console.print(rich_table(result))
     if default in result.rankers:
         selective = result.rankers[default]["selective"]
-        console.print({k: v for k, v in selective.items() if k != "intervals"})
+        console.print_json(data={k: v for k, v in selective.items() if k != "intervals"})
     report = write_report(result, task, runs, report_dir, decisions=list(decisions.values()))
     console.print(f"report: {report}")
     if json_out:

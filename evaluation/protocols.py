@@ -51,6 +51,7 @@ class CandidatePool:
         from recognition_engine.matching import credential_text
 
         self.task = task
+        self.model_id = embedder.model_id
         entries = [
             CatalogueEntry(
                 m.id, m.title, m.outcomes, entry_text(m.title, m.description, m.outcomes)
@@ -79,6 +80,25 @@ class CandidatePool:
             self.cold[credential.id] = match_vectors(
                 query, text_vector, title_vector, self.index, self.params
             )
+
+    def cold_judgements(self) -> tuple[dict[str, float], dict[str, str]] | None:
+        """Return each credential's cold-start confidence and tier, as a proposal shows them
+        before any decision (None: no cold-start model for this embedding model)."""
+        from recognition_engine.learning.cold_start import load_cold_start
+
+        cold = load_cold_start(self.model_id)
+        if cold is None:
+            return None
+        confidence: dict[str, float] = {}
+        tiers: dict[str, str] = {}
+        for cid, matches in self.cold.items():
+            if not matches:
+                continue
+            tfidf = self.lexical.similarity(self._texts[cid], [m.key for m in matches])
+            assessment = cold.assess(matches, tfidf)
+            confidence[cid] = assessment.confidence
+            tiers[cid] = cold.tiers.of(assessment.confidence).tier.value
+        return confidence, tiers
 
     def cold_run(self, depth: int = DEPTH) -> Run:
         """Return the engine's cold ranking as a run."""

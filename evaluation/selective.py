@@ -112,8 +112,12 @@ def credential_decisions(
     gold: set[str],
     settings: Settings,
     tier: str | None = None,
+    shown_confidence: float | None = None,
 ) -> CredentialDecisions:
-    """Return the engine's decision for one credential at every threshold of ``GRID``."""
+    """Return the engine's decision for one credential at every threshold of ``GRID``.
+
+    ``shown_confidence``: the confidence the product shows for the top module where it is not the gate
+    (the cold-start model's); by default, the gate value of the top module."""
     params = DecisionParams.from_settings(settings)
     learned = bool(matches) and matches[0].confidence is not None
     shown = list(matches)[: params.max_candidates * 3]
@@ -139,7 +143,8 @@ def credential_decisions(
     return CredentialDecisions(
         proposed=proposed,
         correct=correct,
-        confidence=float(np.clip(_gate(top), 0, 1)) if top else 0.0,
+        confidence=(shown_confidence if shown_confidence is not None
+                    else float(np.clip(_gate(top), 0, 1)) if top else 0.0),
         top_correct=bool(top and top.key in gold),
         has_match=bool(gold),
         tier=tier,
@@ -263,13 +268,14 @@ def decide_all(
     gold: dict[str, dict[str, int]],
     settings: Settings,
     tiers: dict[str, str] | None = None,
+    shown: dict[str, float] | None = None,
 ) -> dict[str, CredentialDecisions]:
     """Return the engine's decisions for every credential, from its ranked candidates."""
     return {
         c.id: credential_decisions(
             c, ranked.get(c.id, []), modules,
             {m for m, rel in gold.get(c.id, {}).items() if rel > 0}, settings,
-            (tiers or {}).get(c.id),
+            (tiers or {}).get(c.id), (shown or {}).get(c.id),
         )
         for c in credentials
     }
