@@ -290,6 +290,23 @@ def assess_level_policy(declared: int | None, floor: int | None) -> Finding | No
 # --- workload --------------------------------------------------------------------------------
 
 
+def assess_outcomes_stated(credentials: Sequence[MicroCredential]) -> Finding | None:
+    """A credential with neither learning outcomes nor a description is matched by its title
+    alone: say so, and what to ask for."""
+    bare = [c.title for c in credentials
+            if not any(text.strip() for text in c.learning_outcomes)
+            and not (c.description or "").strip()]
+    if not bare:
+        return None
+    names = ", ".join(repr(title) for title in bare)
+    return finding(
+        Element.LEARNING_OUTCOMES,
+        Verdict.WARNING,
+        f"{names} states no learning outcomes and no description: it was matched by its title "
+        "alone. Ask the awarding body for its learning outcomes and syllabus before deciding.",
+    )
+
+
 def assess_workload_known(credentials: Sequence[MicroCredential]) -> Finding | None:
     """A credential that states no workload contributes no ECTS; if none does, nothing can."""
     unknown = [c.title for c in credentials if c.workload is None]

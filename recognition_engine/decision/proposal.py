@@ -20,6 +20,7 @@ from recognition_engine.decision.findings import (
     assess_level,
     assess_level_policy,
     assess_outcomes,
+    assess_outcomes_stated,
     assess_profile,
     assess_quality,
     assess_similarity,
@@ -151,6 +152,7 @@ def propose_recognition(
         *[assess_authenticity(c) for c in raw],
         assess_level_policy(declared, programme.recognition_policy.min_eqf_level),
         assess_workload_known(raw),
+        assess_outcomes_stated(raw),
         assess_cap_left(cap, awarded_ects),
     ]
     programme_findings = [level, quality, profile, *[f for f in optional if f is not None]]

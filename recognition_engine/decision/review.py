@@ -84,7 +84,12 @@ def evidence_requests(
     credentials: list[MicroCredential], uncovered: list[str]
 ) -> list[str]:
     """Return what an evaluator should ask the provider for before recognising the module."""
-    requests = []
+    requests = [
+        f"The learning outcomes of {c.title!r}: it states none, only its title."
+        for c in credentials
+        if not any(text.strip() for text in c.learning_outcomes)
+        and not (c.description or "").strip()
+    ]
     if uncovered:
         listed = "; ".join(uncovered[:MAX_LISTED])
         more = f" (and {len(uncovered) - MAX_LISTED} more)" if len(uncovered) > MAX_LISTED else ""

@@ -80,3 +80,12 @@ def test_a_module_that_passes_the_rules_is_not_turned_into_a_review() -> None:
     assert proposal.modules[0].recognition is RecognitionKind.FULL
     assert proposal.status is ProposalStatus.PROPOSED
     assert PARAMS.partial_coverage == 0.5
+
+
+def test_a_title_only_credential_is_said_to_be_matched_by_its_title() -> None:
+    bare = THIN.model_copy(update={"learning_outcomes": [], "description": None})
+    proposal = propose(bare, matches=[match("NET101", 0.0, 0.6)],
+                       review=line(ConfidenceTier.REVIEW))
+    stated = [f for f in proposal.findings if "matched by its title alone" in f.reason]
+    assert stated and stated[0].verdict is Verdict.WARNING
+    assert any("states none, only its title" in r for r in proposal.modules[0].evidence_requests)
