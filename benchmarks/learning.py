@@ -4,10 +4,11 @@
 
 Builds the equivalence set's candidate pool once (the embedding cache makes this fast when
 warm; its time is printed apart), then times ``train_model`` — precedents, the LambdaRank
-ranker with its inner folds for calibration, the isotonic map — on the set's own decided
-credentials and on ``--decisions`` decided credentials drawn from them with replacement (each
-draw a distinct credential id, so the memory and the inner folds see as many decisions as a
-customer with that many would give; the texts repeat, which it says). Then the median time
+ranker with its inner folds, the calibration, the has-an-equivalent model, the tiers and the
+model card — on the set's own decided credentials (those judged to have no equivalent too)
+and on ``--decisions`` decided credentials drawn from them with replacement (each draw a
+distinct credential id, so the memory and the inner folds see as many decisions as a customer
+with that many would give; the texts repeat, which it says). Then the median time
 to rank one credential with the learned model (candidates, features, ranker, confidence).
 """
 
@@ -44,10 +45,7 @@ def main() -> None:
     pool = CandidatePool(task, create_embedder(settings), settings)
     elapsed = time.perf_counter() - started
     print(f"candidate pool (index + every credential matched): {elapsed:.0f} s")
-    decided = [
-        pool.decided(cid, {m: True for m, rel in task.gold[cid].items() if rel > 0})
-        for cid in task.credentials_with_match
-    ]
+    decided = [pool.gold_decided(c.id) for c in task.credentials]
     draw = random.Random(3)
     resampled = []
     for n in range(args.decisions):

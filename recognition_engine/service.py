@@ -53,6 +53,7 @@ from recognition_engine.learning.reranking import (
     LearnedCatalogue,
     has_model,
     model_folder,
+    negative_precedents_reason,
     precedent_evidence,
     read_card,
 )
@@ -353,6 +354,9 @@ class RecognitionEngine:
             if learned is not None and learned.model.tiers is None:
                 proposal.engine["learned_model_note"] = "learned before tiers: run learn again"
             proposal.precedents = precedent_evidence(ranked)
+            negative = negative_precedents_reason(proposal.precedents)
+            if negative:
+                proposal.reasons.append(negative)
             proposal.engine["min_proposal_confidence"] = self.settings.min_proposal_confidence
             proposal.engine["learned_model"] = "lambdarank"
         # Identifiers only: learner identity never reaches the logs.

@@ -28,6 +28,7 @@ from api.web.pages import (
     services,
 )
 from api.web.queries import list_screenings
+from recognition_engine.domain import ModuleProposal
 from recognition_engine.errors import RecognitionError
 
 router = APIRouter(include_in_schema=False)
@@ -116,10 +117,17 @@ def results_csv(pages: list[ScreeningResults]) -> str:
                 item.programme_id, item.state.value,
                 proposal.status.value if proposal else "",
                 proposal.total_proposed_ects if proposal else "",
-                " ".join(m.module_code for m in proposal.modules) if proposal else "",
+                " ".join(_module_cell(m) for m in proposal.modules) if proposal else "",
                 _safe(str(item.problem.get("detail", ""))) if item.problem else "",
             ])
     return out.getvalue()
+
+
+def _module_cell(module: ModuleProposal) -> str:
+    # a module put up for review is not a recognition: the sheet says so
+    return f"{module.module_code} (review)" if module.recognition.value == "review" else (
+        module.module_code
+    )
 
 
 def _safe(text: str) -> str:

@@ -93,3 +93,17 @@ def precedent_evidence(ranked: Ranked, limit: int = 10) -> list[PrecedentEvidenc
         )
         for n in ranked.neighbours[:limit]
     ]
+
+
+def negative_precedents_reason(precedents: Sequence[PrecedentEvidence]) -> str | None:
+    """Return the sentence citing the similar earlier credentials judged to have no
+    equivalent in the catalogue, None if there are none among ``precedents``."""
+    none = list(dict.fromkeys(p.credential_title for p in precedents if p.module_code is None))
+    if not none:
+        return None
+    credentials = len({p.credential_id for p in precedents})
+    listed = "; ".join(none[:3]) + (" …" if len(none) > 3 else "")
+    return (
+        f"{len(none)} of the {credentials} most similar earlier credentials were judged to "
+        f"have no equivalent in this catalogue: {listed}."
+    )

@@ -192,3 +192,16 @@ def test_a_damaged_model_falls_back_to_cold_with_a_finding(
     damaged = [f for f in proposal.findings if "could not be read" in f.reason]
     assert damaged and damaged[0].verdict == "warning"
     assert any("could not be read" in reason for reason in proposal.reasons)
+
+
+def test_a_proposal_cites_the_similar_credentials_judged_to_have_no_equivalent(
+    pool: CandidatePool, settings: Settings
+) -> None:
+    engine = RecognitionEngine(settings)
+    programme = _programme(pool)
+    without = pool.task.credentials_without_match
+    trained(pool, leave_out=without[0]).save(model_folder(settings.data_dir, programme.id))
+    proposal = engine.recognise([_credential(pool, without[0])], programme)
+    assert any(p.module_code is None for p in proposal.precedents)
+    cited = [r for r in proposal.reasons if "judged to have no equivalent" in r]
+    assert cited and "Painting Studio" in cited[0]
