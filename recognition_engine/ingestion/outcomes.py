@@ -7,6 +7,11 @@ The rules below were written against the Glasgow/Deakin, Coursera and VCCS/VT ca
 Sentence boundaries come from spaCy's rule-based sentencizer (no model needed), guarded
 against abbreviations and lower-case continuations.
 
+Short online courses add their page's furniture: headings glued to the first outcome ("What
+you'll learnWrite Python scripts"), a "Skills you'll gain:" list whose items are kept as
+written, outcomes as two-word commands ("Debug code") and lists of topics rather than
+sentences ("Bayesian InferenceTime Series Forecasting"), kept however short.
+
 Georgian and Armenian texts follow the same path with their own marks: the Armenian full stop
 ``։`` and comma ``՝``, Georgian „quotation marks“ and Armenian «guillemets», list markers in
 their alphabets ("ა)", "բ)"), and their preambles ("კურსის დასრულების შემდეგ სტუდენტს
@@ -26,8 +31,12 @@ from spacy.language import Language
 from recognition_engine.domain import DescribedItem
 
 MIN_WORDS = 3
+# An outcome verb says what the learner does: after one, two words are enough ("Debug code").
+MIN_WORDS_AFTER_VERB = 2
 # Georgian and Armenian say in two words what English says in three ("ქსელის კონფიგურირება").
 MIN_WORDS_GEORGIAN_ARMENIAN = 2
+# A skill or topic is named in a few words; longer items are sentences, read as outcomes.
+MAX_NAME_WORDS = 6
 
 _GEORGIAN = "\u10d0-\u10ff\u1c90-\u1cbf"  # Mkhedruli and Mtavruli
 _ARMENIAN = "\u0531-\u0556\u0561-\u0587"
@@ -48,25 +57,29 @@ _HARD = "\x1e"  # boundary that no later rule may undo (list markers, bullets, s
 # Product names that are also verbs (Excel, Spark, Access, Build, Go) are left out on purpose.
 _VERBS = _words(
     "Acquire Analyse Analyze Apply Appraise Appreciate Argue Articulate Assess Become Calculate "
-    "Carry Choose Classify Code Collaborate Communicate Compare Compute Conduct Construct "
-    "Contrast Create Critically Critique Deduce Define Demonstrate Deploy Derive Describe "
-    "Design Determine Develop Differentiate Discover Discuss Distinguish Employ Enumerate "
-    "Estimate Evaluate Examine Explain Explore Fit Formulate Gain Identify Illustrate Implement "
-    "Interpret Investigate Justify Know Learn List Manage Master Name Outline Perform Plan "
-    "Predict Prepare Present Produce Propose Read Recall Recognise Recognize Reflect Relate "
-    "Review Select Solve Summarise Summarize Synthesise Synthesize Understand Use Utilise "
-    "Utilize Write"
+    "Carry Choose Classify Code Collaborate Communicate Compare Compute Conduct Configure "
+    "Construct Contrast Create Critically Critique Debug Deduce Define Demonstrate Deploy "
+    "Derive Describe Design Determine Develop Differentiate Discover Discuss Distinguish Employ "
+    "Enumerate Estimate Evaluate Examine Explain Explore Fit Formulate Gain Identify Illustrate "
+    "Implement Install Integrate Interpret Investigate Justify Know Learn List Maintain Manage "
+    "Master Name Normalise Normalize Operate Outline Perform Plan Predict Prepare Present "
+    "Produce Propose Read Recall Recognise Recognize Reflect Relate Review Select Solve "
+    "Summarise Summarize Synthesise Synthesize Troubleshoot Understand Use Utilise Utilize "
+    "Validate Verify Visualise Visualize Write"
 )
 _VERB_ALT = "|".join(_VERBS)
 # Glued to a lower-case word ("outliersComplete a project") these are boundaries too, but
 # after a space they are as often names ("Google Cloud Build", "Microsoft Access").
-_GLUED_VERB_ALT = "|".join(
-    _VERBS
-    + _words(
-        "Access Add Advance Arrange Automate Bring Build Complete Configure Debug Detect Draw "
-        "Engage Enhance Establish Extend Improve Install Integrate Leverage Measure Modify "
-        "Navigate Optimise Optimize Practice Put Record Set Setup Test Train Visualise Visualize"
-    )
+_GLUED_VERBS = _words(
+    "Access Add Advance Arrange Automate Bring Build Collect Complete Connect Convert Customize "
+    "Deliver Detect Draw Engage Enhance Establish Export Extend Import Improve Inspect Interact "
+    "Leverage Manipulate Measure Modify Monitor Navigate Optimise Optimize Practice Put Record "
+    "Set Setup Test Track Train Transform"
+)
+_GLUED_VERB_ALT = "|".join(_VERBS + _GLUED_VERBS)
+# A fragment of two words is an outcome when it opens with one of these ("Debug code").
+_OUTCOME_VERBS = frozenset(
+    verb.lower() for verb in _VERBS + _GLUED_VERBS + _words("Map Model Process Query Report")
 )
 # Words after which a capitalised verb is an object or title, not a new outcome ("the Build").
 _FUNCTION_WORDS = frozenset(
@@ -112,10 +125,38 @@ _ADMIN_TAIL = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 _GLUED_PERIOD = re.compile(r"(?<=[a-z]{2})\.(?=[A-Z][a-z])")
-_SEAM = re.compile(r"[a-z][A-Z]|[a-z]\.[A-Za-z]")  # cheap test before the verb patterns
+_SEAM = re.compile(r"[a-z)][A-Z]|[a-z]\.[A-Za-z]")  # cheap test before the glue patterns
 _GLUED_PERIOD_VERB = re.compile(rf"(?<=[a-z]{{2}})\.(?=(?:{_VERB_ALT})\s)", re.IGNORECASE)
-_GLUED_VERB = re.compile(rf"(?<=[a-z]{{2}})(?=[A-Z])(?=(?:{_GLUED_VERB_ALT}|How to|You will)\s)")
-_SPACED_VERB = re.compile(rf"\b(?P<word>[a-z][a-z'’-]*) (?=(?:{_VERB_ALT}) )")
+# Also after an acronym ("...sources and MAX-IVYou will learn").
+_GLUED_VERB = re.compile(
+    rf"(?<=[a-z]{{2}}|[A-Z]{{2}})(?=[A-Z])(?=(?:{_GLUED_VERB_ALT}|How to|You will)\s)"
+)
+# Any capitalised word glued to a word before is a lost boundary too ("distressEmpathic
+# approaches", "(EAM)Clinical", "NFTsMechanics"), but names and code glue words on purpose
+# ("iPhone", "JavaScript", "TensorFlow", "DevOps"): their first part is short or capitalised,
+# rarely a capitalised word of eight letters or more ("Time Series ForecastingHierarchical").
+_GLUED_WORD = re.compile(
+    r"(?P<word>(?<![A-Za-z-])[a-z]{3,}|(?<=[a-z ])[A-Z][a-z]{7,}|(?<=[A-Z]{2})s|\))"
+    r"(?=[A-Z][a-z])"
+)
+# After a lower-case word, these open a new outcome ("finish The importance of ...").
+_SPACED_VERB = re.compile(rf"\b(?P<word>[a-z][a-z'’-]*) (?=(?:{_VERB_ALT}|How to|The|You will) )")
+# Headings of a published list, often glued to its first item by scraping ("What you'll
+# learnWrite Python scripts", "Learning OutcomesDescribe ..."): boundaries, never outcomes.
+_LIST_HEADING = re.compile(
+    r"(?m)(?:^|(?<=\x1e))[^\S\n]*(?:"
+    r"(?i:what\s+you(?:'|’|\s+wi)ll\s+learn|(?:intended\s+)?learning\s+outcomes?"
+    r"|course\s+objectives|skills\s+you(?:'|’|\s+wi)ll\s+gain|skills\s+gained)"
+    r"(?:\s*:\s*|[^\S\n]*(?=[A-Z\x1e]|$))"
+    r"|(?i:objectives|skills)\s*:\s*)"
+)
+# A list of skills ("Skills you'll gain: Python Programming, Data Structures, Debugging") at
+# the start of a text, a line or after a bullet or a sentence, or glued to the last outcome.
+_SKILLS_HEADING = re.compile(
+    r"(?:^|(?<=[\n.!?•●▪◦‣∙·■□➢►✓✔➤])|(?<=[a-z])(?=Skills))[^\S\n]*"
+    r"(?i:skills\s+you(?:'|’|\s+wi)ll\s+gain\s*:?|skills\s+gained\s*:?|skills\s*:)"
+)
+_SKILL_SEPARATOR = re.compile(r"[,;\n•●▪◦‣∙·■□➢►✓✔➤]")
 # Never left in an extracted outcome, so extracted outcomes are never glued back together.
 _LIST_HINT = re.compile(r"[;\n•●▪◦‣∙·■□➢►✓✔➤]")
 # Sentence ends in Georgian and Armenian, which spaCy's tokenizer does not split after their
@@ -183,21 +224,26 @@ _QUOTE_PAIRS = (('"', '"'), ("„", "“"), ("«", "»"))
 def split_outcomes(texts: Sequence[str]) -> list[str]:
     """Return single, cleaned learning outcomes from published outcome texts.
 
-    Each text may hold many outcomes; the result keeps their order, without repeats.
+    Each text may hold many outcomes; the result keeps their order, without repeats. The
+    items of a skills list ("Skills you'll gain: ...") follow the outcomes of their text, each
+    as written, however short; so do the items of a list of topics (see ``_is_topic_list``).
     """
+    texts_and_skills = [_skills_list(_normalise(text)) for text in _rejoin(texts)]
+    cleaned = [[_clean(fragment) for fragment in _fragments(text)] for text, _ in texts_and_skills]
+    topics = _is_topic_list([fragment for fragments in cleaned for fragment in fragments])
     outcomes: list[str] = []
-    for text in _rejoin(texts):
-        for piece in _pieces(text):
-            outcomes.extend(_sentences(piece))
-    return _unique(cleaned for cleaned in map(_clean, outcomes) if _is_outcome(cleaned))
+    for (_, skills), fragments in zip(texts_and_skills, cleaned, strict=True):
+        outcomes += [f for f in fragments if _is_outcome(f) or (topics and _is_topic(f))]
+        outcomes += skills
+    return _unique(outcomes)
 
 
 def outcomes_of(item: DescribedItem) -> list[str]:
     """Return the item's outcomes; an item with a description only contributes its sentences.
 
     Published outcomes are the evidence, so the description is read only when they yield
-    nothing. If neither yields a sentence of MIN_WORDS words, the whole cleaned text (or the
-    title) is returned so that every item can still be matched.
+    nothing. If neither yields an outcome (MIN_WORDS words, fewer after an outcome verb), the
+    whole cleaned text (or the title) is returned so that every item can still be matched.
     """
     outcomes = split_outcomes(item.learning_outcomes)
     if outcomes:
@@ -228,11 +274,38 @@ def _rejoin(texts: Sequence[str]) -> list[str]:
     return joined
 
 
+def _skills_list(text: str) -> tuple[str, list[str]]:
+    """Return a normalised text without its trailing skills list, and the skills of that list.
+
+    A heading over items too long to be skill names leaves the text whole: its items are read
+    as outcomes.
+    """
+    heading = _SKILLS_HEADING.search(text)
+    if heading is None:
+        return text, []
+    skills = [_skill(item) for item in _SKILL_SEPARATOR.split(text[heading.end() :])]
+    skills = [skill for skill in skills if skill]
+    if not skills or any(len(skill.split()) > MAX_NAME_WORDS for skill in skills):
+        return text, []
+    return text[: heading.start()], skills
+
+
+def _skill(item: str) -> str:
+    """Return a skill name as written, without list markers, a leading "and", or end marks."""
+    item = _LEADING_MARKER.sub("", item.strip())
+    return _strip_trailing(_LEADING_CONJUNCTION.sub("", item))
+
+
+def _fragments(text: str) -> list[str]:
+    """Return the sentences of every piece of a normalised text, uncleaned."""
+    return [sentence for piece in _pieces(text) for sentence in _sentences(piece)]
+
+
 def _pieces(text: str) -> list[str]:
-    """Return the fragments of one text between hard boundaries (lists, bullets, lines, ';')."""
-    text = _normalise(text)
+    """Return the fragments of a normalised text between hard boundaries (lists, bullets, ';')."""
     text = _INLINE_BULLET.sub(_HARD, text)
     text = _LINE_BULLET.sub(_HARD, text)
+    text = _LIST_HEADING.sub(_HARD, text)
     text = _mark_numbered(text)
     text = _mark_lettered(text)
     text = re.sub(r"\n(?=\s*[a-z])", " ", text)  # a wrapped line continues its sentence
@@ -242,8 +315,10 @@ def _pieces(text: str) -> list[str]:
         text = _GLUED_PERIOD.sub("." + _HARD, text)
         text = _GLUED_PERIOD_VERB.sub("." + _HARD, text)
         text = _GLUED_VERB.sub(_HARD, text)
+        text = _GLUED_WORD.sub(_split_after_word, text)
     text = _SPACED_VERB.sub(_split_before_verb, text)
-    return [piece.strip() for piece in text.split(_HARD) if piece.strip()]
+    pieces = [piece.strip() for piece in text.split(_HARD) if piece.strip()]
+    return [part for piece in pieces for part in _split_repeated_opener(piece)]
 
 
 def _normalise(text: str) -> str:
@@ -319,6 +394,32 @@ def _split_before_verb(match: re.Match[str]) -> str:
     """Return the matched word followed by a boundary, unless it is a function word."""
     word = match["word"]
     return f"{word} " if word in _FUNCTION_WORDS else f"{word}{_HARD}"
+
+
+def _split_after_word(match: re.Match[str]) -> str:
+    """Return the matched word followed by a boundary, unless a space was lost after it.
+
+    Spaces go missing after function words and opening verbs ("theObject", "AppreciateData").
+    """
+    word = match["word"]
+    opening_verb = word[:1].isupper() and word.lower() in _OUTCOME_VERBS
+    return word if word in _FUNCTION_WORDS or opening_verb else f"{word}{_HARD}"
+
+
+def _split_repeated_opener(piece: str) -> list[str]:
+    """Return a lower-case piece split where its first two words open a glued item again.
+
+    Lists scraped without separators or capitals ("how to plan projectshow to lead teams")
+    repeat their opening words. Openers of short words are left alone: "use the" would split
+    "because the".
+    """
+    opener = piece.split()[:2]
+    if not _starts_lower(piece) or len(opener) < 2:
+        return [piece]
+    if opener != ["how", "to"] and (len(opener[0]) < 4 or opener[0] in _FUNCTION_WORDS):
+        return [piece]
+    glued = re.compile(rf"(?<=[a-z]{{4}})(?={re.escape(' '.join(opener))}\b)")
+    return [part.strip() for part in glued.split(piece) if part.strip()]
 
 
 @lru_cache(maxsize=1)
@@ -416,12 +517,57 @@ def _capitalise(text: str) -> str:
 
 def _is_outcome(text: str) -> bool:
     """Return whether a cleaned fragment is long enough and not a pure heading."""
-    words = [word for word in text.split() if any(char.isalnum() for char in word)]
+    words = _content_words(text)
     national = bool(_NATIONAL_SCRIPT.search(text))
-    if len(words) < (MIN_WORDS_GEORGIAN_ARMENIAN if national else MIN_WORDS):
-        return False
+    return len(words) >= _least_words(words, national) and not _is_heading(words, national)
+
+
+def _is_topic_list(fragments: Sequence[str]) -> bool:
+    """Return whether cleaned fragments name at least two topics and nothing longer.
+
+    Outcomes published as topics ("Bayesian InferenceTime Series ForecastingHierarchical
+    Modeling") are lost to the length rule once split; only a list of names keeps them all.
+    """
+    topics = {fragment.casefold() for fragment in fragments if _is_topic(fragment)}
+    long_ones = (f for f in fragments if len(_content_words(f)) > MAX_NAME_WORDS)
+    return len(topics) >= 2 and not any(long_ones)
+
+
+def _is_topic(text: str) -> bool:
+    """Return whether a cleaned fragment could name a topic: some words, not a heading."""
+    words = _content_words(text)
+    national = bool(_NATIONAL_SCRIPT.search(text))
+    return 0 < len(words) <= MAX_NAME_WORDS and not _is_heading(words, national)
+
+
+def _content_words(text: str) -> list[str]:
+    """Return the words of a text that hold a letter or digit."""
+    return [word for word in text.split() if any(char.isalnum() for char in word)]
+
+
+def _is_heading(words: Sequence[str], national: bool) -> bool:
+    """Return whether every word is a heading word ("Knowledge and understanding")."""
     headings = _HEADING_WORDS | _HEADING_WORDS_GEORGIAN_ARMENIAN if national else _HEADING_WORDS
-    return not all(word.strip(",:-՝").lower() in headings for word in words)
+    return all(word.strip(",:-՝").lower() in headings for word in words)
+
+
+def _least_words(words: Sequence[str], national: bool) -> int:
+    """Return how many words a fragment needs to be an outcome."""
+    if national:
+        return MIN_WORDS_GEORGIAN_ARMENIAN
+    return MIN_WORDS_AFTER_VERB if _opens_with_verb(words) else MIN_WORDS
+
+
+def _opens_with_verb(words: Sequence[str]) -> bool:
+    """Return whether words open with an outcome verb and its object ("Debug code", "Use APIs").
+
+    A capitalised word after the verb makes a title or a name instead ("Test Automation",
+    "Compute Engine"); cleaning has capitalised the verb, so "use Git" is lost with them.
+    """
+    if len(words) < 2 or words[0].lower() not in _OUTCOME_VERBS:
+        return False
+    following = words[1]
+    return not (following[:1].isupper() and following[1:].islower())
 
 
 def _unique(outcomes: Iterable[str]) -> list[str]:
