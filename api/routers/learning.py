@@ -58,7 +58,7 @@ def learn_from_decisions(
     "equivalent, when), what it reached out of fold on the programme's own decisions (P@1, "
     "AUROC of has-an-equivalent, ECE, the tiers with their precision and support) and the "
     "library versions. 404 when no model has been learned.",
-    responses=problem_responses(401, 403, 404, 409),
+    responses=problem_responses(401, 403, 404, 409, 422, 429),
     dependencies=[Depends(require())],
 )
 def model_card(
