@@ -290,6 +290,34 @@ def assess_level_policy(declared: int | None, floor: int | None) -> Finding | No
 # --- workload --------------------------------------------------------------------------------
 
 
+FULL_TIME_YEAR_ECTS = 60.0
+"""One year of full-time study (ECTS Users' Guide 2015): no micro-credential is that large."""
+
+
+def assess_workload_plausible(
+    credentials: Sequence[MicroCredential], hours_per_ects: float
+) -> Finding | None:
+    """A stated workload of a full-time year or more is implausible for a micro-credential (a
+    small volume of learning, EU 2022 Recommendation): ask before any ECTS count."""
+    large = []
+    for credential in credentials:
+        workload = credential.workload
+        if workload is None:
+            continue
+        hours = workload.hours or 0.0
+        ects = workload.ects if workload.ects is not None else hours / hours_per_ects
+        if ects >= FULL_TIME_YEAR_ECTS:
+            large.append(f"{credential.title!r} ({ects:g} ECTS)")
+    if not large:
+        return None
+    return finding(
+        Element.WORKLOAD,
+        Verdict.SUBSTANTIAL_DIFFERENCE,
+        f"The stated workload of {', '.join(large)} is a full-time year or more, implausible for "
+        "a micro-credential: check the workload with the awarding body before any ECTS count.",
+    )
+
+
 def assess_outcomes_stated(credentials: Sequence[MicroCredential]) -> Finding | None:
     """A credential with neither learning outcomes nor a description is matched by its title
     alone: say so, and what to ask for."""

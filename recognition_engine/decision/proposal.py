@@ -25,6 +25,7 @@ from recognition_engine.decision.findings import (
     assess_quality,
     assess_similarity,
     assess_workload_known,
+    assess_workload_plausible,
     finding,
     worst,
 )
@@ -152,6 +153,7 @@ def propose_recognition(
         *[assess_authenticity(c) for c in raw],
         assess_level_policy(declared, programme.recognition_policy.min_eqf_level),
         assess_workload_known(raw),
+        assess_workload_plausible(raw, params.hours_per_ects),
         assess_outcomes_stated(raw),
         assess_cap_left(cap, awarded_ects),
     ]

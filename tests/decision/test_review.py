@@ -89,3 +89,26 @@ def test_a_title_only_credential_is_said_to_be_matched_by_its_title() -> None:
     stated = [f for f in proposal.findings if "matched by its title alone" in f.reason]
     assert stated and stated[0].verdict is Verdict.WARNING
     assert any("states none, only its title" in r for r in proposal.modules[0].evidence_requests)
+
+
+def test_stacked_courses_together_give_the_module_under_review_their_summed_workload() -> None:
+    from recognition_engine.decision import CredentialOutcomes, propose_recognition
+    from tests.conftest import make_programme
+
+    second = THIN.model_copy(update={"id": "mooc-net-2", "title": "Networking Basics II"})
+    stack = [CredentialOutcomes(THIN, ["outcome a"]), CredentialOutcomes(second, ["outcome b"])]
+    alone = propose(THIN, matches=[match("NET101", 0.25, 0.62)],
+                    review=line(ConfidenceTier.REVIEW))
+    together = propose_recognition(stack, make_programme(), [match("NET101", 0.5 - 0.25, 0.62)],
+                                   PARAMS, review=line(ConfidenceTier.REVIEW))
+    assert together.credential_ects == 2 * alone.credential_ects
+    assert together.modules[0].proposed_ects == 3.0  # 80 h: 3.2 ECTS, down to a step
+    assert together.modules[0].recognition is RecognitionKind.REVIEW
+
+
+def test_an_implausible_workload_puts_the_proposal_under_review() -> None:
+    huge = make_credential(workload={"hours": 3000})  # 120 ECTS for one micro-credential
+    proposal = propose(huge, matches=[match("NET101", 1.0, 0.8)])
+    assert proposal.status is ProposalStatus.REVIEW
+    implausible = [f for f in proposal.findings if "implausible" in f.reason]
+    assert implausible and not implausible[0].blocking
