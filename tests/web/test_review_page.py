@@ -30,3 +30,6 @@ def test_a_half_course_shows_its_module_for_review_with_what_to_ask(
     screenshot(real_page, screenshots, "review")
     real_page.get_by_test_id("evidence-requests").first.scroll_into_view_if_needed()
     screenshot(real_page, screenshots, "review-requests")
+    real_page.get_by_role("link", name="Recognition statement").click()
+    expect(real_page.get_by_test_id("statement-tier")).to_contain_text("cold-start model")
+    expect(real_page.get_by_test_id("statement")).to_contain_text("(for review)")
