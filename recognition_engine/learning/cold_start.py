@@ -10,6 +10,7 @@ ship: fine-tuning runs at the user's site, on the user's decisions.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -72,6 +73,12 @@ def load_cold_start(model_id: str, path: Path = COLD_START_FILE) -> ColdStart | 
     """Return the cold-start model fitted for this embedding model, None if there is none."""
     if not path.is_file():
         return None
+    return _read(model_id, path, path.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=8)
+def _read(model_id: str, path: Path, _mtime: int) -> ColdStart | None:
+    # read once per file version: every cold proposal asks
     data = json.loads(path.read_text())
     for entry in data.get("models", []):
         if entry.get("model") == weights_fingerprint(model_id):
