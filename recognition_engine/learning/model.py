@@ -28,9 +28,9 @@ from recognition_engine.learning.equivalence import (
     EQUIVALENCE_FEATURES,
     WARM_FEATURES,
     LogisticModel,
-    columns,
     warm_row,
 )
+from recognition_engine.learning.equivalence import columns as positions_of
 from recognition_engine.learning.features import (
     FEATURE_GROUPS,
     Course,
@@ -133,7 +133,7 @@ class LearnedModel:
         if self.equivalence is not None and len(scores):
             row = warm_row(credential.course.key, matches, features, scores, neighbours,
                            self.memory, exclude_own=exclude_own)
-            has = float(self.equivalence(row))
+            has = float(self.equivalence(row[_at(self.equivalence.names)]))
             probability = probability * has
         ranked = [replace(matches[i], confidence=float(probability[i])) for i in order]
         result = Ranked(ranked, scores[order], neighbours, has)
@@ -316,7 +316,7 @@ def _cross_fitted(rows: np.ndarray, has: np.ndarray, seed: int, folds: int = 5) 
 
 
 def _at(names: Sequence[str]) -> list[int]:
-    return columns(names, WARM_FEATURES)
+    return positions_of(names, WARM_FEATURES)
 
 
 def _memory(decided: Sequence[DecidedCredential]) -> PrecedentMemory:
