@@ -54,15 +54,19 @@ def review_finding(match: ModuleMatch, line: ReviewLine, partial: float) -> Find
     where = "this institution's decisions" if line.basis == "institution" else (
         "the cold-start model, fitted on other institutions' decisions"
     )
-    evidenced = (
-        f"Only {match.coverage:.0%} of the module's outcomes are evidenced" if match.coverage > 0
-        else "No outcome line of the credential evidences one of the module's outcomes"
-    )
+    if match.coverage >= partial:  # kept out by its overall similarity or learned confidence
+        evidenced = (f"{match.coverage:.0%} of the module's outcomes are evidenced, but the "
+                     "overall match is below the proposal rule")
+    elif match.coverage > 0:
+        evidenced = (f"Only {match.coverage:.0%} of the module's outcomes are evidenced (at "
+                     f"least {partial:.0%} for partial recognition)")
+    else:
+        evidenced = ("No outcome line of the credential evidences one of the module's outcomes "
+                     f"(at least {partial:.0%} for partial recognition)")
     return finding(
         Element.LEARNING_OUTCOMES,
         Verdict.SUBSTANTIAL_DIFFERENCE,
-        f"{evidenced} (at least {partial:.0%} for partial recognition), but it is the closest "
-        "module and the "
+        f"{evidenced}, but it is the closest module and the "
         f"confidence that it is the equivalent, {line.confidence:.2f}, is in the "
         f"'{line.tier.value}' tier ({where}): proposed for an evaluator to review against the "
         "evidence requested, not for recognition as it stands.",

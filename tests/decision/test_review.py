@@ -112,3 +112,13 @@ def test_an_implausible_workload_puts_the_proposal_under_review() -> None:
     assert proposal.status is ProposalStatus.REVIEW
     implausible = [f for f in proposal.findings if "implausible" in f.reason]
     assert implausible and not implausible[0].blocking
+
+
+def test_a_covered_module_under_the_score_floor_is_reviewed_for_its_overall_match() -> None:
+    low = PARAMS.min_proposal_score - 0.05
+    proposal = propose(THIN, matches=[match("NET101", 0.75, low)],
+                       review=line(ConfidenceTier.REVIEW))
+    [module] = proposal.modules
+    assert module.recognition is RecognitionKind.REVIEW
+    reason = next(f.reason for f in module.elements if f.element == "learning_outcomes")
+    assert reason.startswith("75% of the module's outcomes are evidenced, but the overall match")
