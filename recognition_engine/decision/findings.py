@@ -318,12 +318,16 @@ def assess_workload_plausible(
     )
 
 
+def states_title_only(credential: MicroCredential) -> bool:
+    """The credential states neither learning outcomes nor a description: only its title."""
+    return (not any(text.strip() for text in credential.learning_outcomes)
+            and not (credential.description or "").strip())
+
+
 def assess_outcomes_stated(credentials: Sequence[MicroCredential]) -> Finding | None:
     """A credential with neither learning outcomes nor a description is matched by its title
     alone: say so, and what to ask for."""
-    bare = [c.title for c in credentials
-            if not any(text.strip() for text in c.learning_outcomes)
-            and not (c.description or "").strip()]
+    bare = [c.title for c in credentials if states_title_only(c)]
     if not bare:
         return None
     names = ", ".join(repr(title) for title in bare)

@@ -33,6 +33,7 @@ from recognition_engine.decision.review import (
     ReviewLine,
     evidence_requests,
     no_review_reason,
+    review_candidate,
     review_finding,
 )
 from recognition_engine.domain import (
@@ -162,7 +163,7 @@ def propose_recognition(
 
     candidates = _unique(matches)[: params.max_candidates * 3]
     module_findings = {m.key: _module_findings(m, programme, declared, params) for m in candidates}
-    for_review = _review_candidate(review, candidates, module_findings, programme_blocked)
+    for_review = review_candidate(review, candidates, module_findings, programme_blocked)
     if for_review is not None and review is not None:
         module_findings[for_review.key] = [
             *[f for f in module_findings[for_review.key] if not f.blocking],
@@ -178,10 +179,12 @@ def propose_recognition(
     if not any(m.confidence is not None for m in eligible):
         eligible.sort(key=lambda m: (m.coverage, m.score), reverse=True)
     # a module under review gets what the modules recognised as they stand leave
-    eligible.sort(key=lambda m: for_review is not None and m.key == for_review.key)
+    eligible.sort(key=lambda m: for_review is not None and m.key == for_review.key)  # last
+    under_review = {for_review.key} if for_review is not None else set()
     claims = [
-        Claim(m.key, programme.module(m.key).ects if for_review is not None
-              and m.key == for_review.key else _wanted_ects(m, programme, params))
+        # a module under review asks for all its ECTS: the workload decides what it gets
+        Claim(m.key, programme.module(m.key).ects if m.key in under_review
+              else _wanted_ects(m, programme, params))
         for m in eligible
     ]
     allocation = allocate_ects(claims, min(workload, cap_left), params.max_candidates)
@@ -236,26 +239,6 @@ def propose_recognition(
         ],
         level_estimate=level_estimate,
     )
-
-
-def _review_candidate(
-    review: ReviewLine | None,
-    candidates: Sequence[ModuleMatch],
-    module_findings: dict[str, list[Finding]],
-    programme_blocked: Sequence[Finding],
-) -> ModuleMatch | None:
-    """Return the module to propose for review: the best-ranked one when the confidence model
-    puts it at tier review or above and only its outcome findings (too little coverage,
-    similarity or confidence) keep it out. Any other block stands."""
-    if review is None or not review.proposes or programme_blocked:
-        return None
-    match = next((m for m in candidates if m.key == review.module_code), None)
-    if match is None:
-        return None
-    blocks = _blocking(module_findings[match.key])
-    if not blocks or any(f.element is not Element.LEARNING_OUTCOMES for f in blocks):
-        return None
-    return match
 
 
 def _unique(matches: Sequence[ModuleMatch]) -> list[ModuleMatch]:

@@ -14,9 +14,10 @@ for the syllabus of every module outcome).
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from recognition_engine.decision.findings import finding
+from recognition_engine.decision.findings import finding, states_title_only
 from recognition_engine.domain import (
     AssessmentType,
     ConfidenceTier,
@@ -47,6 +48,26 @@ class ReviewLine:
     @property
     def proposes(self) -> bool:
         return self.tier in PROPOSING_TIERS
+
+
+def review_candidate(
+    line: ReviewLine | None,
+    candidates: Sequence[ModuleMatch],
+    module_findings: Mapping[str, Sequence[Finding]],
+    programme_blocked: Sequence[Finding],
+) -> ModuleMatch | None:
+    """Return the module to propose for review: the best-ranked one when the confidence model
+    puts it at tier review or above and only its outcome findings (too little coverage,
+    similarity or confidence) keep it out. Any other block stands."""
+    if line is None or not line.proposes or programme_blocked:
+        return None
+    match = next((m for m in candidates if m.key == line.module_code), None)
+    if match is None:
+        return None
+    blocks = [f for f in module_findings[match.key] if f.blocking]
+    if not blocks or any(f.element is not Element.LEARNING_OUTCOMES for f in blocks):
+        return None
+    return match
 
 
 def review_finding(match: ModuleMatch, line: ReviewLine, partial: float) -> Finding:
@@ -91,8 +112,7 @@ def evidence_requests(
     requests = [
         f"The learning outcomes of {c.title!r}: it states none, only its title."
         for c in credentials
-        if not any(text.strip() for text in c.learning_outcomes)
-        and not (c.description or "").strip()
+        if states_title_only(c)
     ]
     if uncovered:
         listed = "; ".join(uncovered[:MAX_LISTED])
