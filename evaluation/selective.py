@@ -32,6 +32,7 @@ from recognition_engine.domain import (
     QualityAssuranceType,
     Workload,
 )
+from recognition_engine.learning.card import calibration_error
 from recognition_engine.matching import ModuleMatch
 
 GRID = np.round(np.linspace(0.0, 1.0, 201), 3)
@@ -116,8 +117,8 @@ def credential_decisions(
 ) -> CredentialDecisions:
     """Return the engine's decision for one credential at every threshold of ``GRID``.
 
-    ``shown_confidence``: the confidence the product shows for the top module where it is not the gate
-    (the cold-start model's); by default, the gate value of the top module."""
+    ``shown_confidence``: the confidence the product shows for the top module where it is not
+    the gate (the cold-start model's); by default, the gate value of the top module."""
     params = DecisionParams.from_settings(settings)
     learned = bool(matches) and matches[0].confidence is not None
     shown = list(matches)[: params.max_candidates * 3]
@@ -212,15 +213,8 @@ def _figures(
 def expected_calibration_error(
     confidence: np.ndarray, correct: np.ndarray, bins: int = 10
 ) -> float:
-    """Return the ECE over ``bins`` equal-width bins: mean |accuracy - confidence|, weighted."""
-    edges = np.linspace(0, 1, bins + 1)
-    which = np.clip(np.digitize(confidence, edges[1:-1]), 0, bins - 1)
-    total = 0.0
-    for b in range(bins):
-        mask = which == b
-        if mask.any():
-            total += mask.mean() * abs(correct[mask].mean() - confidence[mask].mean())
-    return float(total)
+    """Return the ECE over ``bins`` equal-width bins, as the model card computes it."""
+    return calibration_error(confidence, correct, bins) or 0.0
 
 
 def bootstrap_intervals(

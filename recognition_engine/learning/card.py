@@ -63,14 +63,18 @@ def auroc(labels: np.ndarray, scores: np.ndarray) -> float | None:
 
 
 def calibration_error(confidence: np.ndarray, correct: np.ndarray, bins: int = 10) -> float | None:
-    """Return the expected calibration error over ``bins`` equal-width bins."""
+    """Return the ECE over ``bins`` equal-width bins: mean |accuracy - confidence|, weighted
+    (None for no prediction). The harness's figure is this one."""
     if len(confidence) == 0:
         return None
-    which = np.clip((confidence * bins).astype(int), 0, bins - 1)
-    return float(sum(
-        (which == b).mean() * abs(correct[which == b].mean() - confidence[which == b].mean())
-        for b in range(bins) if (which == b).any()
-    ))
+    edges = np.linspace(0, 1, bins + 1)
+    which = np.clip(np.digitize(confidence, edges[1:-1]), 0, bins - 1)
+    total = 0.0
+    for b in range(bins):
+        mask = which == b
+        if mask.any():
+            total += mask.mean() * abs(correct[mask].mean() - confidence[mask].mean())
+    return float(total)
 
 
 def _round(value: float | None) -> float | None:
