@@ -131,20 +131,26 @@ class LearnerIdentity(Strict):
     identifier: str | None = None
 
 
+CONTENT = r"[^\s\u001c-\u001f\u0085]"
+"""A character that is not whitespace to Python's str.strip(), as a JSON Schema pattern."""
+
+
 class DescribedItem(Strict):
     """Anything with learning outcomes and/or a description to be matched."""
 
-    # The rule of _has_content, in the JSON Schema.
+    # The rule of _has_content, in the JSON Schema. A JSON Schema pattern's \s (ECMA-262) leaves
+    # out the separators U+001C-U+001F and U+0085 that Python's str.strip() removes: they are
+    # named, so that a client generated from the schema never sends what the model refuses.
     model_config = ConfigDict(
         json_schema_extra={
             "anyOf": [
                 {
                     "required": ["learning_outcomes"],
-                    "properties": {"learning_outcomes": {"contains": {"pattern": r"\S"}}},
+                    "properties": {"learning_outcomes": {"contains": {"pattern": CONTENT}}},
                 },
                 {
                     "required": ["description"],
-                    "properties": {"description": {"type": "string", "pattern": r"\S"}},
+                    "properties": {"description": {"type": "string", "pattern": CONTENT}},
                 },
             ]
         }
