@@ -6,10 +6,12 @@ Every embedder returns L2-normalised float32 rows, so the inner product is the c
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
 import sqlite3
 import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -20,6 +22,8 @@ from tqdm import tqdm
 from recognition_engine.config import Settings
 from recognition_engine.errors import ModelUnavailable
 from recognition_engine.model_identity import model_fingerprint
+
+_log = logging.getLogger(__name__)
 
 # How long a cache write waits for another process's write to finish.
 _BUSY_SECONDS = 30.0
@@ -153,6 +157,33 @@ def content_hash(model_id: str, text: str) -> str:
     return hashlib.sha256(f"{model_id}\x00{text}".encode()).hexdigest()
 
 
+def _prepare_cache(connection: sqlite3.Connection, path: Path) -> None:
+    """Puts the cache file in WAL mode and creates its table, waiting out another process.
+
+    Switching to WAL while another connection is creating the table fails at once with
+    "database is locked": SQLite does not call the busy handler there. Two processes that open
+    a new cache together (the CLI beside the server, two screening workers) meet exactly that,
+    so the step is retried until the busy timeout has passed.
+    """
+    deadline = time.monotonic() + _BUSY_SECONDS
+    pause = 0.01
+    while True:
+        try:
+            connection.execute("PRAGMA journal_mode=WAL")
+            # A cache: losing the last writes on a power cut costs a re-embedding, not data.
+            connection.execute("PRAGMA synchronous=NORMAL")
+            connection.execute(
+                "CREATE TABLE IF NOT EXISTS embedding (key TEXT PRIMARY KEY, vector BLOB NOT NULL)"
+            )
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() + pause > deadline:
+                raise
+            _log.debug("embedding cache %s is busy; opening it again", path.name)
+            time.sleep(pause)
+            pause = min(pause * 2, 0.5)
+
+
 class CachedEmbedder:
     """Wraps an embedder with an SQLite cache keyed by content hash: no text is embedded twice.
 
@@ -173,12 +204,7 @@ class CachedEmbedder:
             path, timeout=_BUSY_SECONDS, check_same_thread=False, isolation_level=None
         )
         with self._lock:
-            self._connection.execute("PRAGMA journal_mode=WAL")
-            # A cache: losing the last writes on a power cut costs a re-embedding, not data.
-            self._connection.execute("PRAGMA synchronous=NORMAL")
-            self._connection.execute(
-                "CREATE TABLE IF NOT EXISTS embedding (key TEXT PRIMARY KEY, vector BLOB NOT NULL)"
-            )
+            _prepare_cache(self._connection, path)
         self.misses = 0
 
     @property

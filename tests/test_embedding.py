@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import sqlite3
@@ -69,8 +70,9 @@ def test_cache_is_shared_by_threads(tmp_path: Path) -> None:
 
 
 def _embed_unique_texts(path: str, tag: str, start: multiprocessing.synchronize.Barrier) -> None:
+    # Both processes open the new cache file at once: the moment two workers meet.
+    start.wait(timeout=60)
     cached = CachedEmbedder(HashingEmbedder(), Path(path))
-    start.wait()
     for call in range(200):
         cached.embed([f"process {tag} text {call}"])
 
@@ -80,16 +82,69 @@ def test_cache_is_shared_by_processes(tmp_path: Path) -> None:
     context = multiprocessing.get_context("spawn")
     start = context.Barrier(2)
     workers = [
-        context.Process(target=_embed_unique_texts, args=(str(path), tag, start)) for tag in "ab"
+        context.Process(target=_embed_unique_texts, args=(str(path), tag, start), daemon=True)
+        for tag in "ab"
     ]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(timeout=120)
-    assert [worker.exitcode for worker in workers] == [0, 0]
+    try:
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(timeout=120)
+        assert [worker.exitcode for worker in workers] == [0, 0]
+    finally:
+        # A worker left waiting (its twin died) must not keep the test run from ending.
+        for worker in workers:
+            if worker.is_alive():
+                worker.kill()
+                worker.join()
     with sqlite3.connect(path) as connection:
         (rows,) = connection.execute("SELECT COUNT(*) FROM embedding").fetchone()
     assert rows == 400
+
+
+class _Signal(logging.Handler):
+    """Sets an event when a record reaches it."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.seen = threading.Event()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.seen.set()
+
+
+def test_cache_opens_while_another_process_creates_it(tmp_path: Path) -> None:
+    """Switching to WAL under another writer fails at once in SQLite; opening waits it out."""
+    path = tmp_path / "cache.sqlite"
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("CREATE TABLE IF NOT EXISTS embedding (key TEXT PRIMARY KEY, vector BLOB)")
+    signal = _Signal()
+    embedding_log = logging.getLogger("recognition_engine.embedding")
+    embedding_log.addHandler(signal)
+    level = embedding_log.level
+    embedding_log.setLevel(logging.DEBUG)
+    opened: list[CachedEmbedder] = []
+    errors: list[BaseException] = []
+
+    def open_cache() -> None:
+        try:
+            opened.append(CachedEmbedder(HashingEmbedder(), path))
+        except BaseException as error:  # noqa: BLE001 - the failure is the finding
+            errors.append(error)
+
+    opener = threading.Thread(target=open_cache)
+    try:
+        opener.start()
+        assert signal.seen.wait(timeout=20), "the opener never met the other writer"
+        other.execute("COMMIT")
+        opener.join(timeout=60)
+    finally:
+        embedding_log.removeHandler(signal)
+        embedding_log.setLevel(level)
+        other.close()
+    assert errors == []
+    np.testing.assert_array_equal(opened[0].embed(["a text"]), HashingEmbedder().embed(["a text"]))
 
 
 # --- model identity ----------------------------------------------------------------------------
