@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -28,6 +30,32 @@ def settings(tmp_path: Path) -> Settings:
         min_proposal_score=FAKE_MIN_PROPOSAL_SCORE,
         _env_file=None,
     )
+
+
+@pytest.fixture
+def run_processes() -> Iterator[Callable[..., list[int | None]]]:
+    """Runs targets in spawned processes side by side and returns their exit codes.
+
+    Each process starts daemonic, and whichever is still alive at the end is killed: a worker
+    left waiting for a twin that died must not keep the whole test run from ending.
+    """
+    started: list[multiprocessing.process.BaseProcess] = []
+
+    def run(target: Callable[..., None], *calls: tuple[object, ...]) -> list[int | None]:
+        context = multiprocessing.get_context("spawn")
+        processes = [context.Process(target=target, args=args, daemon=True) for args in calls]
+        started.extend(processes)
+        for process in processes:
+            process.start()
+        for process in processes:
+            process.join(timeout=120)
+        return [process.exitcode for process in processes]
+
+    yield run
+    for process in started:
+        if process.is_alive():
+            process.kill()
+            process.join()
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import multiprocessing
 import os
 import sqlite3
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -77,26 +78,13 @@ def _embed_unique_texts(path: str, tag: str, start: multiprocessing.synchronize.
         cached.embed([f"process {tag} text {call}"])
 
 
-def test_cache_is_shared_by_processes(tmp_path: Path) -> None:
+def test_cache_is_shared_by_processes(
+    tmp_path: Path, run_processes: Callable[..., list[int | None]]
+) -> None:
     path = tmp_path / "cache.sqlite"
-    context = multiprocessing.get_context("spawn")
-    start = context.Barrier(2)
-    workers = [
-        context.Process(target=_embed_unique_texts, args=(str(path), tag, start), daemon=True)
-        for tag in "ab"
-    ]
-    try:
-        for worker in workers:
-            worker.start()
-        for worker in workers:
-            worker.join(timeout=120)
-        assert [worker.exitcode for worker in workers] == [0, 0]
-    finally:
-        # A worker left waiting (its twin died) must not keep the test run from ending.
-        for worker in workers:
-            if worker.is_alive():
-                worker.kill()
-                worker.join()
+    start = multiprocessing.get_context("spawn").Barrier(2)
+    calls = [(str(path), tag, start) for tag in "ab"]
+    assert run_processes(_embed_unique_texts, *calls) == [0, 0]
     with sqlite3.connect(path) as connection:
         (rows,) = connection.execute("SELECT COUNT(*) FROM embedding").fetchone()
     assert rows == 400

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import multiprocessing.synchronize
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -196,29 +197,23 @@ def _save_repeatedly(
     folder: str, which: int, backend: str, start: multiprocessing.synchronize.Barrier
 ) -> None:
     built = CatalogueIndex.build([ENTRIES, OTHER_ENTRIES][which], HashingEmbedder(), backend)  # type: ignore[arg-type]
-    start.wait()
+    start.wait(timeout=60)
     for _ in range(10):
         built.save(Path(folder))
         CatalogueIndex.load(Path(folder), model_id=built.model_id)
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-def test_saves_from_two_processes_leave_a_consistent_index(backend: str, tmp_path: Path) -> None:
+def test_saves_from_two_processes_leave_a_consistent_index(
+    backend: str, tmp_path: Path, run_processes: Callable[..., list[int | None]]
+) -> None:
     embedder = HashingEmbedder()
     expected = {
         catalogue_fingerprint(embedder.model_id, entries) for entries in (ENTRIES, OTHER_ENTRIES)
     }
-    context = multiprocessing.get_context("spawn")
-    start = context.Barrier(2)
-    writers = [
-        context.Process(target=_save_repeatedly, args=(str(tmp_path), which, backend, start))
-        for which in (0, 1)
-    ]
-    for writer in writers:
-        writer.start()
-    for writer in writers:
-        writer.join(timeout=120)
-    assert [writer.exitcode for writer in writers] == [0, 0]
+    start = multiprocessing.get_context("spawn").Barrier(2)
+    calls = [(str(tmp_path), which, backend, start) for which in (0, 1)]
+    assert run_processes(_save_repeatedly, *calls) == [0, 0]
 
     loaded = CatalogueIndex.load(tmp_path, model_id=embedder.model_id)
     assert loaded.fingerprint in expected
