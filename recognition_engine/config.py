@@ -2,7 +2,8 @@
 
 Every setting can be given as an environment variable named ``RECOGNITION_<NAME>`` (or in a
 ``.env`` file). Build the object where the program starts and pass it down; tests build their
-own. ``tests/test_config.py`` checks that each setting is documented in the README.
+own. Each setting's description is its documentation: the docs' settings page is built from them
+(``docs/hooks/settings_reference.py``), and ``tests/test_config.py`` checks that none is missing.
 """
 
 from __future__ import annotations
