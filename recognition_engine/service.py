@@ -44,7 +44,7 @@ from recognition_engine.index import (
 )
 from recognition_engine.ingestion.language import credential_language, programme_language
 from recognition_engine.ingestion.outcomes import outcomes_of
-from recognition_engine.learning.cold_start import load_cold_start
+from recognition_engine.learning.cold_start import load_cold_start, weights_fingerprint
 from recognition_engine.learning.features import Course
 from recognition_engine.learning.lexical import LexicalIndex
 from recognition_engine.learning.model import LearnedModel, Ranked
@@ -450,7 +450,8 @@ class RecognitionEngine:
                          cold.tiers.record(assessment.confidence, basis="shared"))
 
     def _learned_for(self, programme: Programme, index: CatalogueIndex) -> LearnedCatalogue | None:
-        """Return the model learned for this catalogue bound to its index, None if untrained."""
+        """Return the model learned for this catalogue bound to its index, None if untrained;
+        ValueError if it cannot be read or was learned with another embedding model."""
         folder = model_folder(self.settings.data_dir, programme.id)
         if not has_model(folder):
             return None
@@ -461,7 +462,17 @@ class RecognitionEngine:
                 ects = {m.code: m.ects for m in programme.modules}
                 cached = (stamp, LearnedCatalogue(LearnedModel.load(folder), index, ects))
                 self._learned[programme.id] = cached
-            return cached[1]
+        learned_with = cached[1].model.model_id
+        if learned_with and weights_fingerprint(learned_with) != weights_fingerprint(
+            self.embedder.model_id
+        ):
+            # Its precedents are vectors of another model: compared with this model's vectors
+            # they mean nothing (the two may even have the same dimension).
+            raise ValueError(
+                f"it was learned with the embedding model {learned_with}, and this recognition "
+                f"is read with {self.embedder.model_id}"
+            )
+        return cached[1]
 
     def _index_for(self, programme: Programme) -> CatalogueIndex:
         fingerprint = catalogue_fingerprint(

@@ -194,6 +194,26 @@ def test_a_damaged_model_falls_back_to_cold_with_a_finding(
     assert any("could not be read" in reason for reason in proposal.reasons)
 
 
+def test_a_model_learned_with_another_embedding_model_is_set_aside(
+    pool: CandidatePool, settings: Settings
+) -> None:
+    """Its precedent vectors are another model's: the proposal is made cold, and says why."""
+    engine = RecognitionEngine(settings)
+    programme = _programme(pool)
+    cid = pool.task.credentials_with_match[2]
+    model = trained(pool)
+    model.model_id = engine.embedder.model_id
+    model.save(model_folder(settings.data_dir, programme.id))
+    assert engine.recognise([_credential(pool, cid)], programme).tier is not None
+
+    model.model_id = "st:another-model:0123456789abcdef"
+    model.save(model_folder(settings.data_dir, programme.id))
+    proposal = engine.recognise([_credential(pool, cid)], programme)
+    assert proposal.confidence is None and proposal.tier is None
+    set_aside = [f for f in proposal.findings if any("another-model" in e for e in f.evidence)]
+    assert set_aside and set_aside[0].verdict == "warning"
+
+
 def test_a_proposal_cites_the_similar_credentials_judged_to_have_no_equivalent(
     pool: CandidatePool, settings: Settings
 ) -> None:
