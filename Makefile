@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install install-test chromium demo test lint serve clean translations screenshots
+.PHONY: install install-test chromium demo test docs lint serve clean translations screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,12 @@ chromium:
 test: install-test chromium
 	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(BIN)/pytest -q
 
+# The documentation site, into site/: every page, the settings and command references built
+# from the code; a broken link or a missing page fails the build.
+docs: $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[docs]'
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+
 # Extract the workbench's strings, merge them into the ka and hy catalogues, compile the .mo.
 translations: install-test
 	$(BIN)/pybabel extract -F api/web/babel.cfg --no-location --sort-output -w 100 \
@@ -35,7 +41,7 @@ translations: install-test
 	  -i api/web/locales/messages.pot
 	$(BIN)/pybabel compile --statistics -d api/web/locales
 
-# Re-take the README's screenshots of the workbench from the browser tests.
+# Re-take the documentation's screenshots of the workbench from the browser tests.
 screenshots: install-test chromium
 	WORKBENCH_SCREENSHOTS=docs $(BIN)/pytest -q -m browser tests/web
 

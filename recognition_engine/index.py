@@ -90,7 +90,7 @@ class FaissIndex:
     """An exact inner-product FAISS index (IndexFlatIP).
 
     A programme catalogue holds thousands of outcomes, not millions: exact search is fast
-    enough (see the README's figures) and has no recall loss to explain to an evaluator.
+    enough (see docs/performance.md) and has no recall loss to explain to an evaluator.
     """
 
     def __init__(self, dimension: int, index: object | None = None) -> None:
@@ -221,7 +221,7 @@ def module_indexes(
 
     Up to ``exact_max_rows`` modules both matrices are scanned, exactly; above, each credential
     would read every module's vector twice (at 333k modules, 95 ms against 48 ms with these
-    indexes: README, Memory), so they get IVF-SQ8 indexes rescored exactly, as outcomes do.
+    indexes: docs/performance.md, Memory), so they get IVF-SQ8 indexes rescored exactly, as outcomes do.
     """
     if len(text_vectors) <= exact_max_rows:
         return None

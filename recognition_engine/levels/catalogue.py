@@ -16,7 +16,7 @@ They are added as log-odds, ``model + GENERIC_WEIGHT * generic + NEIGHBOUR_WEIGH
 and the sum is calibrated on the catalogue itself: each module is scored by a model fitted on the
 other folds, and a logistic regression on those out-of-fold scores (Platt scaling) turns the sum
 into probabilities. The weights were chosen by cross-validation on course stage (lower vs upper
-division), with catalogues of 40 modules to all of them (see the README): a model fitted on few
+division), with catalogues of 40 modules to all of them (docs/evaluation.md): a model fitted on few
 modules is uncertain, so its log-odds are small and the generic estimate weighs more, by itself.
 """
 
@@ -38,7 +38,7 @@ from recognition_engine.levels.frameworks import module_eqf_level
 SHORT_CYCLE_YEARS = 2
 SEMESTERS_PER_YEAR = 2
 FIRST_CYCLE_EQF = 6
-# Chosen by cross-validation on course stage (README, "Levels";
+# Chosen by cross-validation on course stage (docs/evaluation.md, "Levels";
 # evaluation/experiments/level_rule_cv.py): of the grid generic {0, 0.5, 1} x neighbours
 # {0, 0.25, 0.5}, the best mean AUROC over catalogues of 40, 100, 300 and 2,950 items. Without
 # the generic estimate a 40-module catalogue reads stage at AUROC 0.63, with it 0.74.

@@ -3,7 +3,7 @@
 The linear classifier (``bloom.py``) sees the sentence vector, the verbs and the words; a sentence
 vector made for similarity loses much of what tells "describe" from "explain" in context. Fine-
 tuning the whole encoder on labelled outcomes learns that, and averaging its probabilities with
-the linear classifier's gains over either alone (see the README, Figures: levels).
+the linear classifier's gains over either alone (docs/evaluation.md, figures: levels).
 
 Training uses torch directly (a plain loop: AdamW, linear warm-up and decay, binary cross-entropy
 per level), with batches of outcomes of similar length so little time goes to padding. The

@@ -13,7 +13,7 @@ scale, and a third is reported beside them:
   (``BLOOM_WEIGHT``), pulled toward the middle of its own scale: it orders CS2013 outcomes by
   mastery (Spearman 0.55) but carries no signal on course stage (AUROC 0.50 on levels-vt, 0.48
   on larger held-out sets), and at full weight it drowned the depth cues (stage AUROC 0.61
-  against 0.73 at a quarter, cross-validated: see the README);
+  against 0.73 at a quarter, cross-validated: see docs/evaluation.md);
 - the similarity of the outcomes to the EQF level descriptors (Annex II of the 2017 Council
   Recommendation), in each of knowledge, skills, and responsibility and autonomy. It is reported
   but carries no weight: it showed no ordinal signal on either labelled set (course stage AUROC
