@@ -11,8 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from recognition_engine.url_allowlist import parse_location
 
 
 class Settings(BaseSettings):
@@ -157,9 +159,36 @@ class Settings(BaseSettings):
     )
     screening_callback_allowlist: list[str] = Field(
         default_factory=list,
-        description="URL prefixes a screening's callback_url may start with (JSON list, e.g. "
-        '["https://registry.example/hooks/"]); empty: no callbacks.',
+        description="Where a screening's callback_url may point (JSON list, e.g. "
+        '["https://registry.example/hooks/"]): each entry a scheme, host, port (the '
+        "scheme's default if none) and path prefix, matched part by part. A host whose "
+        "address is private, loopback or link-local is called only when its entry names "
+        "that address (http://10.0.0.5:8080/hooks/). Empty: no callbacks.",
     )
+    screening_callback_timeout_seconds: float = Field(
+        10.0, gt=0, le=300,
+        description="How long a callback receiver may take to connect and to answer, per try.",
+    )
+    screening_callback_max_attempts: int = Field(
+        12, ge=1, le=50, description="Tries of a screening's callback before it is given up."
+    )
+    screening_callback_retry_seconds: float = Field(
+        10.0, gt=0, le=3600,
+        description="Wait before a callback's second try; each further wait doubles "
+        "(12 tries at 10 s span about 6 hours).",
+    )
+
+    @field_validator("screening_callback_allowlist")
+    @classmethod
+    def _parsed_allowlist(cls, entries: list[str]) -> list[str]:
+        for entry in entries:
+            try:
+                parse_location(entry, entry=True)
+            except ValueError as error:
+                raise ValueError(
+                    f"screening_callback_allowlist entry {entry!r}: {error}"
+                ) from None
+        return entries
 
     @model_validator(mode="after")
     def _ordered_coverage(self) -> Settings:
