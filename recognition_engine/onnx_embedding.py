@@ -20,6 +20,7 @@ import json
 import os
 import tempfile
 import threading
+import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Literal
@@ -108,7 +109,12 @@ def _export_fp32(model_path: Path, target: Path) -> None:
         ["an example", "a second, longer example"], padding=True, return_tensors="pt"
     )
     axes = {name: {0: "batch", 1: "tokens"} for name in (*_INPUTS, "last_hidden_state")}
-    with torch.no_grad():
+    # The tracer warns about Python conditions in the attention code and advanced indexing: the
+    # traced graph is checked against torch at every length it meets (tests/test_onnx_embedding.py),
+    # and the user can do nothing about the warnings, so they are not shown.
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore", torch.jit.TracerWarning)
+        warnings.filterwarnings("ignore", message="Exporting aten::index operator")
         torch.onnx.export(
             LastHidden(model),
             tuple(sample[name] for name in _INPUTS),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +13,7 @@ from recognition_engine.embedding import bundled_model_path, create_embedder
 from recognition_engine.model_identity import model_fingerprint
 from recognition_engine.onnx_embedding import (
     RuntimeEmbedder,
+    _export_fp32,
     batches_by_length,
     export_folder,
     padded_batch,
@@ -88,3 +90,14 @@ def test_exported_once_into_the_data_folder_with_an_id_per_variant(
     RuntimeEmbedder(model_path, "onnx-int8", data_dir)
     again = {path.name: path.stat().st_mtime_ns for path in folder.glob("*.onnx")}
     assert again == exported  # loaded, not exported again
+
+
+@pytest.mark.real_model
+def test_the_export_shows_the_user_no_tracer_warnings(tmp_path: Path) -> None:
+    """A first run exports the model: the tracer's warnings are nothing a user can act on."""
+    with warnings.catch_warnings(record=True) as shown:
+        warnings.simplefilter("always")
+        _export_fp32(bundled_model_path(), tmp_path / "model.onnx")
+    assert (tmp_path / "model.onnx").stat().st_size > 0
+    assert [str(w.message) for w in shown if "Tracer" in w.category.__name__] == []
+    assert [str(w.message) for w in shown if "aten::index" in str(w.message)] == []
