@@ -40,6 +40,12 @@ translations: install-test
 	$(BIN)/pybabel update --no-fuzzy-matching -w 100 -d api/web/locales \
 	  -i api/web/locales/messages.pot
 	$(BIN)/pybabel compile --statistics -d api/web/locales
+	$(BIN)/pybabel extract -F recognition_engine/messages/babel.cfg --no-default-keywords \
+	  -k message:1c,2 -k term:1c,2 --no-location --sort-output -w 100 \
+	  --project=recognition-engine -o recognition_engine/locales/engine.pot recognition_engine/messages
+	$(BIN)/pybabel update --no-fuzzy-matching -w 100 -D engine -d recognition_engine/locales \
+	  -i recognition_engine/locales/engine.pot
+	$(BIN)/pybabel compile --statistics -D engine -d recognition_engine/locales
 
 # Re-take the documentation's screenshots of the workbench from the browser tests.
 screenshots: install-test chromium

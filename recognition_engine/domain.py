@@ -476,7 +476,44 @@ class Scope(StrEnum):
     MODULE = "module"  # one candidate module
 
 
-class Finding(BaseModel):
+MessageParam = str | int | float | bool | list[str] | None
+
+
+class Message(BaseModel):
+    """A sentence for people, as a stable code with its parameters (``recognition_engine.messages``
+    renders it; ``message`` holds it rendered, in English unless localised for a reader)."""
+
+    code: str = Field(
+        description="Stable dotted code (e.g. 'level.below_module'): what a client reads. "
+        "'text' marks a sentence stored before codes existed: its text is in params.text."
+    )
+    params: dict[str, MessageParam] = Field(
+        default_factory=dict,
+        description="The code's parameters, typed: numbers, EQF levels, module codes, titles as "
+        "given. Shares are fractions (0.75), ECTS and confidences plain numbers.",
+    )
+    message: str = Field(
+        "",
+        description="The code rendered for people, in the language of the request's "
+        "Accept-Language (English by default; see the response's Content-Language).",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _text_before_codes(cls, data: object) -> object:
+        # Proposals stored before codes existed hold only the English sentence.
+        if isinstance(data, dict) and "code" not in data:
+            text = data.get("message") or data.get("reason") or ""
+            data = {**data, "code": "text", "params": {"text": text}, "message": text}
+        return data
+
+
+def legacy_messages(texts: list[str]) -> list[dict[str, object]]:
+    """Sentences stored before codes existed, as coded messages that render to themselves."""
+    return [{"code": "text", "params": {"text": text}, "message": text} for text in texts]
+
+
+class Finding(Message):
     """One check of one element, for the programme as a whole or for one module.
 
     A blocking finding means no recognition for its scope (the programme: nothing is proposed;
@@ -489,8 +526,16 @@ class Finding(BaseModel):
     module_code: str | None = None
     verdict: Verdict
     blocking: bool = Field(False, description="No recognition for this scope.")
-    reason: str
+    reason: str = Field(
+        "", description="The same text as `message`, kept for clients that read it."
+    )
     evidence: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _reason_is_the_message(self) -> Self:
+        if not self.reason:
+            self.reason = self.message
+        return self
 
 
 class OutcomePair(BaseModel):
@@ -523,11 +568,23 @@ class ModuleProposal(BaseModel):
     evidence: list[OutcomePair]
     uncovered_outcomes: list[str]
     elements: list[Finding]
-    reasons: list[str]
+    reasons: list[str] = Field(description="`reason_codes` rendered, in the same order.")
+    reason_codes: list[Message] = Field(
+        default_factory=list, description="The reasons as codes with parameters."
+    )
     evidence_requests: list[str] = Field(
         default_factory=list,
         description="What to ask the provider for before recognising a module under review.",
     )
+    evidence_request_codes: list[Message] = Field(
+        default_factory=list, description="The evidence requests as codes with parameters."
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _texts_before_codes(cls, data: object) -> object:
+        return _coded(data, ("reasons", "reason_codes"),
+                      ("evidence_requests", "evidence_request_codes"))
 
 
 class ConsideredModule(BaseModel):
@@ -537,10 +594,18 @@ class ConsideredModule(BaseModel):
     module_title: str
     coverage: float
     score: float
-    reasons: list[str]
+    reasons: list[str] = Field(description="`reason_codes` rendered, in the same order.")
+    reason_codes: list[Message] = Field(
+        default_factory=list, description="The reasons as codes with parameters."
+    )
     findings: list[Finding] = Field(
         default_factory=list, description="The findings that kept the module out, if any."
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _texts_before_codes(cls, data: object) -> object:
+        return _coded(data, ("reasons", "reason_codes"))
 
 
 class ProposalStatus(StrEnum):
@@ -628,7 +693,12 @@ class RecognitionProposal(BaseModel):
     findings: list[Finding] = Field(
         default_factory=list, description="Every check made, for the programme and per module."
     )
-    reasons: list[str]
+    reasons: list[str] = Field(description="`reason_codes` rendered, in the same order.")
+    reason_codes: list[Message] = Field(
+        default_factory=list,
+        description="The reasons as codes with parameters; each `message` is rendered in the "
+        "language of the request's Accept-Language.",
+    )
     level_estimate: LevelEstimate | None = None
     confidence: float | None = Field(
         None,
@@ -655,4 +725,19 @@ class RecognitionProposal(BaseModel):
         # Proposals stored before applications existed had the whole cap left.
         if isinstance(data, dict) and "ects_cap_remaining" not in data and "ects_cap" in data:
             data = {**data, "ects_cap_remaining": data["ects_cap"]}
+        return _coded(data, ("reasons", "reason_codes"))
+
+    def add_reason(self, reason: Message) -> None:
+        """Append a reason, coded and as text."""
+        self.reason_codes.append(reason)
+        self.reasons.append(reason.message)
+
+
+def _coded(data: object, *pairs: tuple[str, str]) -> object:
+    """Give stored sentences without codes their coded twins (``legacy_messages``)."""
+    if not isinstance(data, dict):
         return data
+    for texts, codes in pairs:
+        if codes not in data and data.get(texts):
+            data = {**data, codes: legacy_messages(list(data[texts]))}
+    return data

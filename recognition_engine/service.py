@@ -29,6 +29,7 @@ from recognition_engine.decision.review import ReviewLine
 from recognition_engine.domain import (
     DescribedItem,
     LevelEstimate,
+    Message,
     MicroCredential,
     Programme,
     RecognitionProposal,
@@ -344,7 +345,7 @@ class RecognitionEngine:
         if unreadable is not None:
             note = unreadable_model_finding(unreadable)
             proposal.findings.append(note)
-            proposal.reasons.append(note.reason)
+            proposal.add_reason(Message(code=note.code, params=note.params, message=note.message))
         if judgement is not None:
             proposal.confidence = round(judgement.confidence, 3)
             proposal.has_equivalent = judgement.has_equivalent
@@ -356,7 +357,7 @@ class RecognitionEngine:
             proposal.precedents = precedent_evidence(ranked)
             negative = negative_precedents_reason(proposal.precedents)
             if negative:
-                proposal.reasons.append(negative)
+                proposal.add_reason(negative)
             proposal.engine["min_proposal_confidence"] = self.settings.min_proposal_confidence
             proposal.engine["learned_model"] = "lambdarank"
         # Identifiers only: learner identity never reaches the logs.

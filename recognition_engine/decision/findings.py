@@ -18,12 +18,15 @@ from recognition_engine.domain import (
     Finding,
     IdentityVerification,
     LevelEstimate,
+    Message,
     MicroCredential,
     QualityAssuranceType,
     Scope,
     SignatureStatus,
     Verdict,
 )
+from recognition_engine.messages import codes
+from recognition_engine.messages.render import coded
 
 UNASSESSED = {AssessmentType.NONE, AssessmentType.ATTENDANCE, AssessmentType.SELF_ASSESSMENT}
 _SEVERITY = {Verdict.PASS: 0, Verdict.WARNING: 1, Verdict.SUBSTANTIAL_DIFFERENCE: 2}
@@ -32,20 +35,24 @@ _SEVERITY = {Verdict.PASS: 0, Verdict.WARNING: 1, Verdict.SUBSTANTIAL_DIFFERENCE
 def finding(
     element: Element,
     verdict: Verdict,
-    reason: str,
+    said: Message,
     *,
     blocking: bool = False,
     module_code: str | None = None,
     evidence: Sequence[str] = (),
 ) -> Finding:
-    """Return a finding; a module code makes it module-scoped."""
+    """Return a finding saying ``said`` (a code with its parameters, ``coded``); a module code
+    makes it module-scoped."""
     return Finding(
         element=element,
         scope=Scope.MODULE if module_code else Scope.PROGRAMME,
         module_code=module_code,
         verdict=verdict,
         blocking=blocking,
-        reason=reason,
+        code=said.code,
+        params=said.params,
+        message=said.message,
+        reason=said.message,
         evidence=list(evidence),
     )
 
@@ -64,25 +71,26 @@ def assess_quality(credential: MicroCredential) -> Finding:
         return finding(
             Element.QUALITY_ASSURANCE,
             Verdict.WARNING,
-            f"{credential.title!r} does not state its quality assurance: ask the awarding body.",
+            coded(codes.QUALITY_NOT_STATED, title=credential.title),
         )
-    body = f" ({qa.body})" if qa.body else ""
     if qa.type is QualityAssuranceType.EXTERNAL_ACCREDITED:
-        return finding(Element.QUALITY_ASSURANCE, Verdict.PASS, f"External, accredited QA{body}.")
+        said = (coded(codes.QUALITY_ACCREDITED_BY, body=qa.body) if qa.body
+                else coded(codes.QUALITY_ACCREDITED))
+        return finding(Element.QUALITY_ASSURANCE, Verdict.PASS, said)
     if qa.type is QualityAssuranceType.NONE:
         return finding(
             Element.QUALITY_ASSURANCE,
             Verdict.SUBSTANTIAL_DIFFERENCE,
-            f"{credential.title!r} declares no quality assurance: its outcomes cannot be "
-            "trusted as certified, so nothing is recognised.",
+            coded(codes.QUALITY_NONE, title=credential.title),
             blocking=True,
         )
-    kind = "internal QA only" if qa.type is QualityAssuranceType.INTERNAL else "external QA"
-    return finding(
-        Element.QUALITY_ASSURANCE,
-        Verdict.WARNING,
-        f"The provider has {kind}{body}, outside the accredited system: check the provider.",
-    )
+    if qa.type is QualityAssuranceType.INTERNAL:
+        said = (coded(codes.QUALITY_INTERNAL_BY, body=qa.body) if qa.body
+                else coded(codes.QUALITY_INTERNAL))
+    else:
+        said = (coded(codes.QUALITY_EXTERNAL_BY, body=qa.body) if qa.body
+                else coded(codes.QUALITY_EXTERNAL))
+    return finding(Element.QUALITY_ASSURANCE, Verdict.WARNING, said)
 
 
 def assess_profile(credential: MicroCredential) -> Finding:
@@ -90,15 +98,14 @@ def assess_profile(credential: MicroCredential) -> Finding:
         return finding(
             Element.PROFILE,
             Verdict.WARNING,
-            f"{credential.title!r} does not state how its outcomes were assessed: ask the "
-            "awarding body before accepting.",
+            coded(codes.PROFILE_NOT_STATED, title=credential.title),
         )
     if credential.assessment in UNASSESSED:
         return finding(
             Element.PROFILE,
             Verdict.SUBSTANTIAL_DIFFERENCE,
-            f"{credential.title!r} is assessed by '{credential.assessment.value}': its outcomes "
-            "were not assessed as a degree module's are, so nothing is recognised.",
+            coded(codes.PROFILE_UNASSESSED, title=credential.title,
+                  assessment=credential.assessment.value),
             blocking=True,
         )
     unverified = credential.identity_verification in {
@@ -110,18 +117,16 @@ def assess_profile(credential: MicroCredential) -> Finding:
         return finding(
             Element.PROFILE,
             Verdict.WARNING,
-            "Automated tests without verified identity: consider a supplementary check.",
+            coded(codes.PROFILE_UNVERIFIED_TESTS),
         )
-    participation = (
-        f", {credential.participation.value.replace('_', ' ')} participation"
+    assessment = credential.assessment.value
+    said = (
+        coded(codes.PROFILE_ASSESSED, assessment=assessment,
+              participation=credential.participation.value)
         if credential.participation is not None
-        else " (form of participation not stated)"
+        else coded(codes.PROFILE_ASSESSED_PARTICIPATION_UNSTATED, assessment=assessment)
     )
-    return finding(
-        Element.PROFILE,
-        Verdict.PASS,
-        f"Assessed by {credential.assessment.value.replace('_', ' ')}{participation}.",
-    )
+    return finding(Element.PROFILE, Verdict.PASS, said)
 
 
 # --- authenticity: what could be checked of a digital credential, offline --------------------
@@ -136,40 +141,36 @@ def assess_authenticity(credential: MicroCredential) -> Finding | None:
     provenance = credential.provenance
     if provenance is None or provenance.format in OWN_FORMATS:
         return None
-    name = f"{credential.title!r} ({provenance.format.value})"
+    name = {"title": credential.title, "format": provenance.format.value}
     if provenance.signature is SignatureStatus.INVALID:
         return finding(
             Element.QUALITY_ASSURANCE,
             Verdict.SUBSTANTIAL_DIFFERENCE,
-            f"The signature of {name} is invalid: it was changed after signing, so nothing "
-            "is recognised. " + provenance.signature_detail,
+            # the detail is the signature check's own text, as it gave it
+            coded(codes.AUTHENTICITY_INVALID, **name, detail=provenance.signature_detail),
             blocking=True,
         )
     notes = [provenance.signature_detail, f"Revocation: {provenance.revocation}."]
     if provenance.expired:
+        until = provenance.valid_until
         return finding(
             Element.QUALITY_ASSURANCE,
             Verdict.WARNING,
-            f"{name} expired on {provenance.valid_until:%Y-%m-%d}: check whether it still "
-            "counts.",
+            coded(codes.AUTHENTICITY_EXPIRED, **name,
+                  valid_until=None if until is None else f"{until:%Y-%m-%d}"),
             evidence=notes,
         )
     if provenance.signature is SignatureStatus.VERIFIED:
         return finding(
             Element.QUALITY_ASSURANCE,
             Verdict.PASS,
-            f"The signature of {name} is valid.",
+            coded(codes.AUTHENTICITY_VALID, **name),
             evidence=notes,
         )
-    state = "unsigned" if provenance.signature is SignatureStatus.UNSIGNED else (
-        "signed, but its signature cannot be checked offline"
-    )
-    return finding(
-        Element.QUALITY_ASSURANCE,
-        Verdict.WARNING,
-        f"{name} is {state}: its authenticity is not established.",
-        evidence=notes,
-    )
+    code = (codes.AUTHENTICITY_UNSIGNED if provenance.signature is SignatureStatus.UNSIGNED
+            else codes.AUTHENTICITY_NOT_CHECKABLE)
+    return finding(Element.QUALITY_ASSURANCE, Verdict.WARNING, coded(code, **name),
+                   evidence=notes)
 
 
 # --- level: every comparison in EQF ---------------------------------------------------------
@@ -195,25 +196,27 @@ def assess_level(
     still shows the estimate): below ``min_confidence`` the estimate is right too rarely to
     raise a warning on every credential. Reading above is no difference.
     """
-    scope = f"module {module_code}" if module_code else "the programme"
     evidence = _estimate_evidence(estimate)
+    where = {"module_code": module_code} if module_code else {}
     if declared is None:
         if estimate is None:
-            reason = f"No EQF/NQF level is declared: check it against EQF {required} ({scope})."
+            code = codes.LEVEL_NOT_DECLARED_MODULE if module_code else codes.LEVEL_NOT_DECLARED
+            said = coded(code, required=required, **where)
         else:
-            reason = (
-                f"No level is declared; its outcomes read as EQF {estimate.eqf_level} (estimate, "
-                f"confidence {estimate.confidence:.2f}) against EQF {required} for {scope}."
-            )
+            code = (codes.LEVEL_NOT_DECLARED_ESTIMATED_MODULE if module_code
+                    else codes.LEVEL_NOT_DECLARED_ESTIMATED)
+            said = coded(code, estimate=estimate.eqf_level, confidence=estimate.confidence,
+                         required=required, **where)
         return finding(
-            Element.LEVEL, Verdict.WARNING, reason, module_code=module_code, evidence=evidence
+            Element.LEVEL, Verdict.WARNING, said, module_code=module_code, evidence=evidence
         )
     if declared < required:
         if module_code:
             return finding(
                 Element.LEVEL,
                 Verdict.SUBSTANTIAL_DIFFERENCE,
-                f"Declared EQF {declared} is below the EQF {required} of module {module_code}.",
+                coded(codes.LEVEL_BELOW_MODULE, declared=declared, required=required,
+                      module_code=module_code),
                 blocking=True,
                 module_code=module_code,
                 evidence=evidence,
@@ -223,43 +226,38 @@ def assess_level(
             return finding(
                 Element.LEVEL,
                 Verdict.SUBSTANTIAL_DIFFERENCE,
-                f"Declared EQF {declared} is below the programme's EQF {required} and below "
-                f"the level of every module (EQF {lowest} at least): nothing can be recognised.",
+                coded(codes.LEVEL_BELOW_EVERY_MODULE, declared=declared, required=required,
+                      lowest=lowest),
                 blocking=True,
                 evidence=evidence,
             )
         return finding(
             Element.LEVEL,
             Verdict.WARNING,
-            f"Declared EQF {declared} is below the programme's EQF {required}: only modules "
-            f"at EQF {declared} or below can be recognised.",
+            coded(codes.LEVEL_BELOW_PROGRAMME, declared=declared, required=required),
             evidence=evidence,
         )
-    if estimate is not None and estimate.eqf_level < declared:
-        reads = (
-            f"Declared EQF {declared}, but its outcomes read as EQF {estimate.eqf_level} "
-            f"(estimate, confidence {estimate.confidence:.2f})"
-        )
-        if estimate.confidence >= min_confidence and not module_code:
+    if estimate is not None and estimate.eqf_level < declared and not module_code:
+        read = {"declared": declared, "estimate": estimate.eqf_level,
+                "confidence": estimate.confidence}
+        if estimate.confidence >= min_confidence:
             return finding(
                 Element.LEVEL,
                 Verdict.SUBSTANTIAL_DIFFERENCE,
-                reads + ": the evaluator must review the declared level before accepting.",
+                coded(codes.LEVEL_ESTIMATE_BELOW, **read),
                 evidence=evidence,
             )
-        if not module_code:
-            return finding(
-                Element.LEVEL,
-                Verdict.PASS,
-                f"Declared EQF {declared} meets the EQF {required} of {scope}; its outcomes "
-                f"read as EQF {estimate.eqf_level} (estimate, confidence "
-                f"{estimate.confidence:.2f}), too uncertain to question the declaration.",
-                evidence=evidence,
-            )
+        return finding(
+            Element.LEVEL,
+            Verdict.PASS,
+            coded(codes.LEVEL_ESTIMATE_UNCERTAIN, **read, required=required),
+            evidence=evidence,
+        )
+    code = codes.LEVEL_MEETS_MODULE if module_code else codes.LEVEL_MEETS
     return finding(
         Element.LEVEL,
         Verdict.PASS,
-        f"Declared EQF {declared} meets the EQF {required} of {scope}.",
+        coded(code, declared=declared, required=required, **where),
         module_code=module_code,
     )
 
@@ -276,15 +274,11 @@ def assess_level_policy(declared: int | None, floor: int | None) -> Finding | No
         return finding(
             Element.LEVEL,
             Verdict.PASS,
-            f"Declared EQF {declared} meets the programme's floor of EQF {floor}.",
+            coded(codes.LEVEL_MEETS_FLOOR, declared=declared, floor=floor),
         )
-    stated = "no level is declared" if declared is None else f"EQF {declared} is declared"
-    return finding(
-        Element.LEVEL,
-        Verdict.SUBSTANTIAL_DIFFERENCE,
-        f"The programme recognises micro-credentials from EQF {floor} only, and {stated}.",
-        blocking=True,
-    )
+    said = (coded(codes.LEVEL_BELOW_FLOOR_UNDECLARED, floor=floor) if declared is None
+            else coded(codes.LEVEL_BELOW_FLOOR, declared=declared, floor=floor))
+    return finding(Element.LEVEL, Verdict.SUBSTANTIAL_DIFFERENCE, said, blocking=True)
 
 
 # --- workload --------------------------------------------------------------------------------
@@ -296,10 +290,11 @@ FULL_TIME_YEAR_ECTS = 60.0
 
 def assess_workload_plausible(
     credentials: Sequence[MicroCredential], hours_per_ects: float
-) -> Finding | None:
+) -> list[Finding]:
     """A stated workload of a full-time year or more is implausible for a micro-credential (a
-    small volume of learning, EU 2022 Recommendation): ask before any ECTS count."""
-    large = []
+    small volume of learning, EU 2022 Recommendation): ask before any ECTS count. One finding
+    per such credential."""
+    found = []
     for credential in credentials:
         workload = credential.workload
         if workload is None:
@@ -307,15 +302,12 @@ def assess_workload_plausible(
         hours = workload.hours or 0.0
         ects = workload.ects if workload.ects is not None else hours / hours_per_ects
         if ects >= FULL_TIME_YEAR_ECTS:
-            large.append(f"{credential.title!r} ({ects:g} ECTS)")
-    if not large:
-        return None
-    return finding(
-        Element.WORKLOAD,
-        Verdict.SUBSTANTIAL_DIFFERENCE,
-        f"The stated workload of {', '.join(large)} is a full-time year or more, implausible for "
-        "a micro-credential: check the workload with the awarding body before any ECTS count.",
-    )
+            found.append(finding(
+                Element.WORKLOAD,
+                Verdict.SUBSTANTIAL_DIFFERENCE,
+                coded(codes.WORKLOAD_IMPLAUSIBLE, title=credential.title, ects=ects),
+            ))
+    return found
 
 
 def states_title_only(credential: MicroCredential) -> bool:
@@ -330,12 +322,10 @@ def assess_outcomes_stated(credentials: Sequence[MicroCredential]) -> Finding | 
     bare = [c.title for c in credentials if states_title_only(c)]
     if not bare:
         return None
-    names = ", ".join(repr(title) for title in bare)
     return finding(
         Element.LEARNING_OUTCOMES,
         Verdict.WARNING,
-        f"{names} states no learning outcomes and no description: it was matched by its title "
-        "alone. Ask the awarding body for its learning outcomes and syllabus before deciding.",
+        coded(codes.OUTCOMES_TITLE_ONLY, titles=bare),
     )
 
 
@@ -344,19 +334,15 @@ def assess_workload_known(credentials: Sequence[MicroCredential]) -> Finding | N
     unknown = [c.title for c in credentials if c.workload is None]
     if not unknown:
         return None
-    names = ", ".join(repr(title) for title in unknown)
     if len(unknown) == len(credentials):
         return finding(
             Element.WORKLOAD,
             Verdict.SUBSTANTIAL_DIFFERENCE,
-            f"No workload (ECTS or hours) is stated for {names}: no ECTS can be proposed. "
-            "Ask the awarding body for the workload.",
+            coded(codes.WORKLOAD_NOT_STATED, titles=unknown),
             blocking=True,
         )
     return finding(
-        Element.WORKLOAD,
-        Verdict.WARNING,
-        f"No workload is stated for {names}: it contributes no ECTS.",
+        Element.WORKLOAD, Verdict.WARNING, coded(codes.WORKLOAD_NOT_STATED_FOR_SOME, titles=unknown)
     )
 
 
@@ -369,15 +355,13 @@ def assess_cap_left(cap: float, awarded: float) -> Finding | None:
         return finding(
             Element.WORKLOAD,
             Verdict.SUBSTANTIAL_DIFFERENCE,
-            f"Earlier recognitions in this application already use {awarded:g} of the "
-            f"programme's {cap:g} ECTS cap for micro-credentials: nothing is left.",
+            coded(codes.WORKLOAD_CAP_USED, awarded=awarded, cap=cap),
             blocking=True,
         )
     return finding(
         Element.WORKLOAD,
         Verdict.WARNING,
-        f"Earlier recognitions in this application use {awarded:g} of the programme's "
-        f"{cap:g} ECTS cap: {left:g} ECTS are left.",
+        coded(codes.WORKLOAD_CAP_LEFT, awarded=awarded, cap=cap, left=left),
     )
 
 
@@ -387,23 +371,24 @@ def assess_cap_left(cap: float, awarded: float) -> Finding | None:
 def assess_outcomes(
     module_code: str, coverage: float, partial: float, full: float
 ) -> Finding:
-    share = f"{coverage:.0%} of the module's outcomes are covered"
     if coverage >= full:
         return finding(
-            Element.LEARNING_OUTCOMES, Verdict.PASS, share + ".", module_code=module_code
+            Element.LEARNING_OUTCOMES,
+            Verdict.PASS,
+            coded(codes.OUTCOMES_COVERED, coverage=coverage),
+            module_code=module_code,
         )
     if coverage >= partial:
         return finding(
             Element.LEARNING_OUTCOMES,
             Verdict.WARNING,
-            share + ": partial recognition only.",
+            coded(codes.OUTCOMES_PARTLY_COVERED, coverage=coverage),
             module_code=module_code,
         )
     return finding(
         Element.LEARNING_OUTCOMES,
         Verdict.SUBSTANTIAL_DIFFERENCE,
-        f"Only {coverage:.0%} of the module's outcomes are covered "
-        f"(at least {partial:.0%} needed).",
+        coded(codes.OUTCOMES_BELOW_PARTIAL, coverage=coverage, partial=partial),
         blocking=True,
         module_code=module_code,
     )
@@ -421,17 +406,15 @@ def assess_described_module(
     not a block. Without that backing (no learned model, or too little confidence) the coverage
     check stands (``assess_outcomes``).
     """
-    share = f"{coverage:.0%} of its description's sentences are covered"
     if coverage >= full:
         return finding(Element.LEARNING_OUTCOMES, Verdict.PASS,
-                       f"The module states no learning outcomes; {share}.",
+                       coded(codes.OUTCOMES_DESCRIPTION_COVERED, coverage=coverage),
                        module_code=module_code)
     return finding(
         Element.LEARNING_OUTCOMES,
         Verdict.WARNING,
-        f"The module states no learning outcomes and only {share} "
-        f"(the outcome check asks {partial:.0%}); this institution's earlier decisions give "
-        f"confidence {confidence:.2f} that it is the equivalent: compare the content.",
+        coded(codes.OUTCOMES_DESCRIPTION_BACKED, coverage=coverage, partial=partial,
+              confidence=confidence),
         module_code=module_code,
     )
 
@@ -443,7 +426,7 @@ def assess_similarity(module_code: str, score: float, minimum: float) -> Finding
     return finding(
         Element.LEARNING_OUTCOMES,
         Verdict.SUBSTANTIAL_DIFFERENCE,
-        f"Overall similarity {score:.2f} is below {minimum:.2f}.",
+        coded(codes.OUTCOMES_SIMILARITY_LOW, score=score, minimum=minimum),
         blocking=True,
         module_code=module_code,
     )
@@ -456,8 +439,7 @@ def assess_confidence(module_code: str, confidence: float, minimum: float) -> Fi
     return finding(
         Element.LEARNING_OUTCOMES,
         Verdict.SUBSTANTIAL_DIFFERENCE,
-        f"Calibrated confidence {confidence:.2f} that this is the right module is below "
-        f"{minimum:.2f}.",
+        coded(codes.OUTCOMES_CONFIDENCE_LOW, confidence=confidence, minimum=minimum),
         blocking=True,
         module_code=module_code,
     )
@@ -468,7 +450,6 @@ def unreadable_model_finding(error: Exception) -> Finding:
     return finding(
         Element.LEARNING_OUTCOMES,
         Verdict.WARNING,
-        "The model learned from this institution's decisions could not be read; modules are "
-        "ranked as on day one, by similarity alone. Run learn again.",
+        coded(codes.OUTCOMES_MODEL_UNREADABLE),
         evidence=[str(error)[:300]],
     )

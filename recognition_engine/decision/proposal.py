@@ -42,6 +42,7 @@ from recognition_engine.domain import (
     Element,
     Finding,
     LevelEstimate,
+    Message,
     MicroCredential,
     Module,
     ModuleProposal,
@@ -54,6 +55,8 @@ from recognition_engine.domain import (
 )
 from recognition_engine.levels.frameworks import credential_eqf_level, module_eqf_level
 from recognition_engine.matching import ModuleMatch
+from recognition_engine.messages import codes
+from recognition_engine.messages.render import coded
 
 
 @dataclass(frozen=True)
@@ -154,7 +157,7 @@ def propose_recognition(
         *[assess_authenticity(c) for c in raw],
         assess_level_policy(declared, programme.recognition_policy.min_eqf_level),
         assess_workload_known(raw),
-        assess_workload_plausible(raw, params.hours_per_ects),
+        *assess_workload_plausible(raw, params.hours_per_ects),
         assess_outcomes_stated(raw),
         assess_cap_left(cap, awarded_ects),
     ]
@@ -219,6 +222,11 @@ def propose_recognition(
         *[f for m in candidates for f in module_findings[m.key]],
     ]
     status = proposal_status(all_findings, proposals)
+    reasons = [
+        *_overall_reasons(status, proposals, considered, all_findings, total),
+        *([] if proposals else [r for r in [no_review_reason(review)] if r]),
+        *_missing_elements(raw),
+    ]
     return RecognitionProposal(
         programme_id=programme.id,
         programme_title=programme.title,
@@ -232,11 +240,8 @@ def propose_recognition(
         considered=considered[: params.max_candidates],
         elements=summary,
         findings=all_findings,
-        reasons=[
-            *_overall_reasons(status, proposals, considered, all_findings, total),
-            *([] if proposals else [r for r in [no_review_reason(review)] if r]),
-            *_missing_elements(raw),
-        ],
+        reasons=[r.message for r in reasons],
+        reason_codes=reasons,
         level_estimate=level_estimate,
     )
 
@@ -317,8 +322,7 @@ def _refusal(
         finding(
             Element.WORKLOAD,
             Verdict.WARNING,
-            "Not even 0.5 ECTS are left of the credential's workload, or of the programme's "
-            "cap, for this module.",
+            coded(codes.WORKLOAD_NOTHING_LEFT_FOR_MODULE),
             module_code=match.key,
         )
     ]
@@ -332,7 +336,8 @@ def _considered(
         module_title=programme.module(match.key).title,
         coverage=round(match.coverage, 3),
         score=round(match.score, 3),
-        reasons=[f.reason for f in findings],
+        reasons=[f.message for f in findings],
+        reason_codes=[_said(f) for f in findings],
         findings=findings,
     )
 
@@ -353,41 +358,29 @@ def _module_proposal(
     backed = not covered and _backed_by_decisions(match, module, params)
     full = covered or backed
     reasons = [
-        f"{match.coverage:.0%} of {len(match.outcomes)} module outcomes covered "
-        f"(similarity ≥ {params.outcome_match_threshold:.2f}); mean best similarity "
-        f"{match.strength:.2f}; score {match.score:.2f}."
+        coded(codes.MODULE_COVERAGE, coverage=match.coverage, outcomes=len(match.outcomes),
+              threshold=params.outcome_match_threshold, strength=match.strength,
+              score=match.score)
     ]
     if backed:
-        reasons.append(
-            "The module states no learning outcomes (its description's sentences were "
-            f"compared): proposed on this institution's earlier decisions, confidence "
-            f"{match.confidence:.2f}; an evaluator should compare the content."
-        )
+        reasons.append(coded(codes.MODULE_BACKED_BY_DECISIONS, confidence=match.confidence))
     kind = RecognitionKind.FULL if full and proposed >= module.ects else RecognitionKind.PARTIAL
+    ects = {"proposed": proposed, "module_ects": module.ects}
     if under_review is not None:
         kind = RecognitionKind.REVIEW
         reasons.append(
-            f"For review: {proposed:g} of {module.ects:g} ECTS are what the workload supports "
-            "within the programme's rules, if the evidence requested bears the module out."
-            if proposed > 0 else
-            "For review: the credential's workload alone supports less than 0.5 ECTS of it; "
-            "stacked with other credentials of the learner it may evidence more."
+            coded(codes.MODULE_FOR_REVIEW, **ects) if proposed > 0
+            else coded(codes.MODULE_FOR_REVIEW_TOO_LITTLE)
         )
     elif full and proposed < module.ects:
-        basis = "Outcomes are covered" if covered else "Proposed in full"
-        reasons.append(
-            f"{basis}, but only {proposed:g} of {module.ects:g} ECTS remain "
-            "within the credential's workload and the programme cap."
-        )
+        code = codes.MODULE_COVERED_ECTS_LIMITED if covered else codes.MODULE_FULL_ECTS_LIMITED
+        reasons.append(coded(code, **ects))
     elif not full:
-        reasons.append(
-            f"Partial: {proposed:g} of {module.ects:g} ECTS; the uncovered outcomes need a "
-            "supplementary assessment or the rest of the module."
-        )
+        reasons.append(coded(codes.MODULE_PARTIAL, **ects))
     workload = finding(
         Element.WORKLOAD,
         Verdict.PASS if proposed >= module.ects else Verdict.WARNING,
-        f"{proposed:g} of the module's {module.ects:g} ECTS can be backed by the workload.",
+        coded(codes.WORKLOAD_MODULE_BACKED, **ects),
         module_code=module.code,
     )
     by_element = {f.element: f for f in findings if f.module_code == module.code}
@@ -411,6 +404,7 @@ def _module_proposal(
     ]
     uncovered = [match.outcomes[link.module_outcome] for link in match.links
                  if link.similarity < threshold]
+    requests = evidence_requests(under_review, uncovered) if under_review is not None else []
     return ModuleProposal(
         module_code=module.code,
         module_title=module.title,
@@ -424,10 +418,10 @@ def _module_proposal(
         evidence=evidence,
         uncovered_outcomes=uncovered,
         elements=elements,
-        reasons=reasons,
-        evidence_requests=(
-            evidence_requests(under_review, uncovered) if under_review is not None else []
-        ),
+        reasons=[r.message for r in reasons],
+        reason_codes=reasons,
+        evidence_requests=[r.message for r in requests],
+        evidence_request_codes=requests,
     )
 
 
@@ -444,16 +438,17 @@ def _overall_workload(
         return finding(
             Element.WORKLOAD,
             Verdict.SUBSTANTIAL_DIFFERENCE,
-            "No workload is stated: no ECTS can be proposed.",
+            coded(codes.WORKLOAD_NONE_STATED),
             blocking=True,
         )
-    left = f"; {cap_left:g} ECTS were left of it in this application" if cap_left < cap else ""
-    reason = (
-        f"Credential workload {workload:g} ECTS; {total:g} ECTS proposed; programme cap for "
-        f"micro-credentials {cap:g} ECTS{left}."
+    said = (
+        coded(codes.WORKLOAD_SUMMARY_CAP_USED, workload=workload, proposed=total, cap=cap,
+              left=cap_left)
+        if cap_left < cap
+        else coded(codes.WORKLOAD_SUMMARY, workload=workload, proposed=total, cap=cap)
     )
     backed = bool(proposals) and all(p.proposed_ects >= p.module_ects for p in proposals)
-    return finding(Element.WORKLOAD, Verdict.PASS if backed else Verdict.WARNING, reason)
+    return finding(Element.WORKLOAD, Verdict.PASS if backed else Verdict.WARNING, said)
 
 
 def _overall_outcomes(proposals: Sequence[ModuleProposal]) -> Finding:
@@ -461,21 +456,20 @@ def _overall_outcomes(proposals: Sequence[ModuleProposal]) -> Finding:
         return finding(
             Element.LEARNING_OUTCOMES,
             Verdict.SUBSTANTIAL_DIFFERENCE,
-            "No module's outcomes are covered well enough for recognition.",
+            coded(codes.OUTCOMES_NONE_COVERED),
             blocking=True,
         )
     full = [p.module_code for p in proposals if p.recognition is RecognitionKind.FULL]
     partial = [p.module_code for p in proposals if p.recognition is RecognitionKind.PARTIAL]
     review = [p.module_code for p in proposals if p.recognition is RecognitionKind.REVIEW]
-    parts = []
-    if full:
-        parts.append(f"fully covered: {', '.join(full)}")
-    if partial:
-        parts.append(f"partly covered: {', '.join(partial)}")
-    if review:
-        parts.append(f"below the coverage rules, proposed for review: {', '.join(review)}")
     verdict = Verdict.PASS if full and not partial and not review else Verdict.WARNING
-    return finding(Element.LEARNING_OUTCOMES, verdict, "Modules " + "; ".join(parts) + ".")
+    return finding(Element.LEARNING_OUTCOMES, verdict,
+                   coded(codes.OUTCOMES_MODULES, full=full, partial=partial, review=review))
+
+
+def _said(item: Finding) -> Message:
+    """What a finding says, as a reason."""
+    return Message(code=item.code, params=item.params, message=item.message)
 
 
 def _overall_reasons(
@@ -484,49 +478,54 @@ def _overall_reasons(
     considered: Sequence[ConsideredModule],
     findings: Sequence[Finding],
     total: float,
-) -> list[str]:
+) -> list[Message]:
     programme_level = [f for f in findings if f.module_code is None]
     # "no module covered" follows from the others; the reasons name the causes
     blocked = [
-        f.reason
+        _said(f)
         for f in programme_level
         if f.blocking and f.element is not Element.LEARNING_OUTCOMES
     ]
     review = [
-        f.reason
+        _said(f)
         for f in programme_level
         if f.verdict is Verdict.SUBSTANTIAL_DIFFERENCE and not f.blocking
     ]
     if status is ProposalStatus.NONE:
         if blocked:
-            return ["No recognition proposed: substantial differences.", *dict.fromkeys(blocked)]
-        reasons = ["No recognition proposed: no module is matched well enough."]
+            return [coded(codes.REASON_NONE_DIFFERENCES), *_distinct(blocked)]
+        reasons = [coded(codes.REASON_NONE_NO_MATCH)]
         if considered:
             best = considered[0]
-            closest = f"Closest module {best.module_code} ({best.module_title}): "
-            reasons.append(closest + " ".join(best.reasons))
+            reasons.append(coded(codes.REASON_CLOSEST_MODULE, module_code=best.module_code,
+                                 module_title=best.module_title))
+            reasons += best.reason_codes
         return reasons
-    reasons = [f"{len(proposals)} module(s) proposed for {total:g} ECTS."]
+    reasons = [coded(codes.REASON_PROPOSED, count=len(proposals), ects=total)]
     for_review = [p for p in proposals if p.recognition is RecognitionKind.REVIEW]
-    review += [f.reason for p in for_review for f in p.elements
+    review += [_said(f) for p in for_review for f in p.elements
                if f.verdict is Verdict.SUBSTANTIAL_DIFFERENCE and not f.blocking]
     if status is ProposalStatus.REVIEW:
-        reasons.append("Review required before accepting: " + " ".join(review))
+        reasons += [coded(codes.REASON_REVIEW_REQUIRED), *review]
     return reasons
 
 
-def _missing_elements(credentials: Sequence[MicroCredential]) -> list[str]:
+def _distinct(messages: Sequence[Message]) -> list[Message]:
+    """The messages, each said once (the same check of several credentials says it again)."""
+    first: dict[str, Message] = {}
+    for item in messages:
+        first.setdefault(item.message, item)
+    return list(first.values())
+
+
+def _missing_elements(credentials: Sequence[MicroCredential]) -> list[Message]:
     """A warning per credential that lacks mandatory EU 2022 elements: never invented."""
-    warnings = []
-    for credential in credentials:
-        report = credential.eu_elements
-        if report is not None and report.missing:
-            names = ", ".join(element.value.replace("_", " ") for element in report.missing)
-            warnings.append(
-                f"Warning: {credential.title!r} does not state these mandatory elements of the "
-                f"EU 2022 Recommendation: {names}."
-            )
-    return warnings
+    return [
+        coded(codes.REASON_MISSING_ELEMENTS, title=credential.title,
+              elements=[element.value for element in credential.eu_elements.missing])
+        for credential in credentials
+        if credential.eu_elements is not None and credential.eu_elements.missing
+    ]
 
 
 def _summary(item: CredentialOutcomes, params: DecisionParams) -> CredentialSummary:

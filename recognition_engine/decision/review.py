@@ -24,10 +24,13 @@ from recognition_engine.domain import (
     Element,
     Finding,
     IdentityVerification,
+    Message,
     MicroCredential,
     Verdict,
 )
 from recognition_engine.matching import ModuleMatch
+from recognition_engine.messages import codes
+from recognition_engine.messages.render import coded
 
 PROPOSING_TIERS = frozenset({ConfidenceTier.CONFIRMED, ConfidenceTier.POSSIBLE,
                              ConfidenceTier.REVIEW})
@@ -72,64 +75,44 @@ def review_candidate(
 
 def review_finding(match: ModuleMatch, line: ReviewLine, partial: float) -> Finding:
     """The non-blocking substantial difference that puts a review module under review."""
-    where = "this institution's decisions" if line.basis == "institution" else (
-        "the cold-start model, fitted on other institutions' decisions"
-    )
+    said = {"confidence": line.confidence, "tier": line.tier.value, "basis": line.basis}
     if match.coverage >= partial:  # kept out by its overall similarity or learned confidence
-        evidenced = (f"{match.coverage:.0%} of the module's outcomes are evidenced, but the "
-                     "overall match is below the proposal rule")
+        message = coded(codes.REVIEW_MATCH_BELOW_RULE, coverage=match.coverage, **said)
     elif match.coverage > 0:
-        evidenced = (f"Only {match.coverage:.0%} of the module's outcomes are evidenced (at "
-                     f"least {partial:.0%} for partial recognition)")
+        message = coded(codes.REVIEW_COVERAGE_BELOW, coverage=match.coverage, partial=partial,
+                        **said)
     else:
-        evidenced = ("No outcome line of the credential evidences one of the module's outcomes "
-                     f"(at least {partial:.0%} for partial recognition)")
+        message = coded(codes.REVIEW_NOTHING_EVIDENCED, partial=partial, **said)
     return finding(
-        Element.LEARNING_OUTCOMES,
-        Verdict.SUBSTANTIAL_DIFFERENCE,
-        f"{evidenced}, but it is the closest module and the "
-        f"confidence that it is the equivalent, {line.confidence:.2f}, is in the "
-        f"'{line.tier.value}' tier ({where}): proposed for an evaluator to review against the "
-        "evidence requested, not for recognition as it stands.",
-        module_code=match.key,
+        Element.LEARNING_OUTCOMES, Verdict.SUBSTANTIAL_DIFFERENCE, message, module_code=match.key
     )
 
 
-def no_review_reason(line: ReviewLine | None) -> str | None:
+def no_review_reason(line: ReviewLine | None) -> Message | None:
     """Why the closest module was not put up for review, when a confidence model said no."""
     if line is None or line.proposes:
         return None
-    return (
-        f"The confidence that the closest module ({line.module_code}) is an equivalent, "
-        f"{line.confidence:.2f}, is in the '{line.tier.value}' tier: nothing to review."
-    )
+    return coded(codes.REASON_NOTHING_TO_REVIEW, module_code=line.module_code,
+                 confidence=line.confidence, tier=line.tier.value)
 
 
 def evidence_requests(
     credentials: list[MicroCredential], uncovered: list[str]
-) -> list[str]:
+) -> list[Message]:
     """Return what an evaluator should ask the provider for before recognising the module."""
     requests = [
-        f"The learning outcomes of {c.title!r}: it states none, only its title."
-        for c in credentials
-        if states_title_only(c)
+        coded(codes.REQUEST_OUTCOMES, title=c.title) for c in credentials if states_title_only(c)
     ]
     if uncovered:
-        listed = "; ".join(uncovered[:MAX_LISTED])
-        more = f" (and {len(uncovered) - MAX_LISTED} more)" if len(uncovered) > MAX_LISTED else ""
+        listed = uncovered[:MAX_LISTED]
+        more = len(uncovered) - MAX_LISTED
         requests.append(
-            "A syllabus, or assessed work, that shows the module's outcomes the credential does "
-            f"not evidence: {listed}{more}."
+            coded(codes.REQUEST_SYLLABUS_MORE, outcomes=listed, more=more) if more > 0
+            else coded(codes.REQUEST_SYLLABUS, outcomes=listed)
         )
     for credential in credentials:
         if credential.assessment is None or credential.assessment is AssessmentType.AUTOMATED_TEST:
-            requests.append(
-                f"How {credential.title!r} was assessed: the assessment, its weight and pass "
-                "mark, and a sample of assessed work."
-            )
+            requests.append(coded(codes.REQUEST_ASSESSMENT, title=credential.title))
         if credential.identity_verification not in ASSESSED_WITH_IDENTITY:
-            requests.append(
-                f"Proof that the learner's identity was checked at the assessment of "
-                f"{credential.title!r} (proctored online or on site)."
-            )
+            requests.append(coded(codes.REQUEST_IDENTITY, title=credential.title))
     return requests

@@ -8,13 +8,15 @@ from pathlib import Path
 
 import numpy as np
 
-from recognition_engine.domain import PrecedentEvidence
+from recognition_engine.domain import Message, PrecedentEvidence
 from recognition_engine.embedding import Embedder
 from recognition_engine.index import CatalogueIndex
 from recognition_engine.learning.features import Course
 from recognition_engine.learning.lexical import LexicalIndex
 from recognition_engine.learning.model import DecidedCredential, LearnedModel, Ranked
 from recognition_engine.matching import MatchParams, ModuleMatch, score_positions
+from recognition_engine.messages import codes
+from recognition_engine.messages.render import coded
 
 MODEL_FILE = "model.json"
 
@@ -95,15 +97,13 @@ def precedent_evidence(ranked: Ranked, limit: int = 10) -> list[PrecedentEvidenc
     ]
 
 
-def negative_precedents_reason(precedents: Sequence[PrecedentEvidence]) -> str | None:
-    """Return the sentence citing the similar earlier credentials judged to have no
+def negative_precedents_reason(precedents: Sequence[PrecedentEvidence]) -> Message | None:
+    """Return the reason citing the similar earlier credentials judged to have no
     equivalent in the catalogue, None if there are none among ``precedents``."""
     none = list(dict.fromkeys(p.credential_title for p in precedents if p.module_code is None))
     if not none:
         return None
     credentials = len({p.credential_id for p in precedents})
-    listed = "; ".join(none[:3]) + (" …" if len(none) > 3 else "")
-    return (
-        f"{len(none)} of the {credentials} most similar earlier credentials were judged to "
-        f"have no equivalent in this catalogue: {listed}."
-    )
+    listed = none[:3] + (["…"] if len(none) > 3 else [])
+    return coded(codes.REASON_NO_EQUIVALENT_PRECEDENTS, count=len(none), total=credentials,
+                 titles=listed)
