@@ -11,6 +11,7 @@ from api.idempotency import idempotency_key
 from api.links import RECOGNITION_LINKS, created
 from api.listing import After, CreatedBefore, CreatedFrom, Limit
 from api.problems import problem_responses
+from api.reader_language import ReaderLanguage, for_reader
 from api.schemas import (
     DecisionBody,
     DecisionPublic,
@@ -34,6 +35,12 @@ With an `application_id`, the programme's cap holds across the application: the 
 within what its earlier recognitions leave (a pending one reserves its proposed ECTS, a decided
 one holds what was awarded, a rejected one nothing), and a credential already in one of them
 that is not rejected, under its id or another with the same content, is refused with a 409.
+
+Every finding and reason is a stable dotted `code` with typed `params` (what a client reads),
+and a `message` rendered for people in the language of `Accept-Language`: English (`en`, also
+when the header is absent or names none of these), Georgian (`ka`) or Armenian (`hy`); the
+answer's `Content-Language` says which. A finding's `reason` is the same text as its `message`,
+and `reasons` are the `reason_codes` rendered, kept for clients that read them.
 """
 
 
@@ -52,6 +59,7 @@ def create_recognition(
     request: Annotated[RecognitionRequest, Body(openapi_examples=RECOGNITION_EXAMPLES)],
     caller: Annotated[Caller, Depends(require(Role.SCREENING))],
     svc: ServicesDep,
+    language: ReaderLanguage,
 ) -> RecognitionPublic:
     basis = svc.store.recognition_basis(request)
     proposal = svc.engine.recognise(
@@ -59,7 +67,11 @@ def create_recognition(
     )
     public = svc.store.add_recognition(basis, proposal, caller)
     response.headers["Location"] = f"/v1/recognitions/{public.id}"
-    return public
+    return _localised(public, language)
+
+
+def _localised(public: RecognitionPublic, language: str) -> RecognitionPublic:
+    return public.model_copy(update={"proposal": for_reader(public.proposal, language)})
 
 
 @router.get(
@@ -73,6 +85,7 @@ def create_recognition(
 )
 def list_recognitions(
     svc: ServicesDep,
+    language: ReaderLanguage,
     after: After = None,
     limit: Limit = 50,
     created_from: CreatedFrom = None,
@@ -80,9 +93,10 @@ def list_recognitions(
     status: RecognitionListState | None = None,
     programme_id: Annotated[str | None, Query(max_length=100)] = None,
 ) -> Page[RecognitionPublic]:
-    return svc.store.recognition_page(
+    page = svc.store.recognition_page(
         after, limit, created_from, created_before, status, programme_id
     )
+    return page.model_copy(update={"items": [_localised(r, language) for r in page.items]})
 
 
 @router.get(
@@ -93,9 +107,9 @@ def list_recognitions(
     dependencies=[Depends(ANY_ROLE)],
 )
 def get_recognition(
-    recognition_id: Annotated[str, RecognitionId], svc: ServicesDep
+    recognition_id: Annotated[str, RecognitionId], svc: ServicesDep, language: ReaderLanguage
 ) -> RecognitionPublic:
-    return svc.store.recognition(recognition_id)
+    return _localised(svc.store.recognition(recognition_id), language)
 
 
 DECISION_DESCRIPTION = """\

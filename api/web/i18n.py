@@ -17,6 +17,9 @@ from babel.support import Translations
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from recognition_engine.domain import Message
+from recognition_engine.messages import render
+
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
 LOCALES = HERE / "locales"
@@ -71,6 +74,7 @@ def build_templates(code: str) -> Jinja2Templates:
     env.filters["percent"] = lambda value: format_percent(value or 0, "#,##0%", locale=locale)
     env.filters["date"] = lambda value: _date(value, locale)
     env.filters["datetime"] = lambda value: _datetime(value, locale)
+    env.filters["say"] = lambda message: _say(message, code)
     return Jinja2Templates(env=env)
 
 
@@ -79,6 +83,11 @@ def _number(value: float | None, locale: Locale, digits: int) -> str:
         return "–"
     pattern = "#,##0" + ("." + "#" * digits if digits else "")
     return format_decimal(value, pattern, locale=locale)
+
+
+def _say(message: Message, code: str) -> str:
+    """A finding's or reason's code and parameters as a sentence in the page's language."""
+    return render(message.code, message.params, code)
 
 
 def _date(value: dt.date | None, locale: Locale) -> str:
