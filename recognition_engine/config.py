@@ -136,6 +136,20 @@ class Settings(BaseSettings):
     max_file_bytes: int = Field(
         5_000_000, ge=1_000, description="Largest credential or catalogue file accepted."
     )
+    max_nesting_depth: int = Field(
+        64,
+        ge=8,
+        le=100,
+        description="Deepest nesting of arrays and objects accepted in a JSON or YAML document "
+        "(an API body, an uploaded file, a signed payload): deeper is refused (4xx) before "
+        "anything recurses into it.",
+    )
+    workbench_max_upload_bytes: int = Field(
+        20_000_000,
+        ge=10_000,
+        description="Largest form the workbench accepts in one post (all its files together), "
+        "in bytes: a larger upload is refused with 413 as it arrives, before it is read whole.",
+    )
 
     # HTTP service
     api_max_body_bytes: int = Field(

@@ -44,3 +44,16 @@ class UnknownFramework(InvalidInput):
     """A level declared in a qualifications framework the engine has no EQF table for."""
 
     title = "Unknown qualifications framework"
+
+
+class MalformedDocument(InvalidInput):
+    """Text that is not what it claims: not UTF-8, not JSON or YAML, or a JSON string holding
+    a lone UTF-16 surrogate (which no UTF-8 text, database or spreadsheet can hold)."""
+
+    title = "Malformed document"
+
+
+class NestedTooDeep(InvalidInput):
+    """A JSON or YAML document nested past the configured depth."""
+
+    title = "Nested too deeply"

@@ -9,8 +9,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from recognition_engine.domain import (
     CredentialFormat,
     MicroCredential,
@@ -25,6 +23,12 @@ from recognition_engine.ingestion.digital import (
     read_digital_credential,
 )
 from recognition_engine.ingestion.elements import eu_element_report
+from recognition_engine.ingestion.strict_text import (
+    DEFAULT_MAX_DEPTH,
+    decode_text,
+    load_json,
+    load_yaml,
+)
 from recognition_engine.ingestion.validation import describe_validation_error, validate
 
 __all__ = [
@@ -53,29 +57,18 @@ def read_text(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
         raise InvalidInput(f"{path}: {size:,} bytes is over the limit of {max_bytes:,} bytes")
     if size == 0:
         raise InvalidInput(f"{path}: the file is empty")
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise InvalidInput(f"{path}: not UTF-8 text ({error.reason})") from error
+    return decode_text(path.read_bytes(), str(path))
 
 
-def parse_document(text: str, path: Path) -> Any:
-    """Return parsed JSON (by suffix, or a text that starts as JSON does) or YAML."""
+def parse_document(text: str, path: Path, *, max_depth: int = DEFAULT_MAX_DEPTH) -> Any:
+    """Return parsed JSON (by suffix, or a text that starts as JSON does) or YAML, read
+    strictly: nested at most ``max_depth``, no lone surrogate (``strict_text``)."""
     is_json = path.suffix.lower() in JSON_SUFFIXES or (
         path.suffix.lower() not in {".yaml", ".yml"} and text.lstrip()[:1] in {"{", "["}
     )
-    try:
-        if is_json:
-            return json.loads(text)
-        return yaml.safe_load(text)
-    except json.JSONDecodeError as error:
-        raise InvalidInput(f"{path}: malformed JSON at line {error.lineno}: {error.msg}") from error
-    except RecursionError as error:
-        raise InvalidInput(f"{path}: the document is nested too deeply") from error
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
-        raise InvalidInput(f"{path}: malformed YAML{where}: {error}") from error
+    if is_json:
+        return load_json(text, str(path), max_depth=max_depth)
+    return load_yaml(text, str(path), max_depth=max_depth)
 
 
 def read_document(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Any:

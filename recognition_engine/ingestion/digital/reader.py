@@ -9,7 +9,6 @@ name, e-mail, birth date and identifiers are never copied: only whether they wer
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -20,7 +19,7 @@ from recognition_engine.domain import (
     Provenance,
     SignatureStatus,
 )
-from recognition_engine.errors import InvalidInput
+from recognition_engine.errors import InvalidInput, MalformedDocument, NestedTooDeep
 from recognition_engine.ingestion.digital import edc, ob3
 from recognition_engine.ingestion.digital.detect import DocumentKind, kind_of
 from recognition_engine.ingestion.digital.reading import Reading, instant
@@ -32,6 +31,7 @@ from recognition_engine.ingestion.digital.signatures import (
     check_jws_json,
 )
 from recognition_engine.ingestion.elements import eu_element_report
+from recognition_engine.ingestion.strict_text import DEFAULT_MAX_DEPTH, load_json
 from recognition_engine.ingestion.validation import validate
 
 logger = logging.getLogger(__name__)
@@ -66,6 +66,7 @@ def read_digital_credential(
     language: str | None = None,
     now: dt.datetime | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    max_depth: int = DEFAULT_MAX_DEPTH,
 ) -> MicroCredential:
     """Return the micro-credential in an EDC, an OB3 credential, a JWS envelope or a JWT.
 
@@ -76,7 +77,7 @@ def read_digital_credential(
     jwt_claims: dict[str, Any] = {}
     if isinstance(document, str):
         payload, check = check_compact_jws(document.strip(), source, max_bytes)
-        claims = _json_object(payload, source, "the JWT payload")
+        claims = _json_object(payload, source, "the JWT payload", max_depth)
         credential = _credential_of_jwt(claims, source)
         jwt_claims = claims if credential is not claims else {}
         signed_as = CredentialFormat.OB3_JWT
@@ -86,7 +87,7 @@ def read_digital_credential(
             raise InvalidInput(f"{source}: not a digital credential (no @context, no VC type)")
         if kind is DocumentKind.JWS_JSON:
             payload, check = check_jws_json(document, source, max_bytes)
-            credential = _json_object(payload, source, "the signed payload")
+            credential = _json_object(payload, source, "the signed payload", max_depth)
         else:
             credential, check = document, UNSIGNED
         signed_as = None
@@ -177,13 +178,13 @@ def _provenance(
     )
 
 
-def _json_object(payload: bytes, source: str, what: str) -> dict[str, Any]:
+def _json_object(payload: bytes, source: str, what: str, max_depth: int) -> dict[str, Any]:
     try:
-        value = json.loads(payload)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise InvalidInput(f"{source}: {what} is not JSON") from error
-    except RecursionError as error:
-        raise InvalidInput(f"{source}: {what} is nested too deeply") from error
+        value = load_json(payload, source, max_depth=max_depth)
+    except NestedTooDeep as error:
+        raise NestedTooDeep(f"{source}: {what} is nested too deeply") from error
+    except MalformedDocument as error:
+        raise MalformedDocument(f"{source}: {what} is not JSON, or not UTF-8 text") from error
     if not isinstance(value, dict):
         raise InvalidInput(f"{source}: {what} is not a JSON object")
     return value
