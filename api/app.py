@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from api.body_limit import BodySizeLimit
 from api.database import Database
 from api.idempotency import IdempotentPosts
+from api.json_bodies import StrictJsonBodies
 from api.key_gate import ApiKeyGate
 from api.problems import install_problem_handlers
 from api.rate_limit_headers import RateLimitHeaders
@@ -113,6 +114,8 @@ def create_app(
         IdempotentPosts, database=database, paths=IDEMPOTENT_POSTS,
         ttl=dt.timedelta(hours=settings.idempotency_key_ttl_hours),
     )
+    # Inside the size limit: a JSON body is strict JSON text before anything parses it.
+    app.add_middleware(StrictJsonBodies, max_depth=settings.max_nesting_depth)
     app.add_middleware(BodySizeLimit, max_bytes=settings.api_max_body_bytes)
     # Added last, so it runs first: a request without a usable key is not read any further.
     app.add_middleware(

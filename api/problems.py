@@ -218,7 +218,7 @@ def install_problem_handlers(app: FastAPI) -> None:
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """The OpenAPI ``responses`` entries for the problems a route can answer."""
     descriptions = {
-        400: "Malformed JSON",
+        400: "Malformed JSON: not UTF-8, not JSON, a lone surrogate, or nested too deeply",
         409: "Already exists, or refused by what is stored (a programme version, the cap)",
         401: "Missing or unknown API key",
         403: "The key's role may not do this",

@@ -22,13 +22,14 @@ from api.security import ANY_ROLE, Caller, Role, require
 from api.services import ServicesDep
 from api.strict_body import read_strictly
 from recognition_engine.domain import CredentialFormat, MicroCredential
-from recognition_engine.errors import InvalidInput
+from recognition_engine.errors import InvalidInput, NestedTooDeep
 from recognition_engine.ingestion.digital import (
     is_digital_credential,
     looks_like_jwt,
     read_digital_credential,
 )
 from recognition_engine.ingestion.files import with_own_provenance, without_checks
+from recognition_engine.ingestion.strict_text import DEFAULT_MAX_DEPTH, decode_text, load_json
 
 router = APIRouter(prefix="/credentials", tags=["credentials"])
 
@@ -104,21 +105,29 @@ def submit_credential(
     ] = None,
 ) -> CredentialPublic:
     media_type, raw = body
-    credential = read_submission(media_type, raw, language, svc.settings.max_file_bytes)
+    credential = read_submission(
+        media_type, raw, language, svc.settings.max_file_bytes, svc.settings.max_nesting_depth
+    )
     public = svc.store.add_credential(credential, caller)
     response.headers["Location"] = f"/v1/credentials/{public.id}"
     return public
 
 
 def read_submission(
-    media_type: str, raw: bytes, language: str | None, max_bytes: int
+    media_type: str,
+    raw: bytes,
+    language: str | None,
+    max_bytes: int,
+    max_depth: int = DEFAULT_MAX_DEPTH,
 ) -> MicroCredential:
     """Return the credential in a request body of the given media type."""
     if media_type in JWT_TYPES:
-        text = raw.decode("utf-8", errors="replace").strip()
+        text = decode_text(raw, SOURCE).strip()
         if not looks_like_jwt(text):
             raise InvalidInput(f"{SOURCE}: not a compact JWT (header.payload.signature)")
-        return read_digital_credential(text, SOURCE, language=language, max_bytes=max_bytes)
+        return read_digital_credential(
+            text, SOURCE, language=language, max_bytes=max_bytes, max_depth=max_depth
+        )
     if media_type not in JSON_TYPES | JSON_LD_TYPES and not media_type.endswith("+json"):
         raise ApiProblem(
             415,
@@ -128,13 +137,17 @@ def read_submission(
             "application/jwt",
         )
     try:
-        data = json.loads(raw)
-    except (UnicodeDecodeError, ValueError, RecursionError) as error:
-        raise ApiProblem(
-            400, "malformed-json", "Malformed JSON", "the request body is not valid JSON"
-        ) from error
+        # strictly: UTF-8, no lone surrogate, bounded nesting (``json_bodies`` checked the
+        # body on its way in; a caller of this function may not have that middleware)
+        data = load_json(raw, SOURCE, max_depth=max_depth)
+    except NestedTooDeep as error:
+        raise ApiProblem(400, "nested-too-deep", "JSON nested too deeply", str(error)) from error
+    except InvalidInput as error:
+        raise ApiProblem(400, "malformed-json", "Malformed JSON", str(error)) from error
     if is_digital_credential(data, SOURCE):
-        return read_digital_credential(data, SOURCE, language=language, max_bytes=max_bytes)
+        return read_digital_credential(
+            data, SOURCE, language=language, max_bytes=max_bytes, max_depth=max_depth
+        )
     if media_type in JSON_LD_TYPES:
         raise InvalidInput(
             f"{SOURCE}: JSON-LD that is neither a Europass EDC nor an Open Badges 3.0 credential"

@@ -1,0 +1,72 @@
+"""An ASGI middleware that lets a JSON request body in only as strict JSON text.
+
+A JSON body (``application/json``, any ``+json`` type, or no type at all, which the API reads
+as JSON) must be UTF-8, hold no lone UTF-16 surrogate (``"\\ud800"``) and nest at most
+``max_nesting_depth`` levels; anything else is a 400 problem document before a route, a
+validator or the database sees it. Python's parser would take the surrogate (a string that
+cannot be stored, encoded or logged safely) and recurse once per level of nesting.
+It sits inside the body size limit, so the body it reads is bounded.
+"""
+
+from __future__ import annotations
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.problems import problem_response
+from recognition_engine.errors import InvalidInput, NestedTooDeep
+from recognition_engine.ingestion.strict_text import check_json_text, decode_text
+
+SOURCE = "the request body"
+
+
+def is_json(scope: Scope) -> bool:
+    """Whether the request's body is read as JSON (by its media type, or for want of one)."""
+    declared = dict(scope["headers"]).get(b"content-type", b"")
+    media_type = declared.split(b";", 1)[0].strip().lower()
+    return media_type in {b"", b"application/json"} or media_type.endswith(b"+json")
+
+
+class StrictJsonBodies:
+    def __init__(self, app: ASGIApp, max_depth: int) -> None:
+        self.app = app
+        self.max_depth = max_depth
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] != "http"
+            or scope["method"] in {"GET", "HEAD", "OPTIONS", "DELETE"}
+            or not is_json(scope)
+        ):
+            await self.app(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        try:
+            check_json_text(decode_text(body, SOURCE), SOURCE, max_depth=self.max_depth)
+        except InvalidInput as error:
+            slug, title = (
+                ("nested-too-deep", "JSON nested too deeply")
+                if isinstance(error, NestedTooDeep)
+                else ("malformed-json", "Malformed JSON")
+            )
+            # the message names the rule broken, never the body's text
+            response = problem_response(scope["path"], 400, slug, title, str(error))
+            await response(scope, receive, send)
+            return
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
