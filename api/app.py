@@ -15,7 +15,7 @@ from api.database import Database
 from api.idempotency import IdempotentPosts
 from api.json_bodies import StrictJsonBodies
 from api.key_gate import ApiKeyGate
-from api.problems import install_problem_handlers
+from api.problems import UnexpectedErrors, install_problem_handlers
 from api.rate_limit_headers import RateLimitHeaders
 from api.routers import (
     applications,
@@ -128,6 +128,8 @@ def create_app(
         app.include_router(module.router, prefix="/v1")
     # The workbench: the web pages over the same services (api/web).
     install_workbench(app, settings.data_dir)
+    # Outermost: what nothing answered is a 500 logged without its message (api/problems.py).
+    app.add_middleware(UnexpectedErrors)
     return app
 
 

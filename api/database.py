@@ -54,12 +54,16 @@ def alembic_config(connection: Connection) -> Config:
 
 
 def _create_engine(url: str) -> Engine:
+    # hide_parameters: a database error's message leaves out the statement's values (a
+    # credential's text), wherever that message ends up (a log, a traceback)
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(url, pool_pre_ping=True, hide_parameters=True)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+    engine = create_engine(
+        url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True
+    )
 
     @event.listens_for(engine, "connect")
     def _pragmas(connection, _record) -> None:  # noqa: ANN001 - DBAPI connection

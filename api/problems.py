@@ -4,13 +4,17 @@ The engine raises typed ``RecognitionError``s; the API raises ``ApiProblem`` for
 knows (keys, roles, limits); FastAPI and Starlette raise their own for malformed requests and
 unknown routes. Every one of them leaves here as a problem document:
 ``{type, title, status, detail, instance}``, plus ``errors`` for field errors.
-Request bodies are never echoed back nor logged: they may carry a learner's identity.
+Request bodies are never echoed back nor logged: they may carry a learner's identity. An
+unexpected error is logged as its type, its route, a request id and its stack, never its
+message (which may quote the body).
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import secrets
+import traceback
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -18,6 +22,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from recognition_engine.errors import (
     IndexUnavailable,
@@ -169,8 +174,8 @@ async def _on_api_problem(request: Request, error: ApiProblem) -> JSONResponse:
 
 async def _on_engine_error(request: Request, error: RecognitionError) -> JSONResponse:
     status, slug = _engine_status(error)
-    if status >= 500:
-        logger.error("engine error on %s: %s", request.url.path, error)
+    if status >= 500:  # its type, never its message (see log_unexpected)
+        log_unexpected(request.scope, error)
     return problem_response(request.url.path, status, slug, error.title, str(error))
 
 
@@ -200,11 +205,67 @@ def allowed_methods(request: Request) -> list[str]:
 
 
 async def _on_unexpected(request: Request, error: Exception) -> JSONResponse:
-    logger.exception("unexpected error on %s %s", request.method, request.url.path)
+    # Reached only by an error in the middleware below (``UnexpectedErrors`` catches the rest).
+    return internal_error(request.scope, error)
+
+
+def internal_error(scope: Scope, error: BaseException) -> JSONResponse:
+    """Log an unexpected error safely and return its 500 problem document."""
+    request_id = log_unexpected(scope, error)
     return problem_response(
-        request.url.path, 500, "internal-error", "Internal server error",
-        "the server failed to answer; the error has been logged",
+        scope.get("path", ""), 500, "internal-error", "Internal server error",
+        f"the server failed to answer; the error has been logged as request {request_id}",
+        headers={"X-Request-ID": request_id},
     )
+
+
+def log_unexpected(scope: Scope, error: BaseException) -> str:
+    """Log an error's type, the route, a fresh request id and where in the code it happened;
+    return the id.
+
+    Never the error's message, nor its causes: a parser's or a validator's message quotes the
+    input it refused (``input_value='...'``), and a database's quotes its parameters, any of
+    which may hold a learner's name. The stack (files, lines, code) holds no data.
+    """
+    request_id = secrets.token_hex(8)
+    route = getattr(scope.get("route"), "path", None) or "(no route)"
+    logger.error(
+        "unexpected %s on %s %s (request %s)\n%s",
+        type(error).__name__, scope.get("method", "-"), route, request_id, code_stack(error),
+    )
+    return request_id
+
+
+def code_stack(error: BaseException) -> str:
+    """Where an error was raised: files, lines and code, without its message or its causes."""
+    return "".join(traceback.format_tb(error.__traceback__)).rstrip()
+
+
+class UnexpectedErrors:
+    """The outermost middleware: an exception that nothing else answered becomes a logged 500
+    here, and goes no further. Starlette would re-raise it to the server, whose log line carries
+    the exception's message, and with it the tail of the request body."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def send_started(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_started)
+        except Exception as error:  # noqa: BLE001 - the last line of defence, by design
+            response = internal_error(scope, error)
+            if not started:  # else the client sees the answer cut short, as it must
+                await response(scope, receive, send)
 
 
 def install_problem_handlers(app: FastAPI) -> None:

@@ -360,10 +360,10 @@ class RecognitionEngine:
                 proposal.add_reason(negative)
             proposal.engine["min_proposal_confidence"] = self.settings.min_proposal_confidence
             proposal.engine["learned_model"] = "lambdarank"
-        # Identifiers only: learner identity never reaches the logs.
+        # Counts only: a credential's id is the sender's text, and may name the learner.
         logger.info(
-            "proposal for %s against %s: %s, %s ECTS",
-            [c.id for c in credentials],
+            "proposal for %d credential(s) against %s: %s, %s ECTS",
+            len(credentials),
             programme.id,
             proposal.status.value,
             proposal.total_proposed_ects,
