@@ -116,7 +116,10 @@ def create_app(
     )
     # Inside the size limit: a JSON body is strict JSON text before anything parses it.
     app.add_middleware(StrictJsonBodies, max_depth=settings.max_nesting_depth)
-    app.add_middleware(BodySizeLimit, max_bytes=settings.api_max_body_bytes)
+    app.add_middleware(
+        BodySizeLimit, max_bytes=settings.api_max_body_bytes,
+        streamed_prefixes=PAGE_PREFIXES, streamed_max_bytes=settings.workbench_max_upload_bytes,
+    )
     # Added last, so it runs first: a request without a usable key is not read any further.
     app.add_middleware(
         ApiKeyGate, public_paths=_public_paths(app) | {"/"}, public_prefixes=PAGE_PREFIXES

@@ -2,6 +2,11 @@
 
 It trusts neither ``Content-Length`` nor its absence: the body is read (up to the limit) before
 the app sees it, so a chunked upload cannot slip past.
+
+The workbench's forms (``streamed_prefixes``) have a limit of their own and are not buffered
+here: their bodies go on as they arrive, counted, and the read that would pass the limit (or the
+first, when ``Content-Length`` already says so) raises ``BodyTooLarge`` in the page that reads
+the form, which answers with its own 413 page. Either way no body is read whole past its limit.
 """
 
 from __future__ import annotations
@@ -11,14 +16,34 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.problems import problem_response
 
 
+class BodyTooLarge(Exception):
+    """A streamed request body past its limit, raised where the app reads it."""
+
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__(f"the request body exceeds {max_bytes} bytes")
+        self.max_bytes = max_bytes
+
+
 class BodySizeLimit:
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_bytes: int,
+        *,
+        streamed_prefixes: tuple[str, ...] = (),
+        streamed_max_bytes: int | None = None,
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.streamed_prefixes = streamed_prefixes
+        self.streamed_max_bytes = streamed_max_bytes or max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in {"GET", "HEAD", "OPTIONS", "DELETE"}:
             await self.app(scope, receive, send)
+            return
+        if self.streamed_prefixes and scope["path"].startswith(self.streamed_prefixes):
+            await self.app(scope, counted(scope, receive, self.streamed_max_bytes), send)
             return
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
@@ -57,3 +82,22 @@ class BodySizeLimit:
             headers={"Connection": "close"},
         )
         await response(scope, receive, send)
+
+
+def counted(scope: Scope, receive: Receive, max_bytes: int) -> Receive:
+    """``receive``, raising ``BodyTooLarge`` at the read that passes ``max_bytes``."""
+    declared = dict(scope["headers"]).get(b"content-length")
+    too_large = declared is not None and declared.isdigit() and int(declared) > max_bytes
+    size = 0
+
+    async def receive_counted() -> Message:
+        nonlocal size
+        if too_large:  # said so: not one byte is read
+            raise BodyTooLarge(max_bytes)
+        message = await receive()
+        size += len(message.get("body", b""))
+        if size > max_bytes:
+            raise BodyTooLarge(max_bytes)
+        return message
+
+    return receive_counted

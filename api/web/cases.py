@@ -93,7 +93,8 @@ async def create_case(request: Request, user: Submitter) -> Response:
             if len(content) > svc.settings.max_file_bytes:
                 raise ValueError(f"{upload.filename}: over {svc.settings.max_file_bytes:,} bytes")
             credentials += credentials_from_file(
-                upload.filename, content, language=language(request)
+                upload.filename, content, language=language(request),
+                max_depth=svc.settings.max_nesting_depth,
             )
         if not credentials:
             credentials = [credential_from_form(form)]

@@ -37,7 +37,10 @@ async def upload_programme(request: Request, user: Admin) -> Response:
         if len(content) > svc.settings.max_file_bytes:
             raise ValueError(f"{upload.filename}: over {svc.settings.max_file_bytes:,} bytes")
         try:
-            programme = Programme.model_validate(parse_document(upload.filename, content))
+            document = parse_document(
+                upload.filename, content, max_depth=svc.settings.max_nesting_depth
+            )
+            programme = Programme.model_validate(document)
         except ValidationError as error:
             raise ValueError(f"{upload.filename}: {describe_validation_error(error)}") from error
         exists = svc.store.programme_exists(programme.id)

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from recognition_engine.domain import MicroCredential
 from recognition_engine.errors import InvalidInput
 from recognition_engine.ingestion.files import describe_validation_error
+from recognition_engine.ingestion.files import parse_document as parse_text
+from recognition_engine.ingestion.strict_text import DEFAULT_MAX_DEPTH, decode_text
 
 try:  # Europass EDC and Open Badges 3.0, where the digital reader is installed
     from recognition_engine.ingestion.digital import (
@@ -24,26 +25,31 @@ except ImportError:  # pragma: no cover - the engine's own YAML/JSON only
 
 
 def credentials_from_file(
-    name: str, content: bytes, *, language: str | None = None
+    name: str,
+    content: bytes,
+    *,
+    language: str | None = None,
+    max_depth: int = DEFAULT_MAX_DEPTH,
 ) -> list[MicroCredential]:
     """Return the credential(s) in one uploaded file: the engine's YAML/JSON (one or a list),
     or a digital credential (Europass EDC, Open Badges 3.0) when the reader is there."""
     if not content.strip():
         raise InvalidInput(f"{name}: the file is empty")
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise InvalidInput(f"{name}: not UTF-8 text ({error.reason})") from error
+    text = decode_text(content, name)
     if looks_like_jwt is not None and looks_like_jwt(text.strip()):
-        return [read_digital_credential(text.strip(), name, language=language)]
-    document = parse_document(name, content)
+        return [
+            read_digital_credential(text.strip(), name, language=language, max_depth=max_depth)
+        ]
+    document = parse_document(name, content, max_depth=max_depth)
     records = document if isinstance(document, list) else [document]
     if not records:
         raise InvalidInput(f"{name}: the file holds no credential")
     credentials = []
     for number, record in enumerate(records, start=1):
         if is_digital_credential is not None and is_digital_credential(record, name):
-            credentials.append(read_digital_credential(record, name, language=language))
+            credentials.append(
+                read_digital_credential(record, name, language=language, max_depth=max_depth)
+            )
         else:
             credentials.append(_validate(record, f"{name} (credential {number})"))
     return credentials
@@ -74,20 +80,13 @@ def credential_from_form(form: Mapping[str, Any]) -> MicroCredential:
     return _validate(data, "the form")
 
 
-def parse_document(name: str, content: bytes) -> Any:
-    """Return the parsed JSON or YAML of an uploaded file."""
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise InvalidInput(f"{name}: not UTF-8 text ({error.reason})") from error
-    try:
-        if name.lower().endswith(".json") or text.lstrip().startswith(("{", "[")):
-            return json.loads(text)
-        return yaml.safe_load(text)
-    except json.JSONDecodeError as error:
-        raise InvalidInput(f"{name}: malformed JSON at line {error.lineno}: {error.msg}") from error
-    except yaml.YAMLError as error:
-        raise InvalidInput(f"{name}: malformed YAML: {error}") from error
+def parse_document(name: str, content: bytes, *, max_depth: int = DEFAULT_MAX_DEPTH) -> Any:
+    """Return the parsed JSON or YAML of an uploaded file, read by the engine's one reader:
+    strict UTF-8, no lone surrogate, nested at most ``max_depth`` (never a RecursionError).
+
+    Nothing here reads XML: a JSON-LD credential is JSON, and goes the same way.
+    """
+    return parse_text(decode_text(content, name), Path(name), max_depth=max_depth)
 
 
 def _validate(data: Any, source: str) -> MicroCredential:

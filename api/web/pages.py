@@ -12,6 +12,7 @@ from urllib.parse import quote
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 
+from api.body_limit import BodyTooLarge
 from api.security import Caller, Role
 from api.services import Services
 from api.web.csrf import CsrfRefused
@@ -177,6 +178,16 @@ def install_page_handlers(app: FastAPI) -> None:
     @app.exception_handler(PageNotFound)
     async def _not_found(request: Request, error: PageNotFound) -> Response:
         return render(request, "not_found.html", status_code=404, user=signed_in_user(request))
+
+    @app.exception_handler(BodyTooLarge)
+    def _too_large(request: Request, error: BodyTooLarge) -> Response:
+        # raised as the form arrives (api/body_limit.py): the rest of it is never read
+        response = render(
+            request, "too_large.html", {"max_bytes": error.max_bytes}, status_code=413,
+            user=signed_in_user(request),
+        )
+        response.headers["Connection"] = "close"
+        return response
 
     @app.exception_handler(CsrfRefused)
     async def _csrf(request: Request, error: CsrfRefused) -> Response:

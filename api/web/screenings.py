@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 
+from api.body_limit import BodyTooLarge
 from api.schemas import ScreeningRequest, ScreeningResults
 from api.security import Role
 from api.web.cases import MAX_FILES
@@ -61,8 +62,11 @@ async def submit_screening(request: Request, user: Submitter) -> Response:
         credentials = []
         for upload in uploads:
             content = await upload.read(svc.settings.max_file_bytes + 1)
+            if len(content) > svc.settings.max_file_bytes:
+                raise BodyTooLarge(svc.settings.max_file_bytes)  # the 413 page, as for the form
             credentials += credentials_from_file(
-                upload.filename, content, language=language(request)
+                upload.filename, content, language=language(request),
+                max_depth=svc.settings.max_nesting_depth,
             )
         screening = svc.screenings.submit(
             ScreeningRequest(
