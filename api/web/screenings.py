@@ -3,7 +3,6 @@ as CSV."""
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import Annotated
 
@@ -14,6 +13,7 @@ from pydantic import ValidationError
 from api.body_limit import BodyTooLarge
 from api.schemas import ScreeningRequest, ScreeningResults
 from api.security import Role
+from api.spreadsheet_csv import csv_writer
 from api.web.cases import MAX_FILES
 from api.web.credential_input import credentials_from_file
 from api.web.csrf import require_csrf
@@ -101,14 +101,16 @@ def screening_csv(request: Request, screening_id: str, user: UserDep) -> Respons
     return Response(
         results_csv(pages),
         media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="screening-{screening_id}.csv"'},
+        headers={
+            "Content-Disposition": f'attachment; filename="screening-{first.screening.id}.csv"'
+        },
     )
 
 
 def results_csv(pages: list[ScreeningResults]) -> str:
     """Return one CSV row per credential × programme: status, ECTS and modules proposed."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)  # every cell a spreadsheet reads as data (api/spreadsheet_csv.py)
     writer.writerow(
         ["position", "credential_id", "credential_title", "programme_id", "state", "status",
          "proposed_ects", "modules", "problem"]
@@ -117,12 +119,12 @@ def results_csv(pages: list[ScreeningResults]) -> str:
         for item in page.items:
             proposal = item.proposal
             writer.writerow([
-                item.position, item.credential_id or "", _safe(item.credential_title),
+                item.position, item.credential_id, item.credential_title,
                 item.programme_id, item.state.value,
                 proposal.status.value if proposal else "",
                 proposal.total_proposed_ects if proposal else "",
                 " ".join(_module_cell(m) for m in proposal.modules) if proposal else "",
-                _safe(str(item.problem.get("detail", ""))) if item.problem else "",
+                str(item.problem.get("detail", "")) if item.problem else "",
             ])
     return out.getvalue()
 
@@ -132,8 +134,3 @@ def _module_cell(module: ModuleProposal) -> str:
     return f"{module.module_code} (review)" if module.recognition.value == "review" else (
         module.module_code
     )
-
-
-def _safe(text: str) -> str:
-    # A cell that a spreadsheet would read as a formula is kept as text.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
