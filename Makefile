@@ -46,6 +46,10 @@ translations: install-test
 	$(BIN)/pybabel update --no-fuzzy-matching -w 100 -D engine -d recognition_engine/locales \
 	  -i recognition_engine/locales/engine.pot
 	$(BIN)/pybabel compile --statistics -D engine -d recognition_engine/locales
+	$(BIN)/pybabel extract --no-default-keywords -k _ --no-location --sort-output -w 100 \
+	  --project=recognition-engine -o cli/locales/cli.pot cli/render.py
+	$(BIN)/pybabel update --no-fuzzy-matching -w 100 -D cli -d cli/locales -i cli/locales/cli.pot
+	$(BIN)/pybabel compile --statistics -D cli -d cli/locales
 
 # Re-take the documentation's screenshots of the workbench from the browser tests.
 screenshots: install-test chromium

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import json
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from cli.common import console, handles_errors, load_settings
+from cli.i18n import Reader
 from cli.render import render_proposal
 from recognition_engine.errors import InvalidInput
 from recognition_engine.ingestion.equivalence import read_records
 from recognition_engine.ingestion.files import load_credentials, load_programme
+from recognition_engine.messages import localise_proposal
 from recognition_engine.service import RecognitionEngine, catalogue_entry
 
 ProgrammeOption = Annotated[
@@ -25,6 +28,23 @@ LanguageOption = Annotated[
         "-l",
         help="The evaluator's language (ISO 639-1, e.g. de): a multilingual digital credential "
         "is read in it where it has it, else in its own primary language.",
+    ),
+]
+
+
+class ReportLanguage(StrEnum):
+    EN = "en"
+    KA = "ka"
+    HY = "hy"
+
+
+LangOption = Annotated[
+    ReportLanguage,
+    typer.Option(
+        "--lang",
+        help="The language of the report, its findings and reasons: en (English), ka "
+        "(Georgian), hy (Armenian). With --json, each message is rendered in it; codes and "
+        "parameters are the same in every language.",
     ),
 ]
 
@@ -67,6 +87,7 @@ def recognise(
     programme: ProgrammeOption,
     as_json: Annotated[bool, typer.Option("--json", help="Print the proposal as JSON.")] = False,
     language: LanguageOption = None,
+    lang: LangOption = ReportLanguage.EN,
 ) -> None:
     """Propose the recognition of micro-credential(s) toward a programme, with evidence."""
     settings = load_settings()
@@ -76,15 +97,16 @@ def recognise(
         for path in credentials
         for c in load_credentials(path, max_bytes=settings.max_file_bytes, language=language)
     ]
-    proposal = RecognitionEngine(settings).recognise(items, loaded)
+    proposal = localise_proposal(RecognitionEngine(settings).recognise(items, loaded), lang)
     if as_json:
         typer.echo(json.dumps(proposal.model_dump(mode="json"), indent=2, ensure_ascii=False))
     else:
-        render_proposal(proposal, console)
+        render_proposal(proposal, console, t=Reader(lang))
 
 
 def demo(
     as_json: Annotated[bool, typer.Option("--json", help="Print the proposals as JSON.")] = False,
+    lang: LangOption = ReportLanguage.EN,
 ) -> None:
     """Recognise every shipped micro-credential against the catalogue expected.yaml names.
 
@@ -112,7 +134,9 @@ def demo(
         if catalogue not in programmes:
             programmes[catalogue] = load_programme(catalogue)
         credentials = [c for path in group for c in load_credentials(path)]
-        proposal = engines[deployment].recognise(credentials, programmes[catalogue])
+        proposal = localise_proposal(
+            engines[deployment].recognise(credentials, programmes[catalogue]), lang
+        )
         results.append(
             {
                 "files": [p.name for p in group],
@@ -121,7 +145,7 @@ def demo(
             }
         )
         if not as_json:
-            render_proposal(proposal, console, evidence=3)
+            render_proposal(proposal, console, evidence=3, t=Reader(lang))
             console.print()
     if as_json:
         typer.echo(json.dumps(results, indent=2, ensure_ascii=False))

@@ -1,4 +1,6 @@
-"""A recognition proposal as a report a credential evaluator can read in a terminal."""
+"""A recognition proposal as a report a credential evaluator can read in a terminal, in English,
+Georgian or Armenian (``--lang``): the engine's findings and reasons rendered from their codes,
+the report's own words from the ``cli`` catalogue (``cli.i18n``)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from cli.i18n import Reader
 from recognition_engine.domain import (
     CredentialSummary,
     Finding,
@@ -18,117 +21,172 @@ from recognition_engine.domain import (
 )
 from recognition_engine.ingestion.elements import describe_missing
 
-VERDICT_STYLE = {
-    Verdict.PASS: ("pass", "green"),
-    Verdict.WARNING: ("warning", "yellow"),
-    Verdict.SUBSTANTIAL_DIFFERENCE: ("substantial difference", "red"),
-}
-
-HEADLINES = {
-    ProposalStatus.PROPOSED: "[green]Recognition proposed: {ects:g} ECTS[/green]",
-    ProposalStatus.REVIEW: "[yellow]Recognition proposed, review required: {ects:g} ECTS[/yellow]",
-    ProposalStatus.NONE: "[red]No recognition proposed[/red]",
-}
+ENGLISH = Reader()
+VERDICT_STYLE = {Verdict.PASS: "green", Verdict.WARNING: "yellow",
+                 Verdict.SUBSTANTIAL_DIFFERENCE: "red"}
+HEADLINE_STYLE = {ProposalStatus.PROPOSED: "green", ProposalStatus.REVIEW: "yellow",
+                  ProposalStatus.NONE: "red"}
 
 
-def elements_table(elements: list[Finding]) -> Table:
+def _verdict(item: Finding, t: Reader) -> str:
+    if item.verdict is Verdict.PASS:
+        return t._("pass")
+    if item.verdict is Verdict.WARNING:
+        return t._("warning")
+    if item.blocking:
+        return t._("substantial difference (blocks)")
+    return t._("substantial difference (review)")
+
+
+def _element(item: Finding, t: Reader) -> str:
+    names = {
+        "level": t._("level"), "workload": t._("workload"),
+        "quality_assurance": t._("quality assurance"), "profile": t._("profile"),
+        "learning_outcomes": t._("learning outcomes"),
+    }
+    return names[item.element.value]
+
+
+def _headline(proposal: RecognitionProposal, t: Reader) -> str:
+    ects = t.ects(proposal.total_proposed_ects)
+    if proposal.status is ProposalStatus.PROPOSED:
+        return t._("Recognition proposed: %(ects)s ECTS", ects=ects)
+    if proposal.status is ProposalStatus.REVIEW:
+        return t._("Recognition proposed, review required: %(ects)s ECTS", ects=ects)
+    return t._("No recognition proposed")
+
+
+def elements_table(elements: list[Finding], t: Reader = ENGLISH) -> Table:
     table = Table(show_header=False, box=None, pad_edge=False)
     table.add_column(style="bold", no_wrap=True)
     table.add_column(no_wrap=True)
     table.add_column()
     for item in elements:
-        label, style = VERDICT_STYLE[item.verdict]
-        if item.verdict is Verdict.SUBSTANTIAL_DIFFERENCE:
-            label += " (blocks)" if item.blocking else " (review)"
-        table.add_row(item.element.value.replace("_", " "), Text(label, style=style), item.reason)
+        table.add_row(_element(item, t), Text(_verdict(item, t), style=VERDICT_STYLE[item.verdict]),
+                      t.say(item))
     return table
 
 
-def render_proposal(proposal: RecognitionProposal, console: Console, *, evidence: int = 4) -> None:
+def render_proposal(
+    proposal: RecognitionProposal, console: Console, *, evidence: int = 4, t: Reader = ENGLISH
+) -> None:
     """Print the proposal: the verdict, the five elements, each module with its evidence."""
     titles = " + ".join(
         f"{c.title} ({c.awarding_body}, "
-        + ("workload not stated" if c.ects is None else f"{c.ects:g} ECTS")
+        + (t._("workload not stated") if c.ects is None
+           else t._("%(ects)s ECTS", ects=t.ects(c.ects)))
         + ")"
         for c in proposal.credentials
     )
-    headline = HEADLINES[proposal.status].format(ects=proposal.total_proposed_ects)
+    workload = t._(
+        "credential workload %(workload)s ECTS · programme cap for micro-credentials %(cap)s ECTS",
+        workload=t.ects(proposal.credential_ects), cap=t.ects(proposal.ects_cap),
+    )
+    if proposal.ects_cap_remaining < proposal.ects_cap:
+        workload += " " + t._("(%(left)s left in this application)",
+                              left=t.ects(proposal.ects_cap_remaining))
     console.print(
         Panel(
             Group(
-                Text.from_markup(headline),
+                Text(_headline(proposal, t), style=HEADLINE_STYLE[proposal.status]),
                 Text(f"{titles}\n→ {proposal.programme_title} [{proposal.programme_id}]"),
-                Text(
-                    f"credential workload {proposal.credential_ects:g} ECTS · "
-                    f"programme cap for micro-credentials {proposal.ects_cap:g} ECTS"
-                    + (
-                        f" ({proposal.ects_cap_remaining:g} left in this application)"
-                        if proposal.ects_cap_remaining < proposal.ects_cap
-                        else ""
-                    )
-                ),
+                Text(workload),
             ),
-            title="Recognition proposal (decision support: the evaluator decides)",
+            title=t._("Recognition proposal (decision support: the evaluator decides)"),
             expand=False,
         )
     )
-    render_credential_checks(proposal.credentials, console)
-    console.print(elements_table(proposal.elements))
-    for reason in proposal.reasons:
-        console.print(f"• {reason}")
+    render_credential_checks(proposal.credentials, console, t)
+    console.print(elements_table(proposal.elements, t))
+    for reason in proposal.reason_codes:
+        console.print(f"• {escape(t.say(reason))}", highlight=False)
     if proposal.level_estimate is not None:
         estimate = proposal.level_estimate
-        console.print(
-            f"Level estimate: EQF {estimate.eqf_level} (Georgian NQF "
-            f"{estimate.georgian_nqf_level}, Armenian NQF {estimate.armenian_nqf_level}, "
-            f"{estimate.qf_ehea_cycle or 'no QF-EHEA cycle'}), confidence {estimate.confidence:.2f}"
-        )
-    render_confidence(proposal, console)
+        console.print(t._(
+            "Level estimate: EQF %(eqf)s (Georgian NQF %(ge)s, Armenian NQF %(am)s, %(cycle)s), "
+            "confidence %(confidence)s",
+            eqf=estimate.eqf_level, ge=estimate.georgian_nqf_level,
+            am=estimate.armenian_nqf_level,
+            cycle=estimate.qf_ehea_cycle or t._("no QF-EHEA cycle"),
+            confidence=t.decimal(estimate.confidence),
+        ), highlight=False)
+    render_confidence(proposal, console, t)
     for module in proposal.modules:
-        console.rule(
-            f"{module.module_code} {module.module_title}: {module.recognition.value} recognition, "
-            f"{module.proposed_ects:g} of {module.module_ects:g} ECTS"
-        )
-        for reason in module.reasons:
-            console.print(f"  {reason}")
-        table = Table("sim", "credential outcome", "module outcome", show_lines=False)
+        kinds = {"full": t._("full recognition"), "partial": t._("partial recognition"),
+                 "review": t._("review recognition")}
+        console.rule(t._(
+            "%(code)s %(title)s: %(kind)s, %(ects)s of %(module_ects)s ECTS",
+            code=module.module_code, title=module.module_title,
+            kind=kinds[module.recognition.value], ects=t.ects(module.proposed_ects),
+            module_ects=t.ects(module.module_ects),
+        ))
+        for reason in module.reason_codes:
+            console.print(f"  {escape(t.say(reason))}", highlight=False)
+        table = Table(t._("sim"), t._("credential outcome"), t._("module outcome"),
+                      show_lines=False)
         for pair in module.evidence[:evidence]:
-            table.add_row(f"{pair.similarity:.2f}", pair.credential_outcome, pair.module_outcome)
+            table.add_row(t.decimal(pair.similarity), pair.credential_outcome, pair.module_outcome)
         if module.evidence:
             console.print(table)
         if module.uncovered_outcomes:
-            console.print("  [dim]Not covered:[/dim] " + " | ".join(module.uncovered_outcomes))
+            console.print(f"  [dim]{escape(t._('Not covered:'))}[/dim] "
+                          + escape(" | ".join(module.uncovered_outcomes)))
     if proposal.considered:
-        console.rule("Considered, not proposed")
+        console.rule(t._("Considered, not proposed"))
         for item in proposal.considered[:5]:
-            console.print(
-                f"  {item.module_code} {item.module_title} (coverage {item.coverage:.0%}, "
-                f"score {item.score:.2f}): {' '.join(item.reasons)}"
-            )
+            console.print("  " + escape(t._(
+                "%(code)s %(title)s (coverage %(coverage)s, score %(score)s): %(why)s",
+                code=item.module_code, title=item.module_title,
+                coverage=t.percent(item.coverage), score=t.decimal(item.score),
+                why=" ".join(t.say(reason) for reason in item.reason_codes),
+            )), highlight=False)
 
 
-def render_confidence(proposal: RecognitionProposal, console: Console) -> None:
+def render_confidence(
+    proposal: RecognitionProposal, console: Console, t: Reader = ENGLISH
+) -> None:
     """Print the confidence, its tier with the tier's record, and the nearest precedents."""
     if proposal.confidence is None:
         return
-    line = f"Confidence that the first module is right: {proposal.confidence:.0%}"
+    line = t._("Confidence that the first module is right: %(c)s",
+               c=t.percent(proposal.confidence))
     if proposal.has_equivalent is not None:
-        line += f" (that the catalogue has an equivalent at all: {proposal.has_equivalent:.0%})"
-    console.print(line)
+        line += " " + t._("(that the catalogue has an equivalent at all: %(p)s)",
+                          p=t.percent(proposal.has_equivalent))
+    console.print(line, highlight=False)
     tier = proposal.tier
     if tier is not None:
-        where = ("this institution's" if tier.basis == "institution"
-                 else "other institutions' (cold-start model)")
-        record = ("no credential fell in it" if tier.precision is None else
-                  f"right {tier.precision:.0%} of the time on {tier.support} credentials")
-        console.print(
-            f"Tier: [bold]{tier.tier.value.replace('_', ' ')}[/bold] — in cross-validation on "
-            f"{tier.decisions} of {where} decided credentials, {record}."
-        )
+        name = t.term("tier", tier.tier.value).replace("_", " ")
+        if tier.precision is None and tier.basis == "institution":
+            record = t._("Tier: %(tier)s — in cross-validation on %(n)s of this institution's "
+                         "decided credentials, no credential fell in it.", tier=name,
+                         n=tier.decisions)
+        elif tier.precision is None:
+            record = t._("Tier: %(tier)s — in cross-validation on %(n)s of other institutions' "
+                         "(cold-start model) decided credentials, no credential fell in it.",
+                         tier=name, n=tier.decisions)
+        elif tier.basis == "institution":
+            record = t._("Tier: %(tier)s — in cross-validation on %(n)s of this institution's "
+                         "decided credentials, right %(p)s of the time on %(k)s credentials.",
+                         tier=name, n=tier.decisions, p=t.percent(tier.precision),
+                         k=tier.support)
+        else:
+            record = t._("Tier: %(tier)s — in cross-validation on %(n)s of other institutions' "
+                         "(cold-start model) decided credentials, right %(p)s of the time on "
+                         "%(k)s credentials.", tier=name, n=tier.decisions,
+                         p=t.percent(tier.precision), k=tier.support)
+        console.print(escape(record), highlight=False)
     for p in proposal.precedents[:5]:
-        what = ("no equivalent" if p.module_code is None
-                else f"{'recognised' if p.accepted else 'refused'} for {p.module_code}")
-        console.print(f"  precedent ({p.similarity:.2f}): {p.credential_title} — {what}")
+        if p.module_code is None:
+            what = t._("no equivalent")
+        elif p.accepted:
+            what = t._("recognised for %(module)s", module=p.module_code)
+        else:
+            what = t._("refused for %(module)s", module=p.module_code)
+        console.print("  " + escape(t._("precedent (%(similarity)s): %(title)s — %(what)s",
+                                        similarity=t.decimal(p.similarity),
+                                        title=p.credential_title, what=what)),
+                      highlight=False)
 
 
 # --- where each credential came from: format, signature, validity, missing elements --------
@@ -141,29 +199,49 @@ SIGNATURE_STYLE = {
 }
 
 
-def render_credential_checks(credentials: list[CredentialSummary], console: Console) -> None:
-    """Print each credential's signature check, validity and missing EU 2022 elements."""
+def _signature(status: SignatureStatus, t: Reader) -> str:
+    names = {
+        SignatureStatus.VERIFIED: t._("verified"), SignatureStatus.INVALID: t._("invalid"),
+        SignatureStatus.NOT_VERIFIABLE_OFFLINE: t._("not verifiable offline"),
+        SignatureStatus.UNSIGNED: t._("unsigned"),
+    }
+    return names[status]
+
+
+def render_credential_checks(
+    credentials: list[CredentialSummary], console: Console, t: Reader = ENGLISH
+) -> None:
+    """Print each credential's signature check, validity and missing EU 2022 elements.
+
+    The signature check's own detail and notes are the reader's text, as it gave it (English).
+    """
     for credential in credentials:
         provenance = credential.provenance
         if provenance is None and not credential.missing_elements:
             continue
         console.print(Text(credential.title, style="bold"))
         if provenance is not None:
-            signature = Text(
-                provenance.signature.value.replace("_", " "),
-                style=SIGNATURE_STYLE[provenance.signature],
-            )
+            signature = Text(_signature(provenance.signature, t),
+                             style=SIGNATURE_STYLE[provenance.signature])
             console.print(
-                Text("  ").append(provenance.format.value).append(", signature ").append(signature)
-                .append(f": {provenance.signature_detail}")
+                Text("  ").append(provenance.format.value).append(", " + t._("signature") + " ")
+                .append(signature).append(f": {provenance.signature_detail}")
             )
             if provenance.valid_until is not None:
-                state = "expired" if provenance.expired else "not expired"
-                console.print(f"  Valid until {provenance.valid_until:%Y-%m-%d} ({state}).")
-            console.print(f"  Revocation: {provenance.revocation}.", highlight=False)
+                state = t._("expired") if provenance.expired else t._("not expired")
+                console.print("  " + t._("Valid until %(date)s (%(state)s).",
+                                         date=f"{provenance.valid_until:%Y-%m-%d}", state=state),
+                              highlight=False)
+            console.print("  " + t._("Revocation: %(state)s.", state=provenance.revocation),
+                          highlight=False)
             for note in provenance.notes:
                 console.print(f"  [dim]{escape(note)}[/dim]", highlight=False)
         if credential.missing_elements:
-            console.print(
-                Text(f"  warning: {describe_missing(credential.missing_elements)}", style="yellow")
-            )
+            if t.language == ENGLISH.language:
+                missing = describe_missing(credential.missing_elements)
+            else:
+                names = ", ".join(t.term("eu_element", e.value)
+                                  for e in credential.missing_elements)
+                missing = t._("The credential does not state these EU 2022 mandatory elements: "
+                              "%(names)s.", names=names)
+            console.print(Text("  " + t._("warning") + ": " + missing, style="yellow"))

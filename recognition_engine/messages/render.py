@@ -37,6 +37,13 @@ def translate(code: str, english: str, language: str) -> str:
     return _catalogue(language).pgettext(code, english)
 
 
+def render_term(group: str, value: str, language: str = DEFAULT_LANGUAGE) -> str:
+    """Return the term ``group.value`` (e.g. ``tier.review``) in ``language``, else the value."""
+    code = f"{group}.{value}"
+    language = language if language in LANGUAGES else DEFAULT_LANGUAGE
+    return translate(code, TERMS.get(code, value), language)
+
+
 class _Formatter(string.Formatter):
     """Writes each placeholder's value by its kind, in the reader's language."""
 
@@ -69,10 +76,7 @@ class _Formatter(string.Formatter):
                 return translate("list.none", TERMS["list.none"], self.language)
             return ("; " if kind == "semicolon_list" else ", ").join(items)
         # any other kind names a group of terms
-        return ", ".join(
-            translate(f"{kind}.{item}", TERMS.get(f"{kind}.{item}", item), self.language)
-            for item in items
-        )
+        return ", ".join(render_term(kind, item, self.language) for item in items)
 
 
 def render(code: str, params: Mapping[str, MessageParam], language: str = DEFAULT_LANGUAGE) -> str:
