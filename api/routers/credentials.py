@@ -143,7 +143,10 @@ def read_submission(
     except NestedTooDeep as error:
         raise ApiProblem(400, "nested-too-deep", "JSON nested too deeply", str(error)) from error
     except InvalidInput as error:
-        raise ApiProblem(400, "malformed-json", "Malformed JSON", str(error)) from error
+        reason = str(error).removeprefix(f"{SOURCE}: ")
+        raise ApiProblem(
+            400, "malformed-json", "Malformed JSON", f"the request body is not valid JSON: {reason}"
+        ) from error
     if is_digital_credential(data, SOURCE):
         return read_digital_credential(
             data, SOURCE, language=language, max_bytes=max_bytes, max_depth=max_depth

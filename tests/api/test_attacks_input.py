@@ -185,9 +185,14 @@ def test_a_workbench_upload_nested_10000_deep_is_the_pages_422(backend: Backend)
 
 
 def test_a_workbench_upload_over_the_limit_is_the_413_page(backend: Backend) -> None:
-    """The screening upload had no size check: a file over the limit was cut short and read."""
+    """The screening upload had no size check: a file over the limit was cut short and read.
+    (The API's own limit answers as it did: a 413 problem document.)"""
     key = backend.key("screening")
-    limits = {"workbench_max_upload_bytes": 20_000, "max_file_bytes": 5_000}
+    limits = {
+        "workbench_max_upload_bytes": 20_000,
+        "max_file_bytes": 5_000,
+        "api_max_body_bytes": 50_000,
+    }
     with (
         server(backend.data_dir, **backend.settings, **limits) as (url, _),
         httpx.Client(base_url=url, timeout=DEADLINE) as http,
@@ -205,6 +210,9 @@ def test_a_workbench_upload_over_the_limit_is_the_413_page(backend: Backend) -> 
             "/screenings", data=form, files={"credentials": ("small.yaml", b"title: [")}
         )
         assert response.status_code == 422
+        api_body = json.dumps({"title": "x" * 60_000, "learner": {"name": NAME}})
+        answer = http.post("/v1/credentials", content=api_body, headers={"X-API-Key": key})
+        assert NAME not in _assert_problem(answer, 413, "body-too-large")["detail"]
 
 
 FORMULAS = [
