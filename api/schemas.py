@@ -302,10 +302,10 @@ class ScreeningRequest(Request):
     programme_ids: list[Identifier] = Field(min_length=1, max_length=20)
     callback_url: AnyHttpUrl | None = Field(
         None,
-        description="Called once, with a POST of the screening's status, when it completes; "
-        "signed in `X-Recognition-Signature: sha256=HMAC-SHA256(secret, body)`, where the "
-        "secret is the SHA-256 (hex) of your API key. It must start with a prefix an "
-        "administrator allowed (`screening_callback_allowlist`), else 403.",
+        description="Called with a POST of the screening's status when it completes, until it "
+        "answers 2xx (redirects are not followed), signed with the `callback_secret` of the "
+        "answer (see the operation). Its scheme, host, port and path must be on the "
+        "administrator's `screening_callback_allowlist`, else 403.",
     )
     credentials: list[MicroCredential] = Field(
         min_length=1, max_length=1_000,
@@ -320,6 +320,25 @@ class ScreeningStatus(StrEnum):
     COMPLETED = "completed"
 
 
+class CallbackState(StrEnum):
+    WAITING = "waiting"  # the screening has not completed yet
+    PENDING = "pending"  # completed: being delivered, or tried again after a failure
+    DELIVERED = "delivered"
+    FAILED = "failed"  # given up
+
+
+class CallbackDelivery(BaseModel):
+    state: CallbackState
+    attempts: int = Field(description="Tries made so far.")
+    last_status: int | None = Field(
+        None, description="HTTP status of the last try's answer; null if none came."
+    )
+    last_error: str | None = Field(
+        None, description="Why the last try failed, e.g. `redirect not followed`, `timed out`."
+    )
+    delivered_at: dt.datetime | None = None
+
+
 class ScreeningPublic(BaseModel):
     id: str
     status: ScreeningStatus
@@ -330,6 +349,17 @@ class ScreeningPublic(BaseModel):
     created_at: dt.datetime
     started_at: dt.datetime | None
     finished_at: dt.datetime | None
+    callback: CallbackDelivery | None = Field(
+        None, description="How the completion callback went; null without a callback_url."
+    )
+
+
+class ScreeningCreated(ScreeningPublic):
+    callback_secret: str | None = Field(
+        None,
+        description="The secret that signs this screening's callback: shown here once, never "
+        "again; null without a callback_url.",
+    )
 
 
 class ItemState(StrEnum):

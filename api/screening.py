@@ -4,7 +4,8 @@ A screening is stored with all its credential × programme items before it is ac
 results are committed in small batches; a screening left unfinished by a stop or a crash is
 resumed at the next start, from its first unscreened item. Each screening is split into one lane
 per worker thread (items by id modulo the number of workers), so that one large screening uses
-every worker.
+every worker. The lane that completes a screening writes its callback into the outbox in the same
+transaction; the callback sender (``api/callback_sender.py``), not the lane, delivers it.
 """
 
 from __future__ import annotations
@@ -12,18 +13,21 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import func, select, update
 
-from api.callbacks import check_allowed, deliver
+from api.callback_sender import CallbackSender, DeliveryState
+from api.callbacks import Allowlist
 from api.database import Database
 from api.listing import keyset_page
-from api.problems import code_stack, engine_problem, not_found
+from api.problems import engine_problem, not_found
 from api.schemas import (
+    CallbackDelivery,
+    CallbackState,
     ItemState,
     Page,
+    ScreeningCreated,
     ScreeningItemPublic,
     ScreeningPublic,
     ScreeningRequest,
@@ -32,7 +36,12 @@ from api.schemas import (
 )
 from api.security import Caller
 from api.store import Store, new_id
-from api.tables import ApiKeyRecord, ScreeningItemRecord, ScreeningRecord, utcnow
+from api.tables import (
+    CallbackDeliveryRecord,
+    ScreeningItemRecord,
+    ScreeningRecord,
+    utcnow,
+)
 from recognition_engine.domain import MicroCredential, Programme, RecognitionProposal
 from recognition_engine.errors import RecognitionError
 
@@ -51,9 +60,9 @@ class ScreeningRunner:
         store: Store,
         engine,  # noqa: ANN001
         workers: int,
-        callback_allowlist: Sequence[str] = (),
+        callbacks: CallbackSender | None = None,
     ) -> None:
-        self.callback_allowlist = tuple(callback_allowlist)
+        self.callbacks = callbacks  # None: no callback_url is taken
         self.database = database
         self.store = store
         self.engine = engine
@@ -64,6 +73,8 @@ class ScreeningRunner:
     def start(self) -> None:
         """Start the worker threads and resume the screenings left unfinished."""
         self._stopping.clear()
+        if self.callbacks is not None:
+            self.callbacks.start()
         self._executor = ThreadPoolExecutor(self._workers, thread_name_prefix="screening")
         with self.database.session() as session:
             unfinished = session.scalars(
@@ -81,13 +92,15 @@ class ScreeningRunner:
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
+        if self.callbacks is not None:
+            self.callbacks.stop()
 
     # --- requests --------------------------------------------------------------------------
 
-    def submit(self, request: ScreeningRequest, caller: Caller) -> ScreeningPublic:
+    def submit(self, request: ScreeningRequest, caller: Caller) -> ScreeningCreated:
         callback_url = str(request.callback_url) if request.callback_url else None
         if callback_url is not None:
-            check_allowed(callback_url, self.callback_allowlist)
+            self._callback_allowlist().check(callback_url)
         programme_ids = list(dict.fromkeys(request.programme_ids))
         for programme_id in programme_ids:
             if not self.store.programme_exists(programme_id):
@@ -101,6 +114,7 @@ class ScreeningRunner:
             failed=0,
             requested_by=caller.key_id,
             callback_url=callback_url,
+            callback_delivery=None,
         )
         items = [
             ScreeningItemRecord(
@@ -119,7 +133,10 @@ class ScreeningRunner:
             session.flush()
             session.add_all(items)
         self._start_lanes(screening.id)
-        return _public(screening)
+        secret = None
+        if callback_url is not None and self.callbacks is not None:
+            secret = self.callbacks.secret(screening.id)
+        return ScreeningCreated(**_public(screening).model_dump(), callback_secret=secret)
 
     def status(self, screening_id: str) -> ScreeningPublic:
         with self.database.session() as session:
@@ -166,6 +183,9 @@ class ScreeningRunner:
                 items=[_item_public(item) for item in items],
             )
 
+    def _callback_allowlist(self) -> Allowlist:
+        return self.callbacks.allowlist if self.callbacks is not None else Allowlist(())
+
     # --- work ------------------------------------------------------------------------------
 
     def _start_lanes(self, screening_id: str) -> None:
@@ -177,12 +197,8 @@ class ScreeningRunner:
     def _run(self, screening_id: str, lane: int) -> None:
         try:
             self._screen(screening_id, lane)
-        except Exception as error:  # a thread must not die silently; it resumes at restart
-            # the type and the stack, never the message: it may quote a credential's text
-            logger.error(
-                "screening %s stopped on an unexpected %s\n%s",
-                screening_id, type(error).__name__, code_stack(error),
-            )
+        except Exception:  # a thread must not die silently; the screening resumes at restart
+            logger.exception("screening %s stopped on an unexpected error", screening_id)
 
     def _screen(self, screening_id: str, lane: int) -> None:
         with self.database.session() as session:
@@ -247,10 +263,7 @@ class ScreeningRunner:
         except RecognitionError as error:
             return ItemState.FAILED.value, None, engine_problem(error)
         except Exception as error:  # noqa: BLE001 - one bad item must not stop the batch
-            logger.error(
-                "screening item failed on an unexpected %s\n%s",
-                type(error).__name__, code_stack(error),
-            )
+            logger.exception("screening item failed unexpectedly")
             problem = {"type": "urn:recognition-engine:problem:internal-error",
                        "title": "Internal error", "status": 500, "detail": type(error).__name__}
             return ItemState.FAILED.value, None, problem
@@ -295,31 +308,20 @@ class ScreeningRunner:
                 )
                 .values(status=ScreeningStatus.COMPLETED.value, finished_at=utcnow())
             )
-        if finished.rowcount:  # this lane completed it: the one that calls back
+            if finished.rowcount:  # this lane completed it: its callback goes in the outbox
+                record = session.get(ScreeningRecord, screening_id)
+                if record is not None and record.callback_url:
+                    body = _public(record).model_dump_json(exclude={"callback"})
+                    session.add(
+                        CallbackDeliveryRecord(
+                            screening_id=screening_id, url=record.callback_url, body=body,
+                            state=DeliveryState.PENDING, attempts=0, next_attempt_at=utcnow(),
+                        )
+                    )
+        if finished.rowcount:
             logger.info("screening %s completed", screening_id)
-            self._call_back(screening_id)
-
-    def _call_back(self, screening_id: str) -> None:
-        with self.database.session() as session:
-            record = session.get(ScreeningRecord, screening_id)
-            if record is None or not record.callback_url or record.callback_delivered_at:
-                return
-            key_hash = session.scalar(
-                select(ApiKeyRecord.key_hash).where(ApiKeyRecord.id == record.requested_by)
-            )
-            url, body = record.callback_url, _public(record).model_dump_json().encode()
-        if key_hash is None:
-            return
-        tries = deliver(url, body, key_hash, screening_id, self._stopping)
-        with self.database.session() as session:
-            session.execute(
-                update(ScreeningRecord)
-                .where(ScreeningRecord.id == screening_id)
-                .values(
-                    callback_attempts=abs(tries),
-                    callback_delivered_at=utcnow() if tries > 0 else None,
-                )
-            )
+            if self.callbacks is not None:
+                self.callbacks.wake()
 
 
 def _public(record: ScreeningRecord) -> ScreeningPublic:
@@ -333,6 +335,22 @@ def _public(record: ScreeningRecord) -> ScreeningPublic:
         created_at=record.created_at,
         started_at=record.started_at,
         finished_at=record.finished_at,
+        callback=_callback(record),
+    )
+
+
+def _callback(record: ScreeningRecord) -> CallbackDelivery | None:
+    if not record.callback_url:
+        return None
+    delivery = record.callback_delivery
+    if delivery is None:  # the screening has not completed yet
+        return CallbackDelivery(state=CallbackState.WAITING, attempts=0)
+    return CallbackDelivery(
+        state=CallbackState(delivery.state),
+        attempts=delivery.attempts,
+        last_status=delivery.last_status,
+        last_error=delivery.last_error,
+        delivered_at=delivery.delivered_at,
     )
 
 

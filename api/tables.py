@@ -22,7 +22,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
 def utcnow() -> dt.datetime:
@@ -167,12 +167,33 @@ class ScreeningRecord(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
-    # api/callbacks.py: called once when the screening completes
+    # Called when the screening completes: its delivery is a CallbackDeliveryRecord, written
+    # in the transaction that completes the screening.
     callback_url: Mapped[str | None] = mapped_column(String(2000), nullable=True)
-    callback_attempts: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    callback_delivered_at: Mapped[dt.datetime | None] = mapped_column(
-        UTCDateTime(), nullable=True
+    callback_delivery: Mapped[CallbackDeliveryRecord | None] = relationship(
+        lazy="selectin", viewonly=True
     )
+
+
+class CallbackDeliveryRecord(Base):
+    """The callback outbox: a completed screening's callback, until delivered or given up
+    (``api/callback_sender.py``). The body is kept as sent; each try signs it anew."""
+
+    __tablename__ = "callback_deliveries"
+
+    screening_id: Mapped[str] = mapped_column(ForeignKey("screenings.id"), primary_key=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    body: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(20))  # pending, delivered, failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # when the next try is due (past it while a sender holds the row); null once done
+    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(
+        UTCDateTime(), nullable=True, index=True
+    )
+    last_status: Mapped[int | None] = mapped_column(Integer, nullable=True)  # HTTP status
+    last_error: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    delivered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class ScreeningItemRecord(Base):

@@ -13,6 +13,7 @@ from api.listing import After, CreatedBefore, CreatedFrom, Limit
 from api.problems import problem_responses
 from api.schemas import (
     Page,
+    ScreeningCreated,
     ScreeningPublic,
     ScreeningRequest,
     ScreeningResults,
@@ -25,17 +26,32 @@ from api.strict_body import strict_json
 router = APIRouter(prefix="/screenings", tags=["screenings"])
 ScreeningId = Path(max_length=100, description="The screening's id.")
 
+CREATE_DESCRIPTION = """\
+Each credential is screened alone against each programme. Learner identities are dropped before
+storage. Poll the job, then page through its results; or give a `callback_url` to be called when
+it completes.
+
+**The callback** is a `POST` of the screening's status (JSON) with two headers:
+
+* `X-Recognition-Screening`: the screening's id;
+* `X-Recognition-Signature: t=<unix time>,v1=<hex>`: the HMAC-SHA256, under the
+  `callback_secret` of this answer (shown once: keep it), of the time, a `.` and the raw body.
+
+A receiver recomputes `v1` over `t + "." + body` and compares in constant time, and refuses a
+`t` more than a few minutes from its clock (a replay). Until it answers 2xx the call is tried
+again, waiting longer each time; a redirect is not followed (a failed try). `callback` in the
+screening's status says how the delivery went.
+"""
+
 
 @router.post(
     "",
     status_code=status.HTTP_202_ACCEPTED,
-    response_model=ScreeningPublic,
+    response_model=ScreeningCreated,
     summary="Screen many credentials against one or more programmes (a background job)",
     responses=problem_responses(400, 401, 403, 404, 413, 422, 429)
     | created(SCREENING_LINKS, status=202),
-    description="Each credential is screened alone against each programme. Learner "
-    "identities are dropped before storage. Poll the job, then page through its results; or "
-    "give a `callback_url` to be called once when it completes (see the field).",
+    description=CREATE_DESCRIPTION,
     dependencies=[Depends(idempotency_key), strict_json(ScreeningRequest)],
 )
 def create_screening(
@@ -43,7 +59,7 @@ def create_screening(
     request: Annotated[ScreeningRequest, Body(openapi_examples=SCREENING_EXAMPLES)],
     caller: Annotated[Caller, Depends(require(Role.SCREENING))],
     svc: ServicesDep,
-) -> ScreeningPublic:
+) -> ScreeningCreated:
     public = svc.screenings.submit(request, caller)
     response.headers["Location"] = f"/v1/screenings/{public.id}"
     return public
