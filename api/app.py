@@ -14,8 +14,9 @@ from api.body_limit import BodySizeLimit
 from api.callback_sender import CallbackSender
 from api.database import Database
 from api.idempotency import IdempotentPosts
+from api.json_bodies import StrictJsonBodies
 from api.key_gate import ApiKeyGate
-from api.problems import install_problem_handlers
+from api.problems import UnexpectedErrors, install_problem_handlers
 from api.rate_limit_headers import RateLimitHeaders
 from api.routers import (
     applications,
@@ -114,7 +115,12 @@ def create_app(
         IdempotentPosts, database=database, paths=IDEMPOTENT_POSTS,
         ttl=dt.timedelta(hours=settings.idempotency_key_ttl_hours),
     )
-    app.add_middleware(BodySizeLimit, max_bytes=settings.api_max_body_bytes)
+    # Inside the size limit: a JSON body is strict JSON text before anything parses it.
+    app.add_middleware(StrictJsonBodies, max_depth=settings.max_nesting_depth)
+    app.add_middleware(
+        BodySizeLimit, max_bytes=settings.api_max_body_bytes,
+        streamed_prefixes=PAGE_PREFIXES, streamed_max_bytes=settings.workbench_max_upload_bytes,
+    )
     # Added last, so it runs first: a request without a usable key is not read any further.
     app.add_middleware(
         ApiKeyGate, public_paths=_public_paths(app) | {"/"}, public_prefixes=PAGE_PREFIXES
@@ -126,6 +132,8 @@ def create_app(
         app.include_router(module.router, prefix="/v1")
     # The workbench: the web pages over the same services (api/web).
     install_workbench(app, settings.data_dir)
+    # Outermost: what nothing answered is a 500 logged without its message (api/problems.py).
+    app.add_middleware(UnexpectedErrors)
     return app
 
 

@@ -21,7 +21,7 @@ from api.callback_sender import CallbackSender, DeliveryState
 from api.callbacks import Allowlist
 from api.database import Database
 from api.listing import keyset_page
-from api.problems import engine_problem, not_found
+from api.problems import code_stack, engine_problem, not_found
 from api.schemas import (
     CallbackDelivery,
     CallbackState,
@@ -197,8 +197,12 @@ class ScreeningRunner:
     def _run(self, screening_id: str, lane: int) -> None:
         try:
             self._screen(screening_id, lane)
-        except Exception:  # a thread must not die silently; the screening resumes at restart
-            logger.exception("screening %s stopped on an unexpected error", screening_id)
+        except Exception as error:  # a thread must not die silently; it resumes at restart
+            # the type and the stack, never the message: it may quote a credential's text
+            logger.error(
+                "screening %s stopped on an unexpected %s\n%s",
+                screening_id, type(error).__name__, code_stack(error),
+            )
 
     def _screen(self, screening_id: str, lane: int) -> None:
         with self.database.session() as session:
@@ -263,7 +267,10 @@ class ScreeningRunner:
         except RecognitionError as error:
             return ItemState.FAILED.value, None, engine_problem(error)
         except Exception as error:  # noqa: BLE001 - one bad item must not stop the batch
-            logger.exception("screening item failed unexpectedly")
+            logger.error(
+                "screening item failed on an unexpected %s\n%s",
+                type(error).__name__, code_stack(error),
+            )
             problem = {"type": "urn:recognition-engine:problem:internal-error",
                        "title": "Internal error", "status": 500, "detail": type(error).__name__}
             return ItemState.FAILED.value, None, problem
