@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.body_limit import BodyTooLarge
 from api.problems import problem_response
 from recognition_engine.errors import InvalidInput, NestedTooDeep
 from recognition_engine.ingestion.strict_text import check_json_text, decode_text
@@ -40,13 +41,25 @@ class StrictJsonBodies:
             await self.app(scope, receive, send)
             return
         chunks: list[bytes] = []
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            chunks.append(message.get("body", b""))
-            if not message.get("more_body", False):
-                break
+        try:
+            while True:
+                message = await receive()
+                if message["type"] == "http.disconnect":
+                    return
+                chunks.append(message.get("body", b""))
+                if not message.get("more_body", False):
+                    break
+        except BodyTooLarge as error:  # a page's form limit, met here when it is sent as JSON
+            response = problem_response(
+                scope["path"],
+                413,
+                "body-too-large",
+                "Request body too large",
+                str(error),
+                headers={"Connection": "close"},
+            )
+            await response(scope, receive, send)
+            return
         body = b"".join(chunks)
         try:
             check_json_text(decode_text(body, SOURCE), SOURCE, max_depth=self.max_depth)

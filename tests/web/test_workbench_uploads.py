@@ -129,6 +129,15 @@ def test_the_api_keeps_its_own_limit_and_problem(small_client: TestClient) -> No
     assert response.status_code == 401  # no key: refused before the body, as before
 
 
+def test_a_form_sent_as_json_meets_the_limit_too(small_client: TestClient) -> None:
+    """A page's body read by the JSON check (not by the page) is refused, not a 500."""
+    body = b'{"csrf_token": "' + b"x" * UPLOAD_LIMIT + b'"}'
+    response = small_client.post(
+        "/screenings", content=body, headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 413
+
+
 def test_a_streamed_body_stops_at_the_read_that_passes_the_limit() -> None:
     """The form is never read whole: the read past the limit raises, and no read follows."""
     chunks = [b"x" * 400] * 10
