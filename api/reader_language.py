@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Response
 
+from api.schemas import ScreeningResults
 from recognition_engine.domain import RecognitionProposal
 from recognition_engine.messages import LANGUAGES, localise_proposal, negotiate_language
 
@@ -36,3 +37,13 @@ ReaderLanguage = Annotated[str, Depends(reader_language)]
 def for_reader(proposal: RecognitionProposal, language: str) -> RecognitionProposal:
     """The proposal with its messages in the reader's language."""
     return localise_proposal(proposal, language)
+
+
+def results_for_reader(results: ScreeningResults, language: str) -> ScreeningResults:
+    """A page of screening results with each proposal's messages in the reader's language."""
+    items = [
+        item.model_copy(update={"proposal": for_reader(item.proposal, language)})
+        if item.proposal is not None else item
+        for item in results.items
+    ]
+    return results.model_copy(update={"items": items})

@@ -11,6 +11,7 @@ from api.idempotency import idempotency_key
 from api.links import SCREENING_LINKS, created
 from api.listing import After, CreatedBefore, CreatedFrom, Limit
 from api.problems import problem_responses
+from api.reader_language import ReaderLanguage, results_for_reader
 from api.schemas import (
     Page,
     ScreeningCreated,
@@ -106,7 +107,9 @@ def get_screening(
 def get_screening_results(
     screening_id: Annotated[str, ScreeningId],
     svc: ServicesDep,
+    language: ReaderLanguage,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> ScreeningResults:
-    return svc.screenings.results(screening_id, offset, limit)
+    results = svc.screenings.results(screening_id, offset, limit)
+    return results_for_reader(results, language)

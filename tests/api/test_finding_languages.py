@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
 
 import pytest
@@ -118,3 +119,25 @@ def test_the_openapi_document_says_how_messages_are_rendered(client: TestClient)
     finding = document["components"]["schemas"]["Finding"]["properties"]
     assert {"code", "params", "message", "reason"} <= finding.keys()
     assert "Accept-Language" in finding["message"]["description"]
+
+
+def test_screening_results_are_read_in_the_language_asked(
+    client: TestClient, screener: dict, programme_id: str, credentials: list[dict]
+) -> None:
+    body = {"programme_ids": [programme_id], "credentials": credentials[:2]}
+    screening = client.post("/v1/screenings", json=body, headers=screener).json()["id"]
+    deadline = time.monotonic() + 60
+    while client.get(f"/v1/screenings/{screening}", headers=screener).json()["status"] != (
+        "completed"
+    ):
+        assert time.monotonic() < deadline, "the screening did not complete"
+        time.sleep(0.05)
+    url = f"/v1/screenings/{screening}/results"
+    response = client.get(url, headers=screener | {"Accept-Language": "ka"})
+    assert response.headers["Content-Language"] == "ka"
+    proposals = [item["proposal"] for item in response.json()["items"] if item["proposal"]]
+    assert proposals
+    for proposal in proposals:
+        for item in messages(proposal):
+            assert item["message"] == render(item["code"], item["params"], "ka")
+            assert SCRIPT["ka"].search(prose(item)), item
