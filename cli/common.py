@@ -37,6 +37,13 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
+def exit_code(error: RecognitionError) -> int:
+    """The exit code of an error's kind: its own, or its nearest base class's (a malformed
+    document is invalid input), else 1."""
+    kind = next((base for base in type(error).__mro__ if base in EXIT_CODES), None)
+    return EXIT_CODES[kind] if kind is not None else 1
+
+
 def load_settings() -> Settings:
     """Return the settings from the environment, or exit with a clear message."""
     try:
@@ -56,6 +63,6 @@ def handles_errors(command: Callable[P, R]) -> Callable[P, R]:
             return command(*args, **kwargs)
         except RecognitionError as error:
             errors.print(f"[red]error:[/red] {error}", highlight=False)
-            raise typer.Exit(EXIT_CODES.get(type(error), 1)) from error
+            raise typer.Exit(exit_code(error)) from error
 
     return wrapper
