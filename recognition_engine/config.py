@@ -138,11 +138,11 @@ class Settings(BaseSettings):
     )
     max_nesting_depth: int = Field(
         64,
-        ge=8,
+        ge=16,
         le=100,
         description="Deepest nesting of arrays and objects accepted in a JSON or YAML document "
         "(an API body, an uploaded file, a signed payload): deeper is refused (4xx) before "
-        "anything recurses into it.",
+        "anything recurses into it. A Europass EDC nests about 10 deep.",
     )
     workbench_max_upload_bytes: int = Field(
         20_000_000,

@@ -71,14 +71,20 @@ def test_the_depth_limit_is_a_setting(tmp_path: Any) -> None:
 
     from api.security import Role
 
-    with make_client(make_settings(tmp_path, max_nesting_depth=8)) as client:
+    def nested(levels: int) -> Any:
+        value: Any = 1
+        for _ in range(levels):
+            value = [value]
+        return value
+
+    with make_client(make_settings(tmp_path, max_nesting_depth=16)) as client:
         headers = key_headers(client, Role.SCREENING)
-        nine = CREDENTIAL | {"extra": [[[[[[[[[1]]]]]]]]]}
+        over = CREDENTIAL | {"extra": nested(16)}  # 17 with the credential's object
         assert_problem(
-            client.post("/v1/credentials", json=nine, headers=headers), 400, "nested-too-deep"
+            client.post("/v1/credentials", json=over, headers=headers), 400, "nested-too-deep"
         )
-        eight = CREDENTIAL | {"outcomes_note": [[[[[[[1]]]]]]]}  # 8 with the object
-        response = client.post("/v1/credentials", json=eight, headers=headers)
+        at = CREDENTIAL | {"extra": nested(15)}  # 16: read, and answered for what it says
+        response = client.post("/v1/credentials", json=at, headers=headers)
         assert response.status_code != 400, response.text
 
 
