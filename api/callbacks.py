@@ -118,11 +118,19 @@ def resolve(host: str, port: int) -> list[IPAddress]:
     return list(dict.fromkeys(ipaddress.ip_address(info[4][0].split("%")[0]) for info in found))
 
 
+NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
 def is_public(address: IPAddress) -> bool:
     """Whether the address is globally routable unicast (not private, loopback, link-local,
-    shared, reserved, multicast ...); an IPv4-mapped IPv6 address is judged as its IPv4."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
+    shared, reserved, multicast ...); an IPv6 address that carries an IPv4 one (mapped, 6to4,
+    NAT64) is judged by that IPv4 address too."""
+    if isinstance(address, ipaddress.IPv6Address):
+        carried = address.ipv4_mapped or address.sixtofour
+        if carried is None and address in NAT64:
+            carried = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+        if carried is not None and not is_public(carried):
+            return False
     return address.is_global and not address.is_multicast
 
 

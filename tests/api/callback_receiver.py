@@ -38,6 +38,7 @@ class Receiver:
     ) -> None:
         self.calls: list[Call] = []
         self.arrived = threading.Event()  # a request came in
+        self._counted = threading.Condition()
         self.answered = threading.Event()  # a 2xx went out
         self.status, self.failures, self.location = status, failures, location
         self._released = threading.Event()
@@ -49,9 +50,11 @@ class Receiver:
             def _record(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
-                receiver.calls.append(
-                    Call(self.command, self.path, dict(self.headers.items()), body)
-                )
+                with receiver._counted:
+                    receiver.calls.append(
+                        Call(self.command, self.path, dict(self.headers.items()), body)
+                    )
+                    receiver._counted.notify_all()
                 receiver.arrived.set()
                 receiver._released.wait(DEADLINE)
                 failing = len(receiver.calls) <= receiver.failures
@@ -74,6 +77,11 @@ class Receiver:
         self.origin = f"http://127.0.0.1:{self.port}"
         self.url = f"{self.origin}/hooks/screening"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def wait_for_calls(self, count: int, timeout: float = DEADLINE) -> bool:
+        """Wait until ``count`` requests have come in; False if they did not in time."""
+        with self._counted:
+            return self._counted.wait_for(lambda: len(self.calls) >= count, timeout)
 
     def release(self) -> None:
         """Let held requests (and any later ones) be answered."""

@@ -182,6 +182,8 @@ def test_a_host_that_resolves_inside_is_refused_unless_named_by_address() -> Non
         "100.64.0.1",
         "fe80::1",
         "0.0.0.0",
+        "64:ff9b::7f00:1",
+        "2002:7f00:1::1",
     ):
         attempt = post_once(
             "http://hooks.example/in",
@@ -235,3 +237,72 @@ def test_the_signature_covers_the_time_and_the_body() -> None:
     mac = hmac.new(secret.encode(), b'1700000000.{"a":1}', hashlib.sha256).hexdigest()
     assert signed == f"t=1700000000,v1={mac}"
     assert signature(secret, 1700000001, b'{"a":1}') != signed
+
+
+# --- the outbox migration -----------------------------------------------------------------
+
+
+def migration_databases() -> list[Any]:
+    import os
+
+    url = os.environ.get("RECOGNITION_TEST_POSTGRES_URL")
+    return [
+        "sqlite",
+        pytest.param(url, marks=pytest.mark.skipif(not url, reason="no PostgreSQL"), id="pg"),
+    ]
+
+
+@pytest.mark.parametrize("url", migration_databases())
+def test_0007_moves_the_delivery_columns_into_the_outbox(tmp_path: Path, url: str) -> None:
+    from alembic import command
+    from apitest_support import downgrade_to_base
+    from sqlalchemy import text
+
+    from api.database import Database, alembic_config
+
+    database = Database(f"sqlite:///{tmp_path / 'db.sqlite'}" if url == "sqlite" else url)
+    downgrade_to_base(database)
+    with database.engine.begin() as connection:
+        command.upgrade(alembic_config(connection), "0006")
+        then = "2025-01-01 00:00:00.000000"
+        for row in (
+            ("s1", "completed", "https://a/", 1, then),  # delivered
+            ("s2", "completed", "https://a/", 5, None),  # given up
+            ("s3", "completed", "https://a/", None, None),  # the server stopped first
+            ("s4", "running", "https://a/", None, None),  # not completed: no delivery yet
+            ("s5", "completed", None, None, None),  # no callback
+        ):
+            connection.execute(
+                text(
+                    "INSERT INTO screenings (id, status, programme_ids, total, completed,"
+                    " failed, requested_by, created_at, finished_at, callback_url,"
+                    " callback_attempts, callback_delivered_at)"
+                    " VALUES (:id, :status, '[]', 0, 0, 0, 'k1', :then, :then, :url,"
+                    " :attempts, :delivered)"
+                ),
+                dict(zip(("id", "status", "url", "attempts", "delivered"), row, strict=True))
+                | {"then": then},
+            )
+    database.migrate()
+    outbox = text("SELECT screening_id, state, attempts FROM callback_deliveries ORDER BY 1")
+    with database.engine.connect() as connection:
+        moved = [tuple(row) for row in connection.execute(outbox)]
+    assert moved == [("s1", "delivered", 1), ("s2", "failed", 5), ("s3", "failed", 0)]
+    with database.engine.begin() as connection:
+        command.downgrade(alembic_config(connection), "0006")
+        back = connection.execute(
+            text("SELECT id, callback_attempts FROM screenings ORDER BY id")
+        ).all()
+        delivered = connection.scalar(
+            text("SELECT callback_delivered_at FROM screenings WHERE id = 's1'")
+        )
+    assert [tuple(row) for row in back] == [
+        ("s1", 1),
+        ("s2", 5),
+        ("s3", 0),
+        ("s4", None),
+        ("s5", None),
+    ]
+    assert delivered is not None
+    downgrade_to_base(database)
+    database.dispose()
