@@ -62,6 +62,15 @@ def evaluate(
         ),
     ] = "cold",
     folds: Annotated[int, typer.Option(min=2, help="Folds of the warm protocol.")] = 5,
+    repeats: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Warm protocol on equivalence sets: also repeat it over this many fold splits "
+            "in all and report the spread of the headline figures (the report is the first "
+            "split's).",
+        ),
+    ] = 1,
 ) -> None:
     """Measure the engine against human decisions (equivalence sets) or labelled levels."""
     from evaluation.datasets import Task, detect_task
@@ -72,8 +81,11 @@ def evaluate(
     if task_kind is Task.EQUIVALENCE:
         if protocol not in ("cold", "warm"):
             raise InvalidInput(f"unknown protocol {protocol!r}: 'cold' or 'warm'")
+        if repeats > 1 and protocol != "warm":
+            raise InvalidInput("--repeats splits the warm protocol's folds: add --protocol warm")
         _evaluate_equivalence(
-            dataset, settings, json_out, report_dir, synthetic, rankers, adapt, protocol, folds
+            dataset, settings, json_out, report_dir, synthetic, rankers, adapt, protocol, folds,
+            repeats,
         )
     else:
         _evaluate_levels(task_kind, dataset, train, settings, json_out, protocol, folds)
@@ -89,6 +101,7 @@ def _evaluate_equivalence(
     adapt: bool = False,
     protocol: str = "cold",
     folds: int = 5,
+    repeats: int = 1,
 ) -> None:
     from evaluation.datasets import holdout_task, load_retrieval_task
     from evaluation.harness import evaluate_equivalence
@@ -123,6 +136,11 @@ def _evaluate_equivalence(
         ranked = warm.ranked
         tiers = warm.tiers
         shown = {}
+        if repeats > 1:
+            from evaluation.repeats import repeated_warm
+
+            seeds = range(8, 7 + repeats)  # the first split (seed 7) is the one just made
+            more = repeated_warm(pool, settings, folds, {"default": variants["default"]}, seeds)
         synthetic = False  # the synthetic hold-out is a cold check
     else:
         engine = next(r for r in rankers if r.name == default)
@@ -165,10 +183,21 @@ def _evaluate_equivalence(
     if default in result.rankers:
         result.rankers[default]["selective"] = selective_summary(list(decisions.values()))
     result.protocol = protocol
+    if repeats > 1:
+        from evaluation.repeats import HEADLINE, spread
+
+        first = result.rankers[default]
+        figures = {**first, **first.get("selective", {})}
+        rows = [{"seed": 7.0, **{name: figures.get(name) for name in HEADLINE}}, *more]
+        result.repeats = rows
+        result.repeats_spread = spread(rows)
     console.print(rich_table(result))
     if default in result.rankers:
         selective = result.rankers[default]["selective"]
         console.print_json(data={k: v for k, v in selective.items() if k != "intervals"})
+    if result.repeats_spread:
+        console.print(f"over {repeats} fold splits (mean, lowest, highest):")
+        console.print_json(data=result.repeats_spread)
     report = write_report(result, task, runs, report_dir, decisions=list(decisions.values()))
     console.print(f"report: {report}")
     if json_out:

@@ -89,6 +89,13 @@ class EvaluationResult(Frozen):
     per_credential: list[CredentialResult]
     seconds: float
     notes: list[str] = Field(default_factory=list)
+    repeats: list[dict[str, float | None]] = Field(
+        default_factory=list,
+        description="The warm protocol over further fold splits: each split's headline figures.",
+    )
+    repeats_spread: dict[str, dict[str, float | None]] = Field(
+        default_factory=dict, description="Each headline figure's mean, lowest and highest."
+    )
 
 
 def run_rankers(

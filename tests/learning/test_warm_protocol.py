@@ -7,10 +7,13 @@ import random
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from cli import build_app
 from evaluation.datasets import load_retrieval_task
-from evaluation.protocols import CandidatePool, warm_protocol
+from evaluation.protocols import CandidatePool, credential_folds, warm_protocol
 from evaluation.rankers import EngineRanker
+from evaluation.repeats import HEADLINE, repeated_warm, spread
 from recognition_engine.config import Settings
 from recognition_engine.embedding import create_embedder
 
@@ -61,3 +64,26 @@ def test_cold_run_is_the_engines_ranking(
     for cid, scores in engine.items():
         assert list(cold[cid]) == list(scores)
         assert cold[cid] == pytest.approx(scores)
+
+
+def test_repeats_split_the_folds_differently_and_report_each(
+    pool: CandidatePool, settings: Settings
+) -> None:
+    ids = [c.id for c in pool.task.credentials]
+    assert credential_folds(ids, 3, 8) != credential_folds(ids, 3, 9)  # a split of its own
+    rows = repeated_warm(pool, settings, 3, ONLY_DEFAULT, seeds=(8, 9))
+    assert [row["seed"] for row in rows] == [8, 9]
+    assert all(set(HEADLINE) <= set(row) for row in rows)
+    summary = spread(rows)
+    p1 = [row["P@1"] for row in rows]
+    assert summary["P@1"] == {"mean": round(sum(p1) / 2, 4), "min": round(min(p1), 4),
+                              "max": round(max(p1), 4)}
+
+
+def test_repeats_need_the_warm_protocol(synthetic_folder: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        build_app(),
+        ["evaluate", "--dataset", str(synthetic_folder), "--repeats", "3"],
+        env={"RECOGNITION_EMBEDDER": "fake", "RECOGNITION_DATA_DIR": str(tmp_path / "var")},
+    )
+    assert result.exit_code == 2 and "--protocol warm" in result.output
