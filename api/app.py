@@ -114,6 +114,8 @@ def create_app(
     app.add_middleware(
         IdempotentPosts, database=database, paths=IDEMPOTENT_POSTS,
         ttl=dt.timedelta(hours=settings.idempotency_key_ttl_hours),
+        lease=dt.timedelta(seconds=settings.idempotency_lease_seconds),
+        rate_limiter=services.rate_limiter,
     )
     # Inside the size limit: a JSON body is strict JSON text before anything parses it.
     app.add_middleware(StrictJsonBodies, max_depth=settings.max_nesting_depth)
@@ -131,7 +133,7 @@ def create_app(
     ):
         app.include_router(module.router, prefix="/v1")
     # The workbench: the web pages over the same services (api/web).
-    install_workbench(app, settings.data_dir)
+    install_workbench(app, settings, database)
     # Outermost: what nothing answered is a 500 logged without its message (api/problems.py).
     app.add_middleware(UnexpectedErrors)
     return app

@@ -15,7 +15,8 @@ import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
+from sqlalchemy.orm import Session
 
 from api.callback_sender import CallbackSender, DeliveryState
 from api.callbacks import Allowlist
@@ -34,7 +35,7 @@ from api.schemas import (
     ScreeningResults,
     ScreeningStatus,
 )
-from api.security import Caller
+from api.security import Caller, Role
 from api.store import Store, new_id
 from api.tables import (
     CallbackDeliveryRecord,
@@ -138,22 +139,20 @@ class ScreeningRunner:
             secret = self.callbacks.secret(screening.id)
         return ScreeningCreated(**_public(screening).model_dump(), callback_secret=secret)
 
-    def status(self, screening_id: str) -> ScreeningPublic:
+    def status(self, screening_id: str, viewer: Caller) -> ScreeningPublic:
         with self.database.session() as session:
-            record = session.get(ScreeningRecord, screening_id)
-            if record is None:
-                raise not_found("screening", screening_id)
-            return _public(record)
+            return _public(_visible(session, screening_id, viewer))
 
     def page(
         self,
+        viewer: Caller,
         after: str | None,
         limit: int,
         since: dt.datetime | None,
         until: dt.datetime | None,
         status: ScreeningStatus | None = None,
     ) -> Page[ScreeningPublic]:
-        statement = select(ScreeningRecord)
+        statement = visible_to(viewer, select(ScreeningRecord))
         if status is not None:
             statement = statement.where(ScreeningRecord.status == status.value)
         with self.database.session() as session:
@@ -164,11 +163,11 @@ class ScreeningRunner:
             items = [_public(row[0]) for row in rows]
         return Page[ScreeningPublic](items=items, next_after=next_after)
 
-    def results(self, screening_id: str, offset: int, limit: int) -> ScreeningResults:
+    def results(
+        self, screening_id: str, offset: int, limit: int, viewer: Caller
+    ) -> ScreeningResults:
         with self.database.session() as session:
-            record = session.get(ScreeningRecord, screening_id)
-            if record is None:
-                raise not_found("screening", screening_id)
+            record = _visible(session, screening_id, viewer)
             items = session.scalars(
                 select(ScreeningItemRecord)
                 .where(ScreeningItemRecord.screening_id == screening_id)
@@ -329,6 +328,22 @@ class ScreeningRunner:
             logger.info("screening %s completed", screening_id)
             if self.callbacks is not None:
                 self.callbacks.wake()
+
+
+def visible_to(viewer: Caller, statement: Select) -> Select:
+    """Narrow a select of screenings to those ``viewer`` may see: the ones its key asked for
+    (through the API or the workbench), or all of them for an admin."""
+    if viewer.role is Role.ADMIN:
+        return statement
+    return statement.where(ScreeningRecord.requested_by == viewer.key_id)
+
+
+def _visible(session: Session, screening_id: str, viewer: Caller) -> ScreeningRecord:
+    """Return the screening if ``viewer`` may see it; to any other key it does not exist."""
+    record = session.get(ScreeningRecord, screening_id)
+    if record is None or (viewer.role is not Role.ADMIN and record.requested_by != viewer.key_id):
+        raise not_found("screening", screening_id)
+    return record
 
 
 def _public(record: ScreeningRecord) -> ScreeningPublic:

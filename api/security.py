@@ -24,11 +24,11 @@ from typing import Annotated
 
 from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 
 from api.database import Database
 from api.problems import ApiProblem
-from api.tables import ApiKeyRecord, utcnow
+from api.tables import ApiKeyRecord, WebSessionRecord, utcnow
 from recognition_engine.errors import InvalidInput, NotFound
 
 KEY_PREFIX = "re_"
@@ -113,13 +113,15 @@ def list_keys(database: Database) -> list[KeyInfo]:
 
 
 def revoke_key(database: Database, key_id: str) -> KeyInfo:
-    """Revoke a key from its next request on; revoking it again changes nothing."""
+    """Revoke a key from its next request on, and end its workbench sessions; revoking it
+    again changes nothing."""
     with database.session() as session:
         row = session.get(ApiKeyRecord, key_id)
         if row is None:
             raise NotFound(f"no API key with id {key_id!r}")
         if row.revoked_at is None:
             row.revoked_at = utcnow()
+        session.execute(delete(WebSessionRecord).where(WebSessionRecord.key_id == key_id))
         return _info(row)
 
 
@@ -242,7 +244,10 @@ def _authenticate(
     assert key is not None
     services = request.app.state.services
     caller = authenticate(services.database, key)
-    limit = services.rate_limiter.hit(caller.key_id)
+    # Counted once a request: api.idempotency counts those it sees before they get here.
+    limit = getattr(request.state, "rate_limit", None) or services.rate_limiter.hit(
+        caller.key_id
+    )
     # every answer to this request carries it (api.rate_limit_headers.RateLimitHeaders)
     request.state.rate_limit = limit
     if limit.retry_after is not None:

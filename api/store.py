@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Row, exists, func, select, update
@@ -77,6 +78,15 @@ class RecognitionBasis:
     def awarded_ects(self) -> float:
         """What earlier recognitions of the application hold of the programme's cap."""
         return self.ledger.counted_ects() if self.ledger else 0.0
+
+
+@dataclass(frozen=True)
+class NewCase:
+    """A workbench case before anything of it is stored: its credentials' rows, and what the
+    proposal is made from."""
+
+    credentials: tuple[CredentialRecord, ...]
+    basis: RecognitionBasis
 
 
 class Store:
@@ -177,18 +187,7 @@ class Store:
     # --- credentials -----------------------------------------------------------------------
 
     def add_credential(self, credential: MicroCredential, caller: Caller) -> CredentialPublic:
-        record_id = new_id()
-        # model_dump leaves out the learner identity (excluded in the domain model).
-        payload = credential.model_dump(mode="json")
-        payload.pop("learner", None)
-        if not payload.get("id"):
-            payload["id"] = record_id
-        record = CredentialRecord(
-            id=record_id,
-            payload=payload,
-            fingerprint=credential.content_fingerprint(),
-            submitted_by=caller.key_id,
-        )
+        record = _credential_record(credential, caller)
         with self.database.session() as session:
             session.add(record)
         return _credential_public(record)
@@ -292,18 +291,42 @@ class Store:
                 ledger=ledger,
             )
 
+    def new_case(
+        self, credentials: Sequence[MicroCredential], programme_id: str, caller: Caller
+    ) -> NewCase:
+        """Return the credentials of a workbench case as they would be stored, and what its
+        proposal is made from; nothing is written (``add_case`` writes it all at once)."""
+        records = tuple(_credential_record(credential, caller) for credential in credentials)
+        with self.database.session() as session:
+            _, version = _current(session, programme_id)
+            basis = RecognitionBasis(
+                programme=Programme.model_validate(version.payload),
+                programme_version=version.version,
+                credential_ids=tuple(record.id for record in records),
+                credentials=tuple(
+                    MicroCredential.model_validate(record.payload) for record in records
+                ),
+                ledger=None,
+            )
+        return NewCase(credentials=records, basis=basis)
+
+    def add_case(
+        self, case: NewCase, proposal: RecognitionProposal, caller: Caller
+    ) -> RecognitionPublic:
+        """Store a case's credentials and its proposal in one transaction: a case refused on
+        the way (or a failed write) leaves nothing behind."""
+        record = _recognition_record(case.basis, proposal, caller)
+        with self.database.session() as session:
+            session.add_all(case.credentials)
+            session.flush()
+            session.add(record)
+        return _recognition_public(record, caller.name, None)
+
     def add_recognition(
         self, basis: RecognitionBasis, proposal: RecognitionProposal, caller: Caller
     ) -> RecognitionPublic:
         """Store the proposal; in an application, only if nothing changed there meanwhile."""
-        record = RecognitionRecord(
-            id=new_id(),
-            programme_id=basis.programme.id,
-            programme_version=basis.programme_version,
-            credential_ids=list(basis.credential_ids),
-            proposal=proposal.model_dump(mode="json"),
-            requested_by=caller.key_id,
-        )
+        record = _recognition_record(basis, proposal, caller)
         application_id = basis.ledger.application_id if basis.ledger else None
         with self.database.session() as session:
             if basis.ledger is not None:
@@ -454,6 +477,37 @@ def _recognition_row(
     if row is None:
         raise not_found("recognition", recognition_id)
     return row
+
+
+# --- new rows ------------------------------------------------------------------------------
+
+
+def _credential_record(credential: MicroCredential, caller: Caller) -> CredentialRecord:
+    record_id = new_id()
+    # model_dump leaves out the learner identity (excluded in the domain model).
+    payload = credential.model_dump(mode="json")
+    payload.pop("learner", None)
+    if not payload.get("id"):
+        payload["id"] = record_id
+    return CredentialRecord(
+        id=record_id,
+        payload=payload,
+        fingerprint=credential.content_fingerprint(),
+        submitted_by=caller.key_id,
+    )
+
+
+def _recognition_record(
+    basis: RecognitionBasis, proposal: RecognitionProposal, caller: Caller
+) -> RecognitionRecord:
+    return RecognitionRecord(
+        id=new_id(),
+        programme_id=basis.programme.id,
+        programme_version=basis.programme_version,
+        credential_ids=list(basis.credential_ids),
+        proposal=proposal.model_dump(mode="json"),
+        requested_by=caller.key_id,
+    )
 
 
 # --- checks --------------------------------------------------------------------------------

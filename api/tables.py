@@ -212,15 +212,39 @@ class ScreeningItemRecord(Base):
 
 
 class IdempotencyRecord(Base):
-    """The answer to a creating POST under its ``Idempotency-Key`` (``api/idempotency.py``)."""
+    """The answer to a creating POST under its ``Idempotency-Key`` (``api/idempotency.py``).
+
+    Scoped to the key's owner: the id of the API key that sent it (never the key's hash).
+    """
 
     __tablename__ = "idempotency_keys"
 
-    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)  # the API key's hash
+    key_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     idempotency_key: Mapped[str] = mapped_column(String(200), primary_key=True)
     request_hash: Mapped[str] = mapped_column(String(64))  # method, path, query, type, body
     status: Mapped[int | None] = mapped_column(Integer, nullable=True)  # null: in progress
     headers: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     body: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
+    # In progress: renewed while the request runs; once past, a retry takes the request over
+    # (its server died). Null once answered.
+    locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class WebSessionRecord(Base):
+    """A workbench session (``api/web/session.py``): the cookie holds a random id, the table
+    its SHA-256, so that a copy of the table cannot be replayed as cookies. Signing out, the
+    key's revocation and expiry (idle and absolute) remove the row."""
+
+    __tablename__ = "web_sessions"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    key_id: Mapped[str | None] = mapped_column(
+        ForeignKey("api_keys.id"), nullable=True, index=True
+    )
+    lang: Mapped[str | None] = mapped_column(String(5), nullable=True)
+    csrf: Mapped[str] = mapped_column(String(64))  # the token every form post must carry
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
     expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)

@@ -168,6 +168,26 @@ class Settings(BaseSettings):
         description="How long the answer to a POST sent with an Idempotency-Key is kept "
         "for retries.",
     )
+    idempotency_lease_seconds: int = Field(
+        30,
+        ge=1,
+        le=3600,
+        description="How long a request in progress holds its Idempotency-Key without a sign "
+        "of life: its server renews the hold while it runs, so a retry takes over only the "
+        "request of a server that died (killed, crashed), instead of a 409 until the key expires.",
+    )
+    web_session_idle_minutes: int = Field(
+        60,
+        ge=1,
+        le=24 * 60,
+        description="Minutes without a request after which a workbench session ends.",
+    )
+    web_session_max_hours: int = Field(
+        12,
+        ge=1,
+        le=24 * 30,
+        description="Hours after sign-in after which a workbench session ends, however active.",
+    )
     screening_workers: int = Field(
         1, ge=1, le=8, description="Background threads that run batch screenings."
     )

@@ -70,46 +70,51 @@ def create_screening(
     "",
     response_model=Page[ScreeningPublic],
     summary="List screenings, oldest first, a page at a time",
+    description="Only the screenings this key asked for (an admin sees them all).",
     responses=problem_responses(401, 404, 422, 429),
-    dependencies=[Depends(ANY_ROLE)],
 )
 def list_screenings(
     svc: ServicesDep,
+    caller: Annotated[Caller, Depends(ANY_ROLE)],
     after: After = None,
     limit: Limit = 50,
     created_from: CreatedFrom = None,
     created_before: CreatedBefore = None,
     status: ScreeningStatus | None = None,
 ) -> Page[ScreeningPublic]:
-    return svc.screenings.page(after, limit, created_from, created_before, status)
+    return svc.screenings.page(caller, after, limit, created_from, created_before, status)
 
 
 @router.get(
     "/{screening_id}",
     response_model=ScreeningPublic,
     summary="Status and progress of a screening",
+    description="A screening is visible to the key that asked for it (through the API or "
+    "the workbench) and to admins; to any other key it does not exist (404).",
     responses=problem_responses(401, 404, 422, 429),
-    dependencies=[Depends(ANY_ROLE)],
 )
 def get_screening(
-    screening_id: Annotated[str, ScreeningId], svc: ServicesDep
+    screening_id: Annotated[str, ScreeningId],
+    svc: ServicesDep,
+    caller: Annotated[Caller, Depends(ANY_ROLE)],
 ) -> ScreeningPublic:
-    return svc.screenings.status(screening_id)
+    return svc.screenings.status(screening_id, caller)
 
 
 @router.get(
     "/{screening_id}/results",
     response_model=ScreeningResults,
     summary="A page of a screening's results, in request order",
+    description="Visible as the screening is: to the key that asked for it and to admins.",
     responses=problem_responses(401, 404, 422, 429),
-    dependencies=[Depends(ANY_ROLE)],
 )
 def get_screening_results(
     screening_id: Annotated[str, ScreeningId],
     svc: ServicesDep,
+    caller: Annotated[Caller, Depends(ANY_ROLE)],
     language: ReaderLanguage,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> ScreeningResults:
-    results = svc.screenings.results(screening_id, offset, limit)
+    results = svc.screenings.results(screening_id, offset, limit, caller)
     return results_for_reader(results, language)

@@ -3,16 +3,19 @@ database and roles as the JSON API."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from api.database import Database
 from api.web import auth, cases, catalogue, patterns, screenings
 from api.web.i18n import TemplateSet
 from api.web.pages import Workbench, install_page_handlers
-from api.web.session import SessionCodec, load_secret
+from api.web.session import SessionLifetime, SessionStore
+from recognition_engine.config import Settings
 
 STATIC = Path(__file__).parent / "static"
 # What the pages own of the URL space; the API's key gate lets these through to the session.
@@ -27,10 +30,14 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
-def install_workbench(app: FastAPI, data_dir: Path) -> None:
+def install_workbench(app: FastAPI, settings: Settings, database: Database) -> None:
     """Mount the pages, their static files and their error pages on ``app``."""
+    lifetime = SessionLifetime(
+        idle=dt.timedelta(minutes=settings.web_session_idle_minutes),
+        absolute=dt.timedelta(hours=settings.web_session_max_hours),
+    )
     app.state.workbench = Workbench(
-        templates=TemplateSet(), codec=SessionCodec(load_secret(data_dir))
+        templates=TemplateSet(), sessions=SessionStore(database, lifetime)
     )
     install_page_handlers(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 
-from api.schemas import DecisionAction, DecisionRequest, ModuleAward, RecognitionRequest
+from api.schemas import DecisionAction, DecisionRequest, ModuleAward
 from api.security import Role
 from api.web.credential_input import credential_from_form, credentials_from_file
 from api.web.csrf import require_csrf
@@ -98,16 +98,11 @@ async def create_case(request: Request, user: Submitter) -> Response:
             )
         if not credentials:
             credentials = [credential_from_form(form)]
-        stored = [svc.store.add_credential(credential, user.caller) for credential in credentials]
-        request_ = RecognitionRequest(
-            programme_id=str(form.get("programme_id", "")),
-            credential_ids=[credential.id for credential in stored],
-        )
-        basis = svc.store.recognition_basis(request_)
-        proposal = svc.engine.recognise(
-            list(basis.credentials), basis.programme, awarded_ects=basis.awarded_ects
-        )
-        public = svc.store.add_recognition(basis, proposal, user.caller)
+        # Every check first (the programme, stacking, the engine's own), then one transaction
+        # that stores the credentials with the proposal: a refused case leaves nothing behind.
+        case = svc.store.new_case(credentials, str(form.get("programme_id", "")), user.caller)
+        proposal = svc.engine.recognise(list(case.basis.credentials), case.basis.programme)
+        public = svc.store.add_case(case, proposal, user.caller)
     except (RecognitionError, ValidationError, ValueError) as error:
         context = _new_case_context(request, error=str(error), form=dict(form))
         return render(request, "case_new.html", context, status_code=422, user=user)

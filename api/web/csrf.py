@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 
+import anyio
 from fastapi import Request
 
 FIELD = "csrf_token"
@@ -17,7 +18,9 @@ class CsrfRefused(Exception):
 
 async def require_csrf(request: Request) -> None:
     """A dependency for every POST route of the workbench."""
-    expected = request.app.state.workbench.codec.read(request).csrf
+    # the session is read from the database: off the event loop
+    session = await anyio.to_thread.run_sync(request.app.state.workbench.sessions.read, request)
+    expected = session.csrf
     token: object = request.headers.get(HEADER)
     if token is None:
         token = (await request.form()).get(FIELD)

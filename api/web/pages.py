@@ -17,14 +17,14 @@ from api.security import Caller, Role
 from api.services import Services
 from api.web.csrf import CsrfRefused
 from api.web.i18n import TemplateSet, pick_language
-from api.web.session import SessionCodec, WebSession, current_caller
+from api.web.session import SessionStore, WebSession, current_caller
 from recognition_engine.errors import NotFound
 
 
 @dataclass
 class Workbench:
     templates: TemplateSet
-    codec: SessionCodec
+    sessions: SessionStore
 
 
 class SignInRequired(Exception):
@@ -76,7 +76,7 @@ def services(request: Request) -> Services:
 
 
 def web_session(request: Request) -> WebSession:
-    return workbench(request).codec.read(request)
+    return workbench(request).sessions.read(request)
 
 
 def language(request: Request) -> str:
@@ -138,6 +138,7 @@ def render(
 ) -> Response:
     """Render a template (a page, or a partial for htmx) in the session's language."""
     session = web_session(request)
+    session.keep()  # the page carries its CSRF token
     full = {
         "user": user,
         "csrf_token": session.csrf,
@@ -146,7 +147,7 @@ def render(
     response = workbench(request).templates[language(request)].TemplateResponse(
         request, template, full, status_code=status_code
     )
-    workbench(request).codec.write(request, response)
+    workbench(request).sessions.write(request, response)
     response.headers.setdefault("Cache-Control", "no-store")
     return response
 
@@ -158,17 +159,19 @@ def redirect(request: Request, url: str, *, status_code: int = 303) -> Response:
         response = Response(status_code=204, headers={"HX-Redirect": url})
     else:
         response = RedirectResponse(url, status_code=status_code)
-    workbench(request).codec.write(request, response)
+    workbench(request).sessions.write(request, response)
     return response
 
 
 def install_page_handlers(app: FastAPI) -> None:
+    # Plain functions: Starlette runs them in its thread pool, off the event loop, since they
+    # read and write the session table.
     @app.exception_handler(SignInRequired)
-    async def _sign_in(request: Request, error: SignInRequired) -> Response:
+    def _sign_in(request: Request, error: SignInRequired) -> Response:
         return redirect(request, f"/login?next={quote(error.next_url)}")
 
     @app.exception_handler(RoleRefused)
-    async def _role(request: Request, error: RoleRefused) -> Response:
+    def _role(request: Request, error: RoleRefused) -> Response:
         roles = sorted(role.value for role in error.roles)
         return render(
             request, "forbidden.html", {"roles": roles}, status_code=403,
@@ -176,7 +179,7 @@ def install_page_handlers(app: FastAPI) -> None:
         )
 
     @app.exception_handler(PageNotFound)
-    async def _not_found(request: Request, error: PageNotFound) -> Response:
+    def _not_found(request: Request, error: PageNotFound) -> Response:
         return render(request, "not_found.html", status_code=404, user=signed_in_user(request))
 
     @app.exception_handler(BodyTooLarge)
@@ -190,5 +193,5 @@ def install_page_handlers(app: FastAPI) -> None:
         return response
 
     @app.exception_handler(CsrfRefused)
-    async def _csrf(request: Request, error: CsrfRefused) -> Response:
+    def _csrf(request: Request, error: CsrfRefused) -> Response:
         return render(request, "csrf_error.html", status_code=403, user=signed_in_user(request))

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from api.database import Database
+from api.screening import visible_to
+from api.security import Caller
 from api.tables import DecisionRecord, RecognitionRecord, ScreeningRecord
 
 PENDING = "pending"
@@ -86,11 +88,15 @@ def _row(recognition: RecognitionRecord, decision: DecisionRecord | None) -> Cas
     )
 
 
-def list_screenings(database: Database, limit: int = 100) -> list[ScreeningRecord]:
-    """Return the latest screenings, newest first (detached rows, read-only)."""
+def list_screenings(
+    database: Database, viewer: Caller, limit: int = 100
+) -> list[ScreeningRecord]:
+    """Return the latest screenings ``viewer`` may see, newest first (detached rows,
+    read-only)."""
+    statement = visible_to(viewer, select(ScreeningRecord))
     with database.session() as session:
         rows = session.scalars(
-            select(ScreeningRecord).order_by(ScreeningRecord.created_at.desc()).limit(limit)
+            statement.order_by(ScreeningRecord.created_at.desc()).limit(limit)
         ).all()
         session.expunge_all()
         return list(rows)

@@ -39,13 +39,13 @@ RESULTS_SHOWN = 200
 
 @router.get("/screenings")
 def screenings_page(request: Request, user: UserDep) -> Response:
-    return render(request, "screenings.html", _list_context(request), user=user)
+    return render(request, "screenings.html", _list_context(request, user), user=user)
 
 
-def _list_context(request: Request, **extra: object) -> dict[str, object]:
+def _list_context(request: Request, user: User, **extra: object) -> dict[str, object]:
     svc = services(request)
     return {
-        "screenings": list_screenings(svc.database),
+        "screenings": list_screenings(svc.database, user.caller),
         "programmes": svc.store.programme_summaries(0, 500),
         **extra,
     }
@@ -76,7 +76,7 @@ async def submit_screening(request: Request, user: Submitter) -> Response:
             user.caller,
         )
     except (RecognitionError, ValidationError, ValueError) as error:
-        context = _list_context(request, error=str(error))
+        context = _list_context(request, user, error=str(error))
         return render(request, "screenings.html", context, status_code=422, user=user)
     return redirect(request, f"/screenings/{screening.id}")
 
@@ -84,7 +84,9 @@ async def submit_screening(request: Request, user: Submitter) -> Response:
 @router.get("/screenings/{screening_id}")
 def screening_page(request: Request, screening_id: str, user: UserDep) -> Response:
     with page_of_known_id():
-        results = services(request).screenings.results(screening_id[:100], 0, RESULTS_SHOWN)
+        results = services(request).screenings.results(
+            screening_id[:100], 0, RESULTS_SHOWN, user.caller
+        )
     template = "_screening_progress.html" if is_fragment(request) else "screening.html"
     return render(request, template, {"results": results}, user=user)
 
@@ -93,9 +95,9 @@ def screening_page(request: Request, screening_id: str, user: UserDep) -> Respon
 def screening_csv(request: Request, screening_id: str, user: UserDep) -> Response:
     runner = services(request).screenings
     with page_of_known_id():
-        first = runner.results(screening_id[:100], 0, 1)
+        first = runner.results(screening_id[:100], 0, 1, user.caller)
     pages = [
-        runner.results(screening_id[:100], offset, 200)
+        runner.results(screening_id[:100], offset, 200, user.caller)
         for offset in range(0, first.screening.total, 200)
     ]
     return Response(
@@ -134,3 +136,4 @@ def _module_cell(module: ModuleProposal) -> str:
     return f"{module.module_code} (review)" if module.recognition.value == "review" else (
         module.module_code
     )
+

@@ -1,7 +1,11 @@
 """The service as `recognition-engine serve` runs it, with its screenings held after their first
 committed batch: a test can then kill it mid-screening whatever the machine's speed.
 
-    python tests/api/gated_server.py PORT
+    python tests/api/gated_server.py PORT [--hold-credentials MARKER]
+
+``--hold-credentials``: every request that stores a credential is held just before it writes,
+once it has written MARKER (a file the test waits for): a test can then kill the server with
+the request in progress.
 
 Settings come from the environment, as for `serve`. A held screening lane waits for the
 runner's stop (a SIGTERM still shuts the server down cleanly); SIGKILL leaves it mid-screening.
@@ -9,12 +13,15 @@ runner's stop (a SIGTERM still shuts the server down cleanly); SIGKILL leaves it
 
 from __future__ import annotations
 
-import sys
+import argparse
+import threading
+from pathlib import Path
 
 import uvicorn
 
 from api.app import create_app
 from api.screening import ScreeningRunner
+from api.store import Store
 from recognition_engine.config import Settings
 
 
@@ -29,10 +36,27 @@ def hold_after_first_batch() -> None:
     ScreeningRunner._save = save_then_hold  # type: ignore[method-assign]
 
 
-def main(port: int) -> None:
+def hold_credentials(marker: Path) -> None:
+    """Make each request that stores a credential say so in ``marker`` and wait, before it
+    writes, until the process is killed."""
+
+    def held(self: Store, *args: object, **kwargs: object) -> None:
+        marker.write_text("held", encoding="ascii")
+        threading.Event().wait()
+
+    Store.add_credential = held  # type: ignore[method-assign,assignment]
+
+
+def main() -> None:
+    arguments = argparse.ArgumentParser()
+    arguments.add_argument("port", type=int)
+    arguments.add_argument("--hold-credentials", type=Path, default=None)
+    given = arguments.parse_args()
     hold_after_first_batch()
-    uvicorn.run(create_app(Settings()), host="127.0.0.1", port=port, log_level="warning")
+    if given.hold_credentials is not None:
+        hold_credentials(given.hold_credentials)
+    uvicorn.run(create_app(Settings()), host="127.0.0.1", port=given.port, log_level="warning")
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]))
+    main()

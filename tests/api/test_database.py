@@ -50,16 +50,74 @@ def test_migration_files_are_where_the_package_data_expects_them() -> None:
     assert list((MIGRATIONS / "versions").glob("0001_*.py"))
 
 
+# What would lift or step round the triggers: dropping or disabling them (PostgreSQL skips
+# every trigger of a session in replica mode), or editing SQLite's schema table in place.
+LIFTS_TRIGGERS = ("DROP TRIGGER", "DISABLE TRIGGER", "SESSION_REPLICATION_ROLE", "WRITABLE_SCHEMA")
+
+
 def test_no_service_code_can_lift_the_append_only_triggers() -> None:
     """Only the migrations' downgrades drop the triggers, and only tests run those."""
     assert not hasattr(Database, "downgrade_to_base")
     root = MIGRATIONS.parents[1]
-    for folder in ("api", "cli"):
-        for path in (root / folder).rglob("*.py"):
-            if MIGRATIONS in path.parents:
-                continue
-            source = path.read_text()
-            assert "downgrade" not in source and "DROP TRIGGER" not in source.upper(), path
+    sources = [
+        path
+        for folder in ("api", "cli", "recognition_engine")
+        for path in (root / folder).rglob("*.py")
+        if MIGRATIONS not in path.parents
+    ]
+    assert any(path.name == "database.py" for path in sources)  # it looks where the code is
+    for path in sources:
+        source = path.read_text()
+        assert "downgrade" not in source, path
+        assert not [words for words in LIFTS_TRIGGERS if words in source.upper()], path
+
+
+# Each append-only table, a row to put in it and a change of that row.
+APPEND_ONLY = {
+    "recognitions": (
+        "(id, programme_id, programme_version, credential_ids, proposal, requested_by,"
+        " created_at) VALUES ('r1', 'p', 1, '[]', '{}', 'k', '2025-01-01')",
+        "requested_by = 'forged'",
+    ),
+    "decisions": (
+        "(id, recognition_id, action, reason, key_id, key_name, created_at)"
+        " VALUES (1, 'r1', 'reject', 'kept', 'k', 'n', '2025-01-01')",
+        "reason = 'forged'",
+    ),
+    "programme_versions": (
+        "(programme_id, version, payload, created_at) VALUES ('p', 1, '{}', '2025-01-01')",
+        "payload = '{\"forged\": true}'",
+    ),
+}
+
+
+def test_sqlite_refuses_every_way_to_rewrite_an_append_only_row(tmp_path: Path) -> None:
+    """REPLACE deletes the row in its way without firing DELETE triggers (unless
+    recursive_triggers is on, which no connection need turn on): refused all the same."""
+    database = Database(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    database.migrate()
+    with database.engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO programmes VALUES ('p', 1, '2025-01-01', '2025-01-01')"
+        ))
+        for table, (row, _) in APPEND_ONLY.items():
+            connection.execute(text(f"INSERT INTO {table} {row}"))
+        assert connection.scalar(text("PRAGMA recursive_triggers")) == 0
+    for table, (row, change) in APPEND_ONLY.items():
+        for statement in (
+            f"REPLACE INTO {table} {row}",
+            f"INSERT OR REPLACE INTO {table} {row}",
+            f"INSERT INTO {table} {row} ON CONFLICT DO UPDATE SET {change}",
+            f"UPDATE {table} SET {change}",
+            f"UPDATE OR REPLACE {table} SET {change}",
+            f"DELETE FROM {table}",
+        ):
+            with pytest.raises(DatabaseError, match="append-only"), database.engine.begin() as c:
+                c.execute(text(statement))
+    with database.engine.connect() as connection:
+        assert connection.scalar(text("SELECT reason FROM decisions")) == "kept"
+        assert connection.scalar(text("SELECT requested_by FROM recognitions")) == "k"
+    database.dispose()
 
 
 def test_upgrade_from_0001_keeps_the_data(tmp_path: Path) -> None:
@@ -119,3 +177,37 @@ def check_upgrade_from_0001(database: Database) -> None:
         payload = connection.scalar(text("SELECT payload FROM programmes"))
     assert requested == {"r1": "intake office", "r2": "twin"}
     assert (json.loads(payload) if isinstance(payload, str) else payload) == PROGRAMME
+
+
+def test_0006_carries_the_idempotency_keys_over_to_their_key_id(tmp_path: Path) -> None:
+    database = Database(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    then = "2025-01-01 00:00:00.000000"
+    later = "2099-01-01 00:00:00.000000"
+    with database.engine.begin() as connection:
+        command.upgrade(alembic_config(connection), "0005")
+        connection.execute(text(
+            f"INSERT INTO api_keys (id, name, role, key_hash, created_at) "
+            f"VALUES ('k1', 'intake', 'screening', 'h1', '{then}')"
+        ))
+        for key_hash, key, status in (("h1", "done", 201), ("h1", "stuck", None),
+                                      ("no-such-key", "orphan", 201)):
+            connection.execute(
+                text("INSERT INTO idempotency_keys (key_hash, idempotency_key, request_hash,"
+                     " status, headers, body, created_at, expires_at)"
+                     " VALUES (:h, :k, 'r', :s, '{}', x'7b7d', :then, :later)"),
+                {"h": key_hash, "k": key, "s": status, "then": then, "later": later},
+            )
+        command.upgrade(alembic_config(connection), "0006")
+        rows = connection.execute(text(
+            "SELECT key_id, idempotency_key, status, locked_until IS NOT NULL"
+            " FROM idempotency_keys ORDER BY idempotency_key"
+        )).all()
+        # the answered one kept; the one left in progress may be taken over at once; the one
+        # of no key dropped (nobody can send it again)
+        assert [tuple(row) for row in rows] == [("k1", "done", 201, 0), ("k1", "stuck", None, 1)]
+        command.downgrade(alembic_config(connection), "0005")
+        rows = connection.execute(text(
+            "SELECT key_hash, idempotency_key FROM idempotency_keys ORDER BY idempotency_key"
+        )).all()
+        assert [tuple(row) for row in rows] == [("h1", "done"), ("h1", "stuck")]
+    database.dispose()

@@ -168,3 +168,175 @@ def test_identical_requests_at_once_create_one_record(
             assert session.scalar(select(func.count()).select_from(CredentialRecord)) == 1
     finally:
         database.dispose()
+
+
+# --- after authentication, per owner, counted, and taken over after a crash -----------------
+
+
+def test_a_request_without_a_valid_key_never_reaches_the_table(
+    tmp_path: Path, credentials: list[dict], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from apitest_support import make_client, make_settings
+
+    from api.idempotency import IdempotentPosts
+    from api.security import Role, revoke_key
+    from api.security import create_key as make_key
+
+    reserved: list[str] = []
+    reserve = IdempotentPosts._reserve
+
+    def spy(self: IdempotentPosts, owner: str, key: str, fingerprint: str):  # noqa: ANN202
+        reserved.append(owner)
+        return reserve(self, owner, key, fingerprint)
+
+    monkeypatch.setattr(IdempotentPosts, "_reserve", spy)
+    with make_client(make_settings(tmp_path)) as client:
+        database = client.app.state.services.database
+        revoked, caller = make_key(database, Role.SCREENING, "revoked")
+        revoke_key(database, caller.key_id)
+        unknown = "re_" + "A" * 43
+        for key in (unknown, revoked):
+            answer = client.post("/v1/credentials", json=credentials[0],
+                                 headers=with_key({"X-API-Key": key}))
+            assert_problem(answer, 401)
+        assert reserved == []
+        valid, owner = make_key(database, Role.SCREENING, "valid")
+        answer = client.post("/v1/credentials", json=credentials[0],
+                             headers=with_key({"X-API-Key": valid}))
+        assert answer.status_code == 201 and reserved == [owner.key_id]
+
+
+def test_keys_are_kept_under_the_key_owner_not_the_key_hash(
+    client: TestClient, screener: dict, credentials: list[dict]
+) -> None:
+    from api.security import authenticate
+
+    headers = with_key(screener)
+    assert client.post("/v1/credentials", json=credentials[0], headers=headers).status_code == 201
+    database = client.app.state.services.database
+    owner = authenticate(database, screener["X-API-Key"]).key_id
+    with database.session() as session:
+        row = session.get(IdempotencyRecord, (owner, headers["Idempotency-Key"]))
+        assert row is not None and row.status == 201 and row.locked_until is None
+    assert "key_hash" not in IdempotencyRecord.__table__.columns
+
+
+def test_replays_count_against_the_rate_limit(tmp_path: Path, credentials: list[dict]) -> None:
+    from apitest_support import key_headers, make_client, make_settings
+
+    from api.security import Role
+
+    with make_client(make_settings(tmp_path, api_rate_limit_per_minute=3)) as client:
+        headers = with_key(key_headers(client, Role.SCREENING))
+        first = client.post("/v1/credentials", json=credentials[0], headers=headers)
+        assert first.status_code == 201 and first.headers["ratelimit-remaining"] == "2"
+        replays = [client.post("/v1/credentials", json=credentials[0], headers=headers)
+                   for _ in range(3)]
+        assert [r.status_code for r in replays] == [201, 201, 429]
+        assert [r.headers["ratelimit-remaining"] for r in replays] == ["1", "0", "0"]
+        assert replays[0].headers["idempotent-replayed"] == "true"
+        assert_problem(replays[2], 429, "rate-limited")
+        assert 1 <= int(replays[2].headers["retry-after"]) <= 60
+
+
+def _in_progress(client: TestClient, template: str, key: str, locked_until: object) -> None:
+    """Leave a row in progress under ``key``, for the same request as ``template``'s."""
+    import datetime as dt
+
+    from sqlalchemy import select
+
+    from api.tables import utcnow
+
+    database = client.app.state.services.database
+    with database.session() as session:
+        done = session.scalars(
+            select(IdempotencyRecord).where(IdempotencyRecord.idempotency_key == template)
+        ).one()
+        session.add(IdempotencyRecord(
+            key_id=done.key_id, idempotency_key=key, request_hash=done.request_hash,
+            created_at=utcnow() - dt.timedelta(hours=1), expires_at=done.expires_at,
+            locked_until=locked_until,
+        ))
+
+
+def test_a_request_left_in_progress_by_a_dead_server_is_taken_over(
+    client: TestClient, screener: dict, credentials: list[dict],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import datetime as dt
+
+    import api.idempotency
+    from api.tables import utcnow
+
+    monkeypatch.setattr(api.idempotency, "WAIT_SECONDS", 0.3)
+    template = with_key(screener)
+    client.post("/v1/credentials", json=credentials[0], headers=template)
+    dead, alive = with_key(screener), with_key(screener)
+    # an hour old, its hold lapsed: nobody runs it any more
+    _in_progress(client, template["Idempotency-Key"], dead["Idempotency-Key"],
+                 utcnow() - dt.timedelta(seconds=1))
+    # an hour old too, but still held: a slow request that its server still runs
+    _in_progress(client, template["Idempotency-Key"], alive["Idempotency-Key"],
+                 utcnow() + dt.timedelta(minutes=1))
+    before = count(client, CredentialRecord)
+    taken = client.post("/v1/credentials", json=credentials[0], headers=dead)
+    assert taken.status_code == 201 and "idempotent-replayed" not in taken.headers
+    replayed = client.post("/v1/credentials", json=credentials[0], headers=dead)
+    assert replayed.headers["idempotent-replayed"] == "true"
+    assert replayed.json()["id"] == taken.json()["id"]
+    waiting = client.post("/v1/credentials", json=credentials[0], headers=alive)
+    assert_problem(waiting, 409, "idempotency-key-in-progress")
+    assert count(client, CredentialRecord) == before + 1
+
+
+def test_a_running_request_renews_its_hold(
+    tmp_path: Path, credentials: list[dict], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A request slower than the lease keeps its key: its retry waits, it is not run twice."""
+    import time
+
+    from apitest_support import key_headers, make_client, make_settings
+    from sqlalchemy import select
+
+    import api.idempotency
+    from api.security import Role
+
+    monkeypatch.setattr(api.idempotency, "WAIT_SECONDS", 0.5)
+    settings = make_settings(tmp_path, idempotency_lease_seconds=1)
+    with make_client(settings) as client:
+        store = client.app.state.services.store
+        release, started = threading.Event(), threading.Event()
+        add = store.add_credential
+
+        def slow(*args: Any) -> Any:
+            started.set()
+            release.wait(60)
+            return add(*args)
+
+        monkeypatch.setattr(store, "add_credential", slow)
+        headers = with_key(key_headers(client, Role.SCREENING))
+        answers: list[Any] = []
+        worker = threading.Thread(target=lambda: answers.append(
+            client.post("/v1/credentials", json=credentials[0], headers=headers)
+        ))
+        worker.start()
+        assert started.wait(60)
+        database = client.app.state.services.database
+
+        def hold() -> Any:
+            with database.session() as session:
+                return session.scalars(select(IdempotencyRecord.locked_until).where(
+                    IdempotencyRecord.idempotency_key == headers["Idempotency-Key"]
+                )).one()
+
+        first = hold()
+        time.sleep(2.5)  # past the lease: renewed meanwhile (every third of it)
+        assert hold() > first
+        retry = client.post("/v1/credentials", json=credentials[0], headers=headers)
+        assert_problem(retry, 409, "idempotency-key-in-progress")
+        release.set()
+        worker.join(60)
+        assert answers[0].status_code == 201
+        again = client.post("/v1/credentials", json=credentials[0], headers=headers)
+        assert again.json()["id"] == answers[0].json()["id"]
+        assert count(client, CredentialRecord) == 1

@@ -36,7 +36,7 @@ def wait_for(
 
 
 def test_screening_runs_and_pages_its_results(
-    client: TestClient, screener: dict, evaluator: dict, programme_id: str,
+    client: TestClient, screener: dict, admin: dict, programme_id: str,
     credentials: list[dict[str, Any]],
 ) -> None:
     body = {
@@ -48,12 +48,12 @@ def test_screening_runs_and_pages_its_results(
     assert response.json()["status"] in {"queued", "running", "completed"}
     screening_id = response.json()["id"]
     assert response.headers["location"] == f"/v1/screenings/{screening_id}"
-    status = wait_for(client, screening_id, evaluator)
+    status = wait_for(client, screening_id, screener)
     assert status["completed"] + status["failed"] == status["total"] == len(credentials)
 
-    first = client.get(f"/v1/screenings/{screening_id}/results?limit=2", headers=evaluator).json()
-    rest = client.get(
-        f"/v1/screenings/{screening_id}/results?offset=2&limit=200", headers=evaluator
+    first = client.get(f"/v1/screenings/{screening_id}/results?limit=2", headers=screener).json()
+    rest = client.get(  # an admin sees every screening
+        f"/v1/screenings/{screening_id}/results?offset=2&limit=200", headers=admin
     ).json()
     items = first["items"] + rest["items"]
     assert [item["position"] for item in items] == list(range(len(credentials)))
@@ -159,3 +159,33 @@ def test_several_workers_share_one_screening(
         ).json()["items"]
         assert [item["credential_id"] for item in items] == [f"w{i}" for i in range(20)]
         assert all(item["state"] != "pending" for item in items)
+
+
+def test_a_screening_is_visible_to_its_key_and_to_admins_only(
+    client: TestClient, screener: dict, admin: dict, evaluator: dict, programme_id: str,
+    credentials: list[dict[str, Any]],
+) -> None:
+    other = key_headers(client, Role.SCREENING, "another intake office")
+    body = {"programme_ids": [programme_id], "credentials": credentials[:1]}
+    mine = client.post("/v1/screenings", json=body, headers=screener).json()["id"]
+    theirs = client.post("/v1/screenings", json=body, headers=other).json()["id"]
+    unknown = assert_problem(client.get("/v1/screenings/" + "0" * 32, headers=other), 404)
+    for headers in (other, evaluator):
+        for path in (f"/v1/screenings/{mine}", f"/v1/screenings/{mine}/results"):
+            hidden = assert_problem(client.get(path, headers=headers), 404)
+            # the same answer as for an id that names nothing: its existence is not told
+            assert {k: hidden[k] for k in ("type", "title")} == {
+                k: unknown[k] for k in ("type", "title")
+            }
+
+    def listed(headers: dict) -> set[str]:
+        page = client.get("/v1/screenings?limit=200", headers=headers).json()
+        return {item["id"] for item in page["items"]}
+
+    assert mine in listed(screener) and theirs not in listed(screener)
+    assert theirs in listed(other) and mine not in listed(other)
+    assert listed(evaluator) & {mine, theirs} == set()
+    assert {mine, theirs} <= listed(admin)
+    for headers in (screener, admin):
+        assert client.get(f"/v1/screenings/{mine}", headers=headers).status_code == 200
+        assert client.get(f"/v1/screenings/{mine}/results", headers=headers).status_code == 200

@@ -78,13 +78,14 @@ def create_key(data_dir: Path, role: str) -> tuple[str, str]:
 
 @contextmanager
 def server(
-    data_dir: Path, *, gated: bool = False, **settings: Any
+    data_dir: Path, *, gated: bool = False, gate: tuple[str, ...] = (), **settings: Any
 ) -> Iterator[tuple[str, subprocess.Popen]]:
     """`serve` on a free port; ``gated``: screenings hold after their first committed batch;
-    ``settings``: more of the server's settings (``api_rate_limit_per_minute=...``)."""
+    ``gate``: more options of ``gated_server.py`` (and gated); ``settings``: more of the
+    server's settings (``api_rate_limit_per_minute=...``)."""
     port = free_port()
     command = (
-        [*GATED, str(port)] if gated
+        [*GATED, str(port), *gate] if gated or gate
         else [*CLI, "serve", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
     )
     process = subprocess.Popen(

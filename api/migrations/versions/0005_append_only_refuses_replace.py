@@ -1,5 +1,16 @@
 """Append-only tables refuse REPLACE and INSERT OR REPLACE as well as UPDATE and DELETE.
 
+SQLite resolves a REPLACE conflict by deleting the row in the way, and fires no DELETE
+trigger for that unless ``recursive_triggers`` is on, a setting of each connection that any
+client can leave off: a REPLACE on an existing id rewrote history past the triggers of 0001
+and 0002. Here a BEFORE INSERT trigger refuses any insert whose primary key is taken, in the
+schema itself, whatever the connection. (A plain INSERT on a taken key failed already; it now
+fails with the append-only message.)
+
+PostgreSQL has no REPLACE; ``INSERT ... ON CONFLICT DO UPDATE`` and ``MERGE`` update the row
+in the way, which the row-level BEFORE UPDATE trigger of 0001 and 0002 already refuses
+(``tests/api/test_attacks_state.py`` shows it on both).
+
 Revision ID: 0005
 Revises: 0004
 Create Date: 2026-12-07
@@ -7,15 +18,35 @@ Create Date: 2026-12-07
 
 from collections.abc import Sequence
 
+from alembic import op
+
 revision: str = "0005"
 down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+# Each append-only table and the columns of its primary key.
+APPEND_ONLY = {
+    "recognitions": ("id",),
+    "decisions": ("id",),
+    "programme_versions": ("programme_id", "version"),
+}
+
 
 def upgrade() -> None:
-    pass
+    if op.get_bind().dialect.name != "sqlite":
+        return
+    for table, key in APPEND_ONLY.items():
+        taken = " AND ".join(f"{column} = NEW.{column}" for column in key)
+        op.execute(
+            f"CREATE TRIGGER {table}_refuse_replace BEFORE INSERT ON {table} "
+            f"WHEN EXISTS (SELECT 1 FROM {table} WHERE {taken}) "
+            f"BEGIN SELECT RAISE(ABORT, '{table} are append-only'); END"
+        )
 
 
 def downgrade() -> None:
-    pass
+    if op.get_bind().dialect.name != "sqlite":
+        return
+    for table in APPEND_ONLY:
+        op.execute(f"DROP TRIGGER IF EXISTS {table}_refuse_replace")
