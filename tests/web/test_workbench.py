@@ -35,9 +35,7 @@ def test_wrong_key_is_refused(page: Page) -> None:
     expect(page.get_by_test_id("login-key")).to_be_visible()
 
 
-def test_gis_pilot_case_shows_the_evidence_matrix(
-    page: Page, workbench: Workbench, screenshots: Path
-) -> None:
+def test_gis_pilot_case_shows_the_evidence_matrix(page: Page, workbench: Workbench) -> None:
     sign_in(page, workbench.keys[Role.ADMIN])
     new_case(page, workbench.programme_id, GIS)
     expect(page.get_by_test_id("proposal-status")).to_be_visible()
@@ -46,14 +44,9 @@ def test_gis_pilot_case_shows_the_evidence_matrix(
     matrix = page.get_by_test_id("evidence-matrix")
     expect(matrix).to_be_visible()
     expect(matrix).to_contain_text("Choose a suitable coordinate reference system")
-    screenshot(page, screenshots, "proposal")
-    page.get_by_test_id("evidence-matrix").scroll_into_view_if_needed()
-    screenshot(page, screenshots, "evidence-matrix")
 
 
-def test_modified_decision_appears_in_the_audit_trail(
-    page: Page, workbench: Workbench, screenshots: Path
-) -> None:
+def test_modified_decision_appears_in_the_audit_trail(page: Page, workbench: Workbench) -> None:
     sign_in(page, workbench.keys[Role.ADMIN])
     new_case(page, workbench.programme_id, GIS)
     page.get_by_test_id("decision-modify").check()
@@ -67,11 +60,8 @@ def test_modified_decision_appears_in_the_audit_trail(
     expect(trail).to_contain_text("Only the GIS half matches CE1101 in part.")
     expect(trail).to_contain_text("admin tester")
     expect(trail).to_contain_text("version 1")
-    trail.scroll_into_view_if_needed()
-    screenshot(page, screenshots, "decision")
     page.goto(page.url + "/statement")
     expect(page.get_by_test_id("statement")).to_contain_text("CE1101")
-    screenshot(page, screenshots, "statement")
 
 
 def test_rejection_without_a_reason_is_refused(page: Page, workbench: Workbench) -> None:
