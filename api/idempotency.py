@@ -35,7 +35,7 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.database import Database
-from api.problems import ApiProblem, problem_response
+from api.problems import ApiProblem, code_stack, problem_response
 from api.security import KEY_HEADER, Caller, RateLimit, RateLimiter, authenticate, is_well_formed
 from api.tables import IdempotencyRecord, utcnow
 
@@ -174,8 +174,12 @@ class IdempotentPosts:
             await anyio.sleep(self.lease.total_seconds() / 3)
             try:
                 await anyio.to_thread.run_sync(self._renew, owner, key)
-            except Exception:  # noqa: BLE001 - the request goes on; a retry may take over
-                logger.warning("could not renew the hold of an idempotency key", exc_info=True)
+            except Exception as error:  # noqa: BLE001 - the request goes on; a retry may take over
+                # the type and the stack, never the message: a database error may quote the key
+                logger.warning(
+                    "could not renew the hold of an idempotency key: %s\n%s",
+                    type(error).__name__, code_stack(error),
+                )
 
     # --- the database ------------------------------------------------------------------------
 
