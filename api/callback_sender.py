@@ -35,6 +35,7 @@ from api.callbacks import (
     signature,
 )
 from api.database import Database
+from api.problems import code_stack
 from api.tables import CallbackDeliveryRecord, utcnow
 from recognition_engine.config import Settings
 
@@ -123,8 +124,10 @@ class CallbackSender:
             self._wake.clear()
             try:
                 self._dispatch_due()
-            except Exception:  # the loop must outlive a database hiccup; the rows stay
-                logger.exception("callback sender: could not read the outbox")
+            except Exception as error:  # the loop must outlive a database hiccup; the rows stay
+                # the type and the stack, never the message: a database error may quote values
+                logger.error("callback sender: could not read the outbox: %s\n%s",
+                             type(error).__name__, code_stack(error))
             self._wake.wait(POLL_SECONDS)
 
     def _dispatch_due(self) -> None:
@@ -186,8 +189,9 @@ class CallbackSender:
             }
             outcome = post_once(url, body, headers, self.allowlist, self._timeout)
             self._record(screening_id, attempts + 1, outcome)
-        except Exception:  # the row keeps its lease, and is taken again once it is over
-            logger.exception("callback of screening %s: the try was not recorded", screening_id)
+        except Exception as error:  # the row keeps its lease, and is taken again once it is over
+            logger.error("callback of screening %s: the try was not recorded: %s\n%s",
+                         screening_id, type(error).__name__, code_stack(error))
         finally:
             with self._lock:
                 self._in_flight.discard(screening_id)
