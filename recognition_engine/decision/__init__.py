@@ -10,11 +10,15 @@ valid answer, and no proposal is better than a wrong one.
 """
 
 from recognition_engine.decision.allocation import Claim, allocate_ects, floor_to_step
-from recognition_engine.decision.findings import assess_level, assess_profile, assess_quality
+from recognition_engine.decision.findings import (
+    assess_level,
+    assess_profile,
+    assess_quality,
+    credential_ects,
+)
 from recognition_engine.decision.proposal import (
     CredentialOutcomes,
     DecisionParams,
-    credential_ects,
     declared_eqf_level,
     proposal_status,
     propose_recognition,

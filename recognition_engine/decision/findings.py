@@ -288,6 +288,17 @@ FULL_TIME_YEAR_ECTS = 60.0
 """One year of full-time study (ECTS Users' Guide 2015): no micro-credential is that large."""
 
 
+def credential_ects(credential: MicroCredential, hours_per_ects: float) -> float | None:
+    """Return the credential's workload in ECTS, from ECTS or from hours; None if unstated."""
+    workload = credential.workload
+    if workload is None:
+        return None
+    if workload.ects is not None:
+        return workload.ects
+    assert workload.hours is not None  # Workload guarantees one of the two
+    return workload.hours / hours_per_ects
+
+
 def assess_workload_plausible(
     credentials: Sequence[MicroCredential], hours_per_ects: float
 ) -> list[Finding]:
@@ -296,12 +307,8 @@ def assess_workload_plausible(
     per such credential."""
     found = []
     for credential in credentials:
-        workload = credential.workload
-        if workload is None:
-            continue
-        hours = workload.hours or 0.0
-        ects = workload.ects if workload.ects is not None else hours / hours_per_ects
-        if ects >= FULL_TIME_YEAR_ECTS:
+        ects = credential_ects(credential, hours_per_ects)
+        if ects is not None and ects >= FULL_TIME_YEAR_ECTS:
             found.append(finding(
                 Element.WORKLOAD,
                 Verdict.SUBSTANTIAL_DIFFERENCE,

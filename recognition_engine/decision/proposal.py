@@ -26,6 +26,7 @@ from recognition_engine.decision.findings import (
     assess_similarity,
     assess_workload_known,
     assess_workload_plausible,
+    credential_ects,
     finding,
     worst,
 )
@@ -81,17 +82,6 @@ class CredentialOutcomes:
 
     credential: MicroCredential
     outcomes: list[str]
-
-
-def credential_ects(credential: MicroCredential, hours_per_ects: float) -> float | None:
-    """Return the credential's workload in ECTS, from ECTS or from hours; None if unstated."""
-    workload = credential.workload
-    if workload is None:
-        return None
-    if workload.ects is not None:
-        return workload.ects
-    assert workload.hours is not None  # Workload guarantees one of the two
-    return workload.hours / hours_per_ects
 
 
 def declared_eqf_level(credentials: Sequence[MicroCredential]) -> int | None:
