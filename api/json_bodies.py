@@ -10,9 +10,9 @@ It sits inside the body size limit, so the body it reads is bounded.
 
 from __future__ import annotations
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from api.body_limit import BodyTooLarge
+from api.body_limit import BodyTooLarge, replaying
 from api.problems import problem_response
 from recognition_engine.errors import InvalidInput, NestedTooDeep
 from recognition_engine.ingestion.strict_text import check_json_text, decode_text
@@ -73,13 +73,4 @@ class StrictJsonBodies:
             response = problem_response(scope["path"], 400, slug, title, str(error))
             await response(scope, receive, send)
             return
-        replayed = False
-
-        async def replay() -> Message:
-            nonlocal replayed
-            if not replayed:
-                replayed = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
-
-        await self.app(scope, replay, send)
+        await self.app(scope, replaying(body, receive), send)
