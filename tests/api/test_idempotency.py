@@ -293,6 +293,7 @@ def test_a_running_request_renews_its_hold(
     tmp_path: Path, credentials: list[dict], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A request slower than the lease keeps its key: its retry waits, it is not run twice."""
+    import datetime as dt
     import time
 
     from apitest_support import key_headers, make_client, make_settings
@@ -302,7 +303,7 @@ def test_a_running_request_renews_its_hold(
     from api.security import Role
 
     monkeypatch.setattr(api.idempotency, "WAIT_SECONDS", 0.5)
-    settings = make_settings(tmp_path, idempotency_lease_seconds=1)
+    settings = make_settings(tmp_path, idempotency_lease_seconds=6)
     with make_client(settings) as client:
         store = client.app.state.services.store
         release, started = threading.Event(), threading.Event()
@@ -329,9 +330,14 @@ def test_a_running_request_renews_its_hold(
                     IdempotencyRecord.idempotency_key == headers["Idempotency-Key"]
                 )).one()
 
+        # Wait, however long the machine takes, until the request has outlived its first lease
+        # and is still held: its hold was renewed (every third of the lease) past that lease.
         first = hold()
-        time.sleep(2.5)  # past the lease: renewed meanwhile (every third of it)
-        assert hold() > first
+        deadline = time.monotonic() + 120
+        while hold() < first + dt.timedelta(seconds=6):
+            assert time.monotonic() < deadline, "the hold was never renewed"
+            assert worker.is_alive()
+            time.sleep(0.1)
         retry = client.post("/v1/credentials", json=credentials[0], headers=headers)
         assert_problem(retry, 409, "idempotency-key-in-progress")
         release.set()
