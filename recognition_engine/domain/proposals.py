@@ -76,6 +76,26 @@ def legacy_messages(texts: list[str]) -> list[dict[str, object]]:
     return [{"code": "text", "params": {"text": text}, "message": text} for text in texts]
 
 
+class SourceKind(StrEnum):
+    """What decided a finding, beyond the engine's own reading of the credential."""
+
+    REGISTRY = "registry"  # a register of quality-assured providers (DEQAR, a national list)
+    NATIONAL_POLICY = "national_policy"  # a rule of a national recognition policy profile
+    EQUIVALENCY_RULE = "equivalency_rule"  # a standing equivalency the institution recorded
+
+
+class FindingSource(BaseModel):
+    """Where the rule or register that decided a finding comes from, to cite it."""
+
+    kind: SourceKind
+    id: str = Field(description="The entry, rule or profile that decided (stable within its kind).")
+    citation: str = Field(description="What to cite: the register, the policy item, the decision.")
+    url: str | None = Field(None, description="Where the source can be read, if published.")
+    date: str | None = Field(
+        None, description="ISO date the source was captured or the rule took effect, if known."
+    )
+
+
 class Finding(Message):
     """One check of one element, for the programme as a whole or for one module.
 
@@ -93,6 +113,11 @@ class Finding(Message):
         "", description="The same text as `message`, kept for clients that read it."
     )
     evidence: list[str] = Field(default_factory=list)
+    source: FindingSource | None = Field(
+        None,
+        description="The register, national policy rule or standing equivalency rule that "
+        "decided, when one did; None when the engine judged from the credential alone.",
+    )
 
     @model_validator(mode="after")
     def _reason_is_the_message(self) -> Self:
@@ -114,6 +139,21 @@ class RecognitionKind(StrEnum):
     FULL = "full"
     PARTIAL = "partial"
     REVIEW = "review"  # below the coverage rules: the closest module, for an evaluator to review
+
+
+class SkillRef(BaseModel):
+    """An ESCO skill, by its URI (None: a declared label ESCO does not have) and label."""
+
+    uri: str | None
+    label: str
+
+
+class ModuleSkills(BaseModel):
+    """The module's skills the credential evidences, and those it needs that the credential
+    lacks (a missing skill is a ready-made evidence request)."""
+
+    shared: list[SkillRef] = Field(default_factory=list)
+    missing: list[SkillRef] = Field(default_factory=list)
 
 
 class ModuleProposal(BaseModel):
@@ -141,6 +181,13 @@ class ModuleProposal(BaseModel):
     )
     evidence_request_codes: list[Message] = Field(
         default_factory=list, description="The evidence requests as codes with parameters."
+    )
+    rule_id: str | None = Field(
+        None,
+        description="The standing equivalency rule that proposed this module, if one applied.",
+    )
+    skills: ModuleSkills | None = Field(
+        None, description="ESCO skills shared with the credential and missing from it."
     )
 
     @model_validator(mode="before")
