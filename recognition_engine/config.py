@@ -32,6 +32,14 @@ class Settings(BaseSettings):
         "PostgreSQL: postgresql+psycopg://user:pass@host/db",
     )
 
+    national_policy_file: Path | None = Field(
+        None,
+        description="YAML file of national recognition policy profiles (docs: Provider "
+        "registry and national policy); the profile of the programme's country adds its "
+        "national_policy findings. Unset: no national findings at all. A file with an unknown "
+        "rule kind or a rule without a source is refused at start-up, naming the line.",
+    )
+
     # embedding
     embedder: Literal["sentence-transformers", "fake"] = Field(
         "sentence-transformers", description="'fake' is a deterministic hashing embedder for tests."

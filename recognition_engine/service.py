@@ -25,9 +25,12 @@ from recognition_engine.decision import (
     propose_recognition,
 )
 from recognition_engine.decision.findings import unreadable_model_finding
+from recognition_engine.decision.policy_findings import assess_national_policy
+from recognition_engine.decision.registry_findings import assess_registry
 from recognition_engine.decision.review import ReviewLine
 from recognition_engine.domain import (
     DescribedItem,
+    Finding,
     LevelEstimate,
     Message,
     MicroCredential,
@@ -75,6 +78,8 @@ from recognition_engine.multilingual import (
     multilingual_embedder,
     uses_multilingual,
 )
+from recognition_engine.policy import load_policy
+from recognition_engine.registry import ProviderRegistry, RegistryMatch
 
 logger = logging.getLogger(__name__)
 
@@ -167,6 +172,9 @@ class RecognitionEngine:
         self._learned: dict[str, tuple[tuple[int, str], LearnedCatalogue]] = {}
         self._lexical: dict[str, LexicalIndex] = {}  # by catalogue fingerprint
         self._lock = threading.RLock()
+        # refused here, at start-up, when its file is wrong: not at the first recognition
+        self.national_policy = load_policy(settings.national_policy_file)
+        self.registry = ProviderRegistry(settings.data_dir)
         self.level_estimator = (
             LevelEstimator(self.embedder, None)  # a trained classifier is the English model's
             if is_multilingual(self.embedder)
@@ -289,6 +297,7 @@ class RecognitionEngine:
             return routed.recognise(credentials, programme, awarded_ects=awarded_ects)
         # ---
         check_programme_levels(programme)
+        checks, national_cap = self._register_and_policy(credentials, programme)
         extracted = [CredentialOutcomes(c, outcomes_of(c)) for c in credentials]
         pooled = [text for item in extracted for text in item.outcomes]
         owners = [item.credential.id for item in extracted for _ in item.outcomes]
@@ -332,6 +341,8 @@ class RecognitionEngine:
             outcome_owner=owners,
             awarded_ects=awarded_ects,
             review=judgement.review_line() if judgement is not None else None,
+            checks=checks,
+            national_cap_ects=national_cap,
         )
         proposal.engine = {
             "model": self.embedder.model_id,
@@ -369,6 +380,24 @@ class RecognitionEngine:
             proposal.total_proposed_ects,
         )
         return proposal
+
+    def _register_and_policy(
+        self, credentials: Sequence[MicroCredential], programme: Programme
+    ) -> tuple[list[Finding], float | None]:
+        """Return the provider registers' and the national policy's findings, and the national
+        cap on micro-credential ECTS if the policy sets one for this programme."""
+        configured = self.registry.configured
+        registered: list[list[RegistryMatch] | None] = [
+            self.registry.lookup(c.awarding_body, c.country) if configured else None
+            for c in credentials
+        ]
+        profile = (self.national_policy.for_country(programme.country)
+                   if self.national_policy is not None else None)
+        policy = assess_national_policy(
+            profile, credentials, programme, registered, self.settings.hours_per_ects
+        )
+        found = [assess_registry(c, m) for c, m in zip(credentials, registered, strict=True)]
+        return [*found, *policy.findings], policy.cap_ects
 
     def prepare(self, credentials: Sequence[MicroCredential]) -> None:
         """Embed in one model call every text that recognising these credentials will need.

@@ -16,6 +16,7 @@ from recognition_engine.domain import (
     AssessmentType,
     Element,
     Finding,
+    FindingSource,
     IdentityVerification,
     LevelEstimate,
     Message,
@@ -40,9 +41,10 @@ def finding(
     blocking: bool = False,
     module_code: str | None = None,
     evidence: Sequence[str] = (),
+    source: FindingSource | None = None,
 ) -> Finding:
     """Return a finding saying ``said`` (a code with its parameters, ``coded``); a module code
-    makes it module-scoped."""
+    makes it module-scoped; ``source`` cites the register or rule that decided it."""
     return Finding(
         element=element,
         scope=Scope.MODULE if module_code else Scope.PROGRAMME,
@@ -54,6 +56,7 @@ def finding(
         message=said.message,
         reason=said.message,
         evidence=list(evidence),
+        source=source,
     )
 
 

@@ -116,6 +116,8 @@ def propose_recognition(
     outcome_owner: Sequence[str | None] | None = None,
     awarded_ects: float = 0.0,
     review: ReviewLine | None = None,
+    checks: Sequence[Finding] = (),
+    national_cap_ects: float | None = None,
 ) -> RecognitionProposal:
     """Return the modules to recognise, their ECTS and the findings behind them, with reasons.
 
@@ -124,6 +126,9 @@ def propose_recognition(
     earlier recognitions of the same application already hold of the programme's cap.
     ``review``: what a confidence model says of the best-ranked candidate; at tier ``review`` or
     above, that module is proposed for review when the coverage rules would refuse it.
+    ``checks``: programme-wide findings made outside (the provider registers, national policy):
+    they block, send to review or pass like the engine's own. ``national_cap_ects``: a national
+    cap on micro-credential credit, applied when lower than the programme's.
     """
     pooled = [text for item in credentials for text in item.outcomes]
     owners = list(outcome_owner) if outcome_owner else [None] * len(pooled)
@@ -131,6 +136,8 @@ def propose_recognition(
     workloads = [credential_ects(c, params.hours_per_ects) for c in raw]
     workload = sum(w for w in workloads if w is not None)
     cap = programme.recognition_policy.cap_ects(programme.total_ects)
+    if national_cap_ects is not None:
+        cap = min(cap, national_cap_ects)
     cap_left = max(0.0, cap - awarded_ects)
     declared = declared_eqf_level(raw)
 
@@ -150,6 +157,7 @@ def propose_recognition(
         *assess_workload_plausible(raw, params.hours_per_ects),
         assess_outcomes_stated(raw),
         assess_cap_left(cap, awarded_ects),
+        *checks,
     ]
     programme_findings = [level, quality, profile, *[f for f in optional if f is not None]]
     programme_blocked = [f for f in programme_findings if f.blocking]

@@ -69,6 +69,84 @@ QUALITY_EXTERNAL_BY = message(
     "The provider has external QA ({body}), outside the accredited system: check the provider.",
 )
 
+# --- provider registers (reported with quality assurance) -------------------------------------
+
+REGISTRY_NOT_CONFIGURED = message(
+    "qa.registry.not_configured",
+    "No provider register has been imported, so the awarding body {body:quoted} was not checked "
+    "against DEQAR or a national list: check it by hand, or import a register.",
+)
+REGISTRY_REGISTERED = message(
+    "qa.registry.registered",
+    "{body:quoted} is in {register} as {name:quoted} ({how:registry_match} match on its "
+    "{name_kind:registry_name} name); its external quality assurance ({record}) is valid from "
+    "{valid_from:date} until {valid_until:date}.",
+)
+REGISTRY_EXPIRED = message(
+    "qa.registry.expired",
+    "{body:quoted} is in {register} as {name:quoted}, but none of its external quality "
+    "assurance was valid on {issued:date}, when the credential was issued (the latest, "
+    "{record}, ran until {valid_until:date}): a substantial difference for the evaluator to "
+    "review.",
+)
+REGISTRY_NOT_FOUND = message(
+    "qa.registry.not_found",
+    "{body:quoted} is in none of the imported registers for {country}: its quality assurance "
+    "cannot be confirmed, a substantial difference; the proposal is not made as it stands but "
+    "sent to the evaluator for review.",
+)
+
+# --- national recognition policy -----------------------------------------------------------------
+
+POLICY_ECTS_WITHIN = message(
+    "national_policy.microcredential_ects.within",
+    "{title:quoted} has {ects:ects} ECTS, within the national range for a micro-credential "
+    "({min_ects:ects} to {max_ects:ects} ECTS; {basis:policy_basis}).",
+)
+POLICY_ECTS_OUTSIDE = message(
+    "national_policy.microcredential_ects.outside",
+    "{title:quoted} has {ects:ects} ECTS, outside the national range for a micro-credential "
+    "({min_ects:ects} to {max_ects:ects} ECTS; {basis:policy_basis}): a substantial difference "
+    "for the evaluator to review.",
+)
+POLICY_CYCLE_CAP = message(
+    "national_policy.cycle_cap_ects",
+    "National policy lets micro-credentials count for at most {cap:ects} ECTS toward a degree at "
+    "EQF level {level} ({basis:policy_basis}); this programme's own cap is {programme_cap:ects} "
+    "ECTS, and the lower of the two applies.",
+)
+POLICY_VOCATIONAL_ALLOWED = message(
+    "national_policy.vocational_level5.allowed",
+    "{title:quoted} is at EQF level 5: national policy admits level-5 vocational credentials "
+    "toward a degree ({basis:policy_basis}).",
+)
+POLICY_VOCATIONAL_REFUSED = message(
+    "national_policy.vocational_level5.refused",
+    "{title:quoted} is at EQF level 5: national policy does not admit level-5 vocational "
+    "credentials toward a degree ({basis:policy_basis}), so nothing is recognised.",
+)
+POLICY_INSTITUTION_LISTED = message(
+    "national_policy.institution_field.listed",
+    "{institution:quoted} is on the national list of institutions where micro-credentials at "
+    "EQF levels 6 and 7 may be recognised, for the fields {fields:list} ({basis:policy_basis}).",
+)
+POLICY_INSTITUTION_NOT_LISTED = message(
+    "national_policy.institution_field.not_listed",
+    "{institution:quoted} is not on the national list of institutions where micro-credentials "
+    "at EQF levels 6 and 7 may be recognised ({basis:policy_basis}): a substantial difference "
+    "for the evaluator to review.",
+)
+POLICY_CONDITIONS_MET = message(
+    "national_policy.degree_credit_conditions.met",
+    "{title:quoted} meets the national conditions for credit toward a degree: "
+    "{met:policy_condition} ({basis:policy_basis}).",
+)
+POLICY_CONDITIONS_FAILED = message(
+    "national_policy.degree_credit_conditions.failed",
+    "{title:quoted} does not meet the national conditions for credit toward a degree: missing "
+    "{failed:policy_condition} ({basis:policy_basis}), so no ECTS are proposed.",
+)
+
 # --- authenticity (reported with quality assurance) ---------------------------------------------
 
 AUTHENTICITY_INVALID = message(
@@ -453,3 +531,20 @@ term("eu_element.participation", "form of participation")
 term("eu_element.quality_assurance", "type of quality assurance")
 
 term("list.none", "none")
+
+term("registry_match.exact", "exact")
+term("registry_match.normalised", "case- and accent-insensitive")
+term("registry_match.transliterated", "transliterated")
+term("registry_match.near", "near-spelling")
+
+term("registry_name.primary", "primary")
+term("registry_name.official", "official")
+term("registry_name.version", "other or former")
+term("registry_name.alias", "alias")
+
+term("policy_basis.example", "an example value until a law or order is cited for it")
+term("policy_basis.enacted", "as the cited act sets it")
+
+term("policy_condition.accredited_programme", "an accredited programme")
+term("policy_condition.ects_awarded", "ECTS awarded for it")
+term("policy_condition.programme_permits", "a degree programme that provides for it")

@@ -14,6 +14,7 @@ from recognition_engine.domain import AssessmentType, ConfidenceTier, EUElement,
 from recognition_engine.messages import LANGUAGES, coded, negotiate_language, render
 from recognition_engine.messages.codes import MESSAGES, TERMS
 from recognition_engine.messages.render import DOMAIN, LOCALES, translate
+from recognition_engine.registry import MatchHow, NameKind
 
 TRANSLATED = [language for language in LANGUAGES if language != "en"]
 REGISTRY = {**MESSAGES, **TERMS}
@@ -22,6 +23,8 @@ SAMPLE = {
     "quoted_list": ["Data", "Web"], "list": ["NET101"], "semicolon_list": ["one", "two"],
     "assessment": "automated_test", "participation": "on_site", "tier": "review",
     "basis": "shared", "eu_element": ["workload", "level"], "": 6,
+    "registry_match": "transliterated", "registry_name": "official", "policy_basis": "example",
+    "policy_condition": ["accredited_programme", "ects_awarded"],
 }
 
 
@@ -74,6 +77,7 @@ def test_every_value_a_sentence_names_has_a_term() -> None:
     named = {
         "assessment": AssessmentType, "participation": ParticipationForm,
         "tier": ConfidenceTier, "eu_element": EUElement,
+        "registry_match": MatchHow, "registry_name": NameKind,
     }
     missing = [f"{group}.{value.value}" for group, enum in named.items() for value in enum
                if f"{group}.{value.value}" not in TERMS]

@@ -1,0 +1,161 @@
+"""Pure: a credential's awarding body against the provider registers, as a QA finding.
+
+A register decides what a credential only claims: an awarding body listed with external QA in
+force when the credential was issued passes, whatever the credential declares; one not listed
+is a substantial difference that sends the proposal to review; one whose QA had lapsed, too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from recognition_engine.decision.findings import finding
+from recognition_engine.domain import (
+    Element,
+    Finding,
+    FindingSource,
+    MicroCredential,
+    SourceKind,
+    Verdict,
+)
+from recognition_engine.messages import codes
+from recognition_engine.messages.render import coded
+from recognition_engine.registry.models import QARecord, RegistryMatch
+
+
+def assess_registry(
+    credential: MicroCredential, matches: Sequence[RegistryMatch] | None
+) -> Finding:
+    """Return the register's finding on the credential's awarding body.
+
+    ``matches``: the register's entries for the awarding body (``ProviderRegistry.lookup``),
+    best first; None when no register has been imported.
+    """
+    body = credential.awarding_body
+    if matches is None:
+        return finding(
+            Element.QUALITY_ASSURANCE,
+            Verdict.WARNING,
+            coded(codes.REGISTRY_NOT_CONFIGURED, body=body),
+        )
+    if not matches:
+        return finding(
+            Element.QUALITY_ASSURANCE,
+            Verdict.SUBSTANTIAL_DIFFERENCE,
+            coded(codes.REGISTRY_NOT_FOUND, body=body, country=credential.country),
+        )
+    issued = credential.date_of_issue
+    in_force = [(match, record) for match in matches for record in match.entry.valid_on(issued)]
+    if in_force:
+        match, record = max(in_force, key=lambda pair: _institutional_first(pair[1]))
+        return finding(
+            Element.QUALITY_ASSURANCE,
+            Verdict.PASS,
+            coded(
+                codes.REGISTRY_REGISTERED,
+                body=body,
+                register=_register(match),
+                name=match.matched_name,
+                how=match.how.value,
+                name_kind=match.name_kind.value,
+                record=_record(record),
+                valid_from=_day(record.valid_from),
+                valid_until=_day(record.valid_until),
+            ),
+            evidence=_evidence(match),
+            source=_source(match, record),
+        )
+    if all(not m.entry.records for m in matches):
+        # listed, with no report imported (a DEQAR institutions export alone): the listing is
+        # the register's word that it underwent external QA
+        match = matches[0]
+        return finding(
+            Element.QUALITY_ASSURANCE,
+            Verdict.PASS,
+            coded(
+                codes.REGISTRY_REGISTERED,
+                body=body,
+                register=_register(match),
+                name=match.matched_name,
+                how=match.how.value,
+                name_kind=match.name_kind.value,
+                record=match.entry.key,
+                valid_from=None,
+                valid_until=None,
+            ),
+            evidence=_evidence(match),
+            source=_source(match, None),
+        )
+    match = matches[0]
+    latest = max(
+        (r for m in matches for r in m.entry.records),
+        key=lambda r: r.valid_until or r.valid_from or issued,
+    )
+    return finding(
+        Element.QUALITY_ASSURANCE,
+        Verdict.SUBSTANTIAL_DIFFERENCE,
+        coded(
+            codes.REGISTRY_EXPIRED,
+            body=body,
+            register=_register(match),
+            name=match.matched_name,
+            issued=issued.isoformat(),
+            record=_record(latest),
+            valid_until=_day(latest.valid_until),
+        ),
+        evidence=_evidence(match),
+        source=_source(match, latest),
+    )
+
+
+def _institutional_first(record: QARecord) -> tuple[bool, dt.date]:
+    """An institution's own QA before a programme's; then the one in force the longest."""
+    return (not record.is_programme, record.valid_until or dt.date.max)
+
+
+def _register(match: RegistryMatch) -> str:
+    entry = match.entry
+    return "DEQAR" if entry.key.startswith("deqar:") else entry.register_name
+
+
+def _record(record: QARecord) -> str:
+    parts = [record.kind, record.id]
+    if record.agency:
+        parts.append(f"by {record.agency}")
+    if record.programme:
+        parts.append(f"programme {record.programme!r}")
+    return " ".join(parts)
+
+
+def _day(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def _evidence(match: RegistryMatch) -> list[str]:
+    entry = match.entry
+    said = [
+        f"Matched {match.matched_name!r} ({match.name_kind.value} name, {match.how.value}"
+        + (f", score {match.score:g}" if match.how.value == "near" else "")
+        + ")",
+        f"Register: {entry.register_name}",
+    ]
+    if entry.example:
+        said.append("From an example file of the format, not from the register itself.")
+    return said
+
+
+def _source(match: RegistryMatch, record: QARecord | None) -> FindingSource:
+    entry = match.entry
+    citation = f"{entry.register_name}: {entry.name}"
+    if record is not None:
+        citation += f", {_record(record)}"
+    if entry.example:
+        citation += " (example entry, not the register)"
+    return FindingSource(
+        kind=SourceKind.REGISTRY,
+        id=record.id if record is not None else entry.key,
+        citation=citation,
+        url=(record.url if record is not None and record.url else entry.url),
+        date=entry.captured.isoformat() if entry.captured else None,
+    )
