@@ -492,6 +492,35 @@ REQUEST_IDENTITY = message(
     "(proctored online or on site).",
 )
 
+# --- standing equivalency rules ----------------------------------------------------------------
+
+EQUIVALENCY_RULE_APPLIED = message(
+    "equivalency.rule_applied",
+    "{title:quoted} ({awarding_body}) is recognised as {module_code} for {ects:ects} ECTS by "
+    "standing equivalency rule {rule_id}, made from decision {decision_id} of {decided_on:date}.",
+)
+EQUIVALENCY_RULE_EXPIRED = message(
+    "equivalency.rule_expired",
+    "Standing equivalency rule {rule_id} for {title:quoted} ({awarding_body}) covers credentials "
+    "issued from {valid_from:date} until {valid_until:date}; this one was issued on "
+    "{issued:date}: the rule does not apply.",
+)
+EQUIVALENCY_RULE_BLOCKED = message(
+    "equivalency.rule_blocked",
+    "Standing equivalency rule {rule_id} covers {title:quoted} ({awarding_body}), but a "
+    "substantial difference for the programme as a whole keeps anything from being recognised.",
+)
+EQUIVALENCY_RULE_MODULE_GONE = message(
+    "equivalency.rule_module_gone",
+    "Standing equivalency rule {rule_id} awards {module_code}, a module the programme no longer "
+    "has: it is not proposed.",
+)
+EQUIVALENCY_RULE_DECIDES = message(
+    "equivalency.rule_decides",
+    "Not proposed: a standing equivalency rule decides the credential, and does not award this "
+    "module.",
+)
+
 # --- terms --------------------------------------------------------------------------------------
 
 term("assessment.none", "none")
