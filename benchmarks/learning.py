@@ -25,9 +25,9 @@ from pathlib import Path
 from evaluation.datasets import load_retrieval_task
 from evaluation.protocols import CandidatePool
 from recognition_engine.config import Settings
-from recognition_engine.embedding import create_embedder
 from recognition_engine.learning.features import Course
 from recognition_engine.learning.model import train_model
+from recognition_engine.models import create_embedder
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 

@@ -99,13 +99,13 @@ def build_catalogue(rows: int, folder: Path) -> None:
     from index_scale import derived, real_outcomes
 
     from recognition_engine.config import Settings
-    from recognition_engine.embedding import create_embedder
     from recognition_engine.index import (
         CatalogueEntry,
         CatalogueIndex,
         build_faiss_index,
         module_indexes,
     )
+    from recognition_engine.models import create_embedder
 
     settings = Settings(data_dir=folder, _env_file=None)
     embedder = create_embedder(settings, cached=False)

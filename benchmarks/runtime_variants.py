@@ -41,18 +41,17 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from screening import unique_copies  # noqa: E402
 
 import corpora  # noqa: E402
-from recognition_engine.embedding import bundled_model_path  # noqa: E402
 from recognition_engine.ingestion.files import load_programme  # noqa: E402
 from recognition_engine.ingestion.outcomes import outcomes_of  # noqa: E402
 from recognition_engine.matching import credential_text  # noqa: E402
-from recognition_engine.model_identity import model_fingerprint  # noqa: E402
-from recognition_engine.onnx_embedding import (  # noqa: E402
-    _INPUTS,
-    batches_by_length,
+from recognition_engine.models import bundled_model_path  # noqa: E402
+from recognition_engine.models.export import (  # noqa: E402
+    INPUTS,
     export_folder,
     exported_model,
-    padded_batch,
 )
+from recognition_engine.models.identity import model_fingerprint  # noqa: E402
+from recognition_engine.models.runtime_backend import batches_by_length, padded_batch  # noqa: E402
 from recognition_engine.service import catalogue_entries  # noqa: E402
 
 Run = Callable[[dict[str, np.ndarray]], np.ndarray]
@@ -114,7 +113,7 @@ def static_int8(fp32: Path, target: Path, tokenizer, calibration: list[str]) -> 
                         max_length=MAX_TOKENS,
                         return_tensors="np",
                     ).items()
-                    if name in _INPUTS
+                    if name in INPUTS
                 }
                 for batch in batches
             )

@@ -35,9 +35,9 @@ def adapt(
     seed: Annotated[int, typer.Option(help="Seed of the shuffling and initialisation.")] = 13,
 ) -> None:
     """Fine-tune the embedding model on accepted recognition decisions (in-batch negatives)."""
-    from recognition_engine.adaptation import accepted_pairs, adapt_model
-    from recognition_engine.embedding import bundled_model_path
     from recognition_engine.ingestion.equivalence import load_equivalence_set
+    from recognition_engine.models import bundled_model_path
+    from recognition_engine.models.adaptation import accepted_pairs, adapt_model
 
     settings = load_settings()
     pairs = accepted_pairs(load_equivalence_set(dataset))

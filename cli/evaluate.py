@@ -158,7 +158,7 @@ def _evaluate_equivalence(
         shown, tiers = judged if judged is not None else ({}, {})
     if adapt:
         from evaluation.adapted import adapted_rankers
-        from recognition_engine.embedding import bundled_model_path
+        from recognition_engine.models import bundled_model_path
 
         rankers = [*rankers, *adapted_rankers(settings.model_path or bundled_model_path())]
     if names:
@@ -221,8 +221,8 @@ def _evaluate_levels(
         from evaluation import levels
     except ImportError as error:
         raise InvalidInput(f"{dataset}: level evaluation is not available ({error})") from error
-    from recognition_engine.embedding import create_embedder, fine_tuning_base
     from recognition_engine.levels.eqf import CLASSIFIER_FILE
+    from recognition_engine.models import create_embedder, fine_tuning_base
 
     embedder = create_embedder(settings)
     # Stage and mastery measure the product's estimate as the engine would make it: with the

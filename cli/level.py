@@ -40,8 +40,8 @@ def level(
     ] = None,
 ) -> None:
     """Estimate the Bloom level of each outcome and the EQF/NQF level of the whole."""
-    from recognition_engine.embedding import create_embedder
     from recognition_engine.levels import LevelEstimator
+    from recognition_engine.models import create_embedder
 
     settings = load_settings()
     outcomes, declared_level, ects = read_outcomes(
@@ -80,9 +80,9 @@ def level_train(
     ] = None,
 ) -> None:
     """Train the Bloom classifier on labelled outcomes ({"text", "labels": [...]}) and save it."""
-    from recognition_engine.embedding import create_embedder, fine_tuning_base
     from recognition_engine.levels import CLASSIFIER_FILE, train_classifier
     from recognition_engine.levels.bloom import label_matrix
+    from recognition_engine.models import create_embedder, fine_tuning_base
 
     settings = load_settings()
     texts, labels = read_labelled_outcomes(data / "outcomes.jsonl" if data.is_dir() else data)

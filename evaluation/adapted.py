@@ -1,7 +1,7 @@
 """The adapted model, measured honestly: fine-tuned inside K-fold cross-validation.
 
 The credentials are split into folds; for each fold the model is fine-tuned
-(:func:`recognition_engine.adaptation.adapt_model`) on the accepted pairs of the other folds
+(:func:`recognition_engine.models.adaptation.adapt_model`) on the accepted pairs of the other folds
 only, and the fold's credentials are ranked against the whole catalogue with it. The
 out-of-fold rows make one run, scored like every other ranker's. Two views share the folds:
 whole-text cosine, and the product's signal, the mean of whole-text and title cosine.
@@ -22,8 +22,9 @@ import numpy as np
 
 from evaluation.datasets import RetrievalTask, Run
 from evaluation.rankers import DEPTH, run_from_matrix
-from recognition_engine.adaptation import Pair, adapt_model
-from recognition_engine.embedding import Embedder, SentenceTransformerEmbedder
+from recognition_engine.models import Embedder
+from recognition_engine.models.adaptation import Pair, adapt_model
+from recognition_engine.models.torch_backend import load_on_best_device
 
 FOLDS = 5
 
@@ -55,16 +56,6 @@ class AdaptationParams:
     folds: int = FOLDS
 
 
-def load_embedder(path: Path) -> Embedder:
-    """Return the model in ``path`` as an embedder, on the GPU when there is one."""
-    embedder = SentenceTransformerEmbedder(path)
-    import torch
-
-    if torch.cuda.is_available():
-        embedder.model.to("cuda")
-    return embedder
-
-
 class CrossValidatedAdaptation:
     """Out-of-fold score matrices of models fine-tuned on the other folds, computed once."""
 
@@ -74,7 +65,7 @@ class CrossValidatedAdaptation:
         params: AdaptationParams | None = None,
         *,
         adapt: Callable[[Sequence[Pair], Path, Path], Path] | None = None,
-        embedder_from: Callable[[Path], Embedder] = load_embedder,
+        embedder_from: Callable[[Path], Embedder] = load_on_best_device,
     ) -> None:
         self.base = Path(base)
         self.params = params or AdaptationParams()

@@ -32,7 +32,6 @@ from evaluation.stage_protocols import (
     reliability,
     warm_stage,
 )
-from recognition_engine.embedding import Embedder
 from recognition_engine.errors import InvalidInput
 from recognition_engine.ingestion.files import read_jsonl
 from recognition_engine.ingestion.outcomes import split_outcomes
@@ -43,6 +42,7 @@ from recognition_engine.levels.bloom import (
 )
 from recognition_engine.levels.eqf import LevelEstimator, generic_confidence
 from recognition_engine.levels.verbs import BLOOM_ORDER, load_lexicon
+from recognition_engine.models import Embedder
 
 MASTERY_RANK = {"familiarity": 1, "usage": 2, "assessment": 3}
 STAGE_POSITIVE, STAGE_NEGATIVE = "upper", "lower"

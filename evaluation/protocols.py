@@ -19,11 +19,11 @@ import numpy as np
 from evaluation.datasets import ItemText, RetrievalTask, Run
 from evaluation.rankers import Ranker
 from recognition_engine.config import Settings
-from recognition_engine.embedding import Embedder
 from recognition_engine.learning.features import FEATURE_GROUPS, Course
 from recognition_engine.learning.lexical import LexicalIndex
 from recognition_engine.learning.model import DecidedCredential, train_model
 from recognition_engine.matching import MatchParams, ModuleMatch, match_vectors, score_positions
+from recognition_engine.models import Embedder
 
 DEPTH = 100
 

@@ -17,7 +17,7 @@ import numpy as np
 
 from evaluation.datasets import ItemText, RetrievalTask, Run
 from recognition_engine.config import Settings
-from recognition_engine.embedding import Embedder
+from recognition_engine.models import Embedder
 
 DEPTH = 100  # modules kept per credential in a run: enough for R@10 and for fusion
 

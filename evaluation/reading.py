@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 from evaluation.datasets import ItemText, RetrievalTask
 from recognition_engine.config import Settings
-from recognition_engine.embedding import Embedder, create_embedder
 from recognition_engine.ingestion.language import language_of
+from recognition_engine.models import Embedder, create_embedder
 from recognition_engine.multilingual import (
     catalogue_embedder,
     matching_thresholds,

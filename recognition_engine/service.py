@@ -38,7 +38,6 @@ from recognition_engine.domain import (
     RecognitionProposal,
     TierRecord,
 )
-from recognition_engine.embedding import CachedEmbedder, Embedder, create_embedder
 from recognition_engine.errors import IndexUnavailable, InvalidInput, StackingRefused
 from recognition_engine.index import (
     CatalogueEntry,
@@ -71,6 +70,7 @@ from recognition_engine.matching import (
     match_credential,
     module_score,
 )
+from recognition_engine.models import CachedEmbedder, Embedder, create_embedder
 from recognition_engine.multilingual import (
     catalogue_embedder,
     is_multilingual,

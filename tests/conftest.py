@@ -12,7 +12,7 @@ import pytest
 
 from recognition_engine.config import Settings
 from recognition_engine.domain import LevelEstimate, MicroCredential, Programme
-from recognition_engine.embedding import HashingEmbedder
+from recognition_engine.models import HashingEmbedder
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 

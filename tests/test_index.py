@@ -11,7 +11,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from recognition_engine.embedding import HashingEmbedder
 from recognition_engine.errors import IndexUnavailable
 from recognition_engine.index import (
     CatalogueEntry,
@@ -24,6 +23,7 @@ from recognition_engine.index import (
     create_vector_index,
     module_indexes,
 )
+from recognition_engine.models import HashingEmbedder
 
 BACKENDS = ["faiss", "numpy"]
 

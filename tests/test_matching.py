@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from recognition_engine.config import Settings
-from recognition_engine.embedding import HashingEmbedder
 from recognition_engine.index import CatalogueEntry, CatalogueIndex
 from recognition_engine.matching import MatchParams, match_credential, module_score
+from recognition_engine.models import HashingEmbedder
 
 PARAMS = MatchParams.from_settings(Settings(_env_file=None))
 

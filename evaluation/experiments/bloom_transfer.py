@@ -29,9 +29,9 @@ import numpy as np
 
 from evaluation.levels import _bloom_set
 from recognition_engine.config import Settings
-from recognition_engine.embedding import create_embedder
 from recognition_engine.levels.bloom import decide_labels, train_classifier
 from recognition_engine.levels.verbs import BLOOM_ORDER
+from recognition_engine.models import create_embedder
 from recognition_engine.multilingual import multilingual_embedder
 
 LANGUAGES = ("en", "ka", "hy")

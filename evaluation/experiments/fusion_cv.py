@@ -23,7 +23,7 @@ import numpy as np
 from evaluation.datasets import RetrievalTask, load_retrieval_task
 from evaluation.rankers import Bm25Ranker, DenseRanker, TfidfRanker, outcome_alignment
 from recognition_engine.config import Settings
-from recognition_engine.embedding import create_embedder
+from recognition_engine.models import create_embedder
 
 FOLDS = 5
 

@@ -27,10 +27,10 @@ import numpy as np
 from evaluation.levels import MASTERY_RANK, _auroc, _item_context, _item_outcomes, _records
 from evaluation.stage_protocols import StageItem, _place, _scores, places_text, reliability
 from recognition_engine.config import Settings
-from recognition_engine.embedding import Embedder, create_embedder
 from recognition_engine.levels import catalogue
 from recognition_engine.levels.depth import load_depth_cues, study_depth
 from recognition_engine.levels.eqf import _BLOOM_ANCHOR, LevelEstimator
+from recognition_engine.models import Embedder, create_embedder
 
 BLOOM_WEIGHTS = (1.0, 0.5, 0.25, 0.1, 0.0)
 SIZES = (40, 100, 300, None)

@@ -18,13 +18,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from recognition_engine.domain import Programme
-from recognition_engine.embedding import Embedder
 from recognition_engine.errors import InvalidInput
 from recognition_engine.index import CatalogueIndex
 from recognition_engine.learning.features import Course
 from recognition_engine.learning.lexical import LexicalIndex
 from recognition_engine.learning.model import DecidedCredential, LearnedModel, train_model
 from recognition_engine.matching import MatchParams, match_credential, score_positions
+from recognition_engine.models import Embedder
 
 
 @dataclass(frozen=True)

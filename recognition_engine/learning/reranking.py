@@ -9,7 +9,6 @@ from pathlib import Path
 import numpy as np
 
 from recognition_engine.domain import Message, PrecedentEvidence
-from recognition_engine.embedding import Embedder
 from recognition_engine.index import CatalogueIndex
 from recognition_engine.learning.features import Course
 from recognition_engine.learning.lexical import LexicalIndex
@@ -17,6 +16,7 @@ from recognition_engine.learning.model import DecidedCredential, LearnedModel, R
 from recognition_engine.matching import MatchParams, ModuleMatch, score_positions
 from recognition_engine.messages import codes
 from recognition_engine.messages.render import coded
+from recognition_engine.models import Embedder
 
 MODEL_FILE = "model.json"
 

@@ -24,7 +24,6 @@ from scipy import sparse
 
 from recognition_engine.domain import BloomLevel, OutcomeLevel
 from recognition_engine.errors import InvalidInput
-from recognition_engine.levels.encoder import BloomEncoder, fine_tune
 from recognition_engine.levels.verbs import (
     BLOOM_ORDER,
     VerbAnalysis,
@@ -35,6 +34,7 @@ from recognition_engine.levels.verbs import (
     load_lexicon,
     tokenise,
 )
+from recognition_engine.models.bloom_encoder import BloomEncoder, fine_tune
 
 MODEL_FORMAT = 2
 # Chosen by 5-fold cross-validation on human-labelled outcomes (see evaluation/levels.py).

@@ -42,7 +42,6 @@ import numpy as np
 
 from recognition_engine.config import Settings
 from recognition_engine.domain import BloomLevel, LevelEstimate, OutcomeLevel
-from recognition_engine.embedding import Embedder
 from recognition_engine.errors import InvalidInput
 from recognition_engine.levels.bloom import BloomClassifier, lexicon_outcome_level
 from recognition_engine.levels.catalogue import (
@@ -59,6 +58,7 @@ from recognition_engine.levels.frameworks import (
 )
 from recognition_engine.levels.verbs import BLOOM_ORDER, extract_verbs, load_lexicon
 from recognition_engine.matching import module_score
+from recognition_engine.models import Embedder
 
 logger = logging.getLogger(__name__)
 

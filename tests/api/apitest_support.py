@@ -13,9 +13,9 @@ from api.database import Database, alembic_config
 from api.examples import CREDENTIAL, CREDENTIAL_2, PROGRAMME
 from api.security import Role, create_key
 from recognition_engine.config import Settings
-from recognition_engine.embedding import HashingEmbedder
 from recognition_engine.errors import InvalidInput
 from recognition_engine.ingestion.files import load_credentials, load_programme
+from recognition_engine.models import HashingEmbedder
 from recognition_engine.service import RecognitionEngine
 
 CORPORA = Path(__file__).resolve().parents[2] / "corpora"

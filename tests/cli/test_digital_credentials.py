@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from cli import build_app
 from recognition_engine.config import Settings
-from recognition_engine.embedding import HashingEmbedder
+from recognition_engine.models import HashingEmbedder
 from recognition_engine.service import RecognitionEngine
 from tests.conftest import FAKE_MIN_PROPOSAL_SCORE, make_credential, make_programme
 from tests.ingestion.digital.conftest import EDC_SIGNED, LEARNER_DATA, OB3_EXAMPLE, make_jwt

@@ -16,7 +16,7 @@ from evaluation.adapted import (
     training_pairs,
 )
 from evaluation.datasets import ItemText, RetrievalTask
-from recognition_engine.embedding import HashingEmbedder
+from recognition_engine.models import HashingEmbedder
 
 
 def item(id_: str, title: str, text: str) -> ItemText:

@@ -19,7 +19,7 @@ from evaluation.rankers import (
     standard_rankers,
 )
 from recognition_engine.config import Settings
-from recognition_engine.embedding import HashingEmbedder
+from recognition_engine.models import HashingEmbedder
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ import pytest
 
 from evaluation.levels import detect_task, evaluate_bloom, evaluate_mastery, evaluate_stage
 from evaluation.stage_protocols import StageItem, places_text, reliability, warm_stage
-from recognition_engine.embedding import HashingEmbedder
 from recognition_engine.errors import InvalidInput
+from recognition_engine.models import HashingEmbedder
 
 VERBS = {
     "Remember": ["List", "Recall"],
@@ -82,7 +82,7 @@ def test_bloom_on_a_separate_training_set(tmp_path: Path, bloom_dir: Path) -> No
 
 @pytest.mark.real_model
 def test_bloom_cross_validated_fine_tunes_in_each_fold(bloom_dir: Path) -> None:
-    from recognition_engine.embedding import bundled_model_path
+    from recognition_engine.models import bundled_model_path
 
     reports: list[str] = []
     result = evaluate_bloom(

@@ -10,10 +10,10 @@ import pytest
 from evaluation.datasets import load_retrieval_task
 from evaluation.protocols import CandidatePool
 from recognition_engine.config import Settings
-from recognition_engine.embedding import create_embedder
 from recognition_engine.learning.equivalence import WARM_FEATURES, LogisticModel
 from recognition_engine.learning.model import LearnedModel, train_model
 from recognition_engine.learning.precedents import NO_EQUIVALENT, Precedent, PrecedentMemory
+from recognition_engine.models import create_embedder
 
 
 @pytest.fixture

@@ -22,12 +22,12 @@ from recognition_engine.domain import (
     QualityAssuranceType,
     Workload,
 )
-from recognition_engine.embedding import create_embedder
 from recognition_engine.learning.calibration import Calibrator
 from recognition_engine.learning.features import sequence_marker, stage_of, subject_of
 from recognition_engine.learning.model import LearnedModel, train_model
 from recognition_engine.learning.precedents import Precedent, PrecedentMemory
 from recognition_engine.learning.reranking import model_folder
+from recognition_engine.models import create_embedder
 from recognition_engine.service import RecognitionEngine
 
 

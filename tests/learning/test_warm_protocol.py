@@ -15,7 +15,7 @@ from evaluation.protocols import CandidatePool, credential_folds, warm_protocol
 from evaluation.rankers import EngineRanker
 from evaluation.repeats import HEADLINE, repeated_warm, spread
 from recognition_engine.config import Settings
-from recognition_engine.embedding import create_embedder
+from recognition_engine.models import create_embedder
 
 ONLY_DEFAULT = {"default": ("dense", "title", "lexical", "precedents", "subject", "structure")}
 

@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 
 from recognition_engine.domain import BloomLevel
-from recognition_engine.embedding import HashingEmbedder
 from recognition_engine.errors import InvalidInput
 from recognition_engine.levels import BloomClassifier, LevelEstimator, train_classifier
 from recognition_engine.levels.bloom import (
@@ -18,6 +17,7 @@ from recognition_engine.levels.bloom import (
     verb_features,
 )
 from recognition_engine.levels.verbs import extract_verbs
+from recognition_engine.models import HashingEmbedder
 
 TOPICS = [
     "market data",

@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 
 from recognition_engine.domain import Programme
-from recognition_engine.embedding import HashingEmbedder
 from recognition_engine.levels import LevelEstimator
 from recognition_engine.levels.catalogue import (
     CataloguePlace,
@@ -17,6 +16,7 @@ from recognition_engine.levels.catalogue import (
     fit_catalogue_levels,
 )
 from recognition_engine.matching import module_score
+from recognition_engine.models import HashingEmbedder
 
 TOPICS = [
     "algebra",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from recognition_engine.embedding import HashingEmbedder
 from recognition_engine.errors import InvalidInput
 from recognition_engine.levels import LevelEstimator
+from recognition_engine.models import HashingEmbedder
 
 INTRODUCTORY = [
     "List the parts of a personal computer",
@@ -81,7 +81,7 @@ def test_level_components_score_many_sets_at_once(estimator: LevelEstimator) -> 
 @pytest.mark.real_model
 def test_real_model_orders_introductory_below_advanced_outcomes() -> None:
     from recognition_engine.config import Settings
-    from recognition_engine.embedding import create_embedder
+    from recognition_engine.models import create_embedder
 
     embedder = create_embedder(
         Settings(embedder="sentence-transformers", _env_file=None), cached=False

@@ -10,14 +10,14 @@ import pytest
 from typer.testing import CliRunner
 
 from cli import build_app
-from recognition_engine.adaptation import (
+from recognition_engine.errors import InvalidInput
+from recognition_engine.ingestion.equivalence import ItemRecord, load_equivalence_set
+from recognition_engine.models.adaptation import (
     accepted_pairs,
     adapt_model,
     in_batch_negative_batches,
     whole_text,
 )
-from recognition_engine.errors import InvalidInput
-from recognition_engine.ingestion.equivalence import ItemRecord, load_equivalence_set
 
 PAIRS = [
     ("Introduction to accounting: journals, ledgers", "Principles of Accounting I"),
@@ -77,7 +77,7 @@ def test_adapt_model_needs_two_pairs(tmp_path: Path) -> None:
 
 @pytest.mark.real_model
 def test_adapt_model_saves_a_loadable_model_that_moved(tmp_path: Path) -> None:
-    from recognition_engine.embedding import SentenceTransformerEmbedder, bundled_model_path
+    from recognition_engine.models import SentenceTransformerEmbedder, bundled_model_path
 
     out = adapt_model(
         PAIRS, bundled_model_path(), tmp_path / "adapted", batch_size=3, max_steps=1, device="cpu"

@@ -7,11 +7,11 @@ import pickle
 import numpy as np
 import pytest
 
-from recognition_engine.embedding import HashingEmbedder, bundled_model_path
 from recognition_engine.errors import InvalidInput
 from recognition_engine.levels import BloomClassifier, train_classifier
 from recognition_engine.levels.bloom import label_matrix
-from recognition_engine.levels.encoder import BloomEncoder, _length_batches, fine_tune
+from recognition_engine.models import HashingEmbedder, bundled_model_path
+from recognition_engine.models.bloom_encoder import BloomEncoder, _length_batches, fine_tune
 from tests.levels.test_bloom_classifier import synthetic_set
 
 pytestmark = pytest.mark.real_model

@@ -13,9 +13,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from recognition_engine import model_identity
-from recognition_engine.embedding import CachedEmbedder, HashingEmbedder
-from recognition_engine.model_identity import model_fingerprint
+from recognition_engine.models import CachedEmbedder, HashingEmbedder
+from recognition_engine.models import identity as model_identity
+from recognition_engine.models.identity import model_fingerprint
 
 THREADS = 8
 CALLS = 300
@@ -108,7 +108,7 @@ def test_cache_opens_while_another_process_creates_it(tmp_path: Path) -> None:
     other.execute("BEGIN IMMEDIATE")
     other.execute("CREATE TABLE IF NOT EXISTS embedding (key TEXT PRIMARY KEY, vector BLOB)")
     signal = _Signal()
-    embedding_log = logging.getLogger("recognition_engine.embedding")
+    embedding_log = logging.getLogger("recognition_engine.models.cache")
     embedding_log.addHandler(signal)
     level = embedding_log.level
     embedding_log.setLevel(logging.DEBUG)

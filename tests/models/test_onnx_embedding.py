@@ -9,13 +9,12 @@ import numpy as np
 import pytest
 
 from recognition_engine.config import Settings
-from recognition_engine.embedding import bundled_model_path, create_embedder
-from recognition_engine.model_identity import model_fingerprint
-from recognition_engine.onnx_embedding import (
+from recognition_engine.models import bundled_model_path, create_embedder
+from recognition_engine.models.export import _export_fp32, export_folder
+from recognition_engine.models.identity import model_fingerprint
+from recognition_engine.models.runtime_backend import (
     RuntimeEmbedder,
-    _export_fp32,
     batches_by_length,
-    export_folder,
     padded_batch,
 )
 

@@ -23,8 +23,8 @@ import uvicorn
 from api import create_app
 from api.security import Role, create_key
 from recognition_engine.config import Settings
-from recognition_engine.embedding import HashingEmbedder
 from recognition_engine.ingestion.files import load_programme
+from recognition_engine.models import HashingEmbedder
 from recognition_engine.service import RecognitionEngine
 
 ROOT = Path(__file__).resolve().parents[2]
