@@ -21,11 +21,13 @@ from api.rate_limit_headers import RateLimitHeaders
 from api.routers import (
     applications,
     credentials,
+    equivalency_rules,
     health,
     learning,
     levels,
     programmes,
     recognitions,
+    registry,
     screenings,
 )
 from api.screening import ScreeningRunner
@@ -41,6 +43,8 @@ logger = logging.getLogger(__name__)
 IDEMPOTENT_POSTS = (
     r"/v1/(programmes|credentials|applications|recognitions|screenings)",
     r"/v1/recognitions/[^/]+/decisions",
+    r"/v1/equivalency-rules",
+    r"/v1/equivalency-rules/[^/]+/end",
 )
 
 DESCRIPTION = """\
@@ -129,7 +133,8 @@ def create_app(
     )
     app.include_router(health.router)
     for module in (
-        programmes, learning, credentials, applications, recognitions, screenings, levels
+        programmes, learning, credentials, applications, recognitions, equivalency_rules,
+        screenings, levels, registry,
     ):
         app.include_router(module.router, prefix="/v1")
     # The workbench: the web pages over the same services (api/web).

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from api.callback_sender import CallbackSender, DeliveryState
 from api.callbacks import Allowlist
 from api.database import Database
+from api.equivalency_rules import EquivalencyRules
 from api.listing import keyset_page
 from api.problems import code_stack, engine_problem, not_found
 from api.schemas import (
@@ -263,6 +264,7 @@ class ScreeningRunner:
         try:
             credential = MicroCredential.model_validate(payload)
             proposal: RecognitionProposal = self.engine.recognise([credential], programme)
+            proposal = EquivalencyRules(self.database).apply(proposal, [credential], programme)
         except RecognitionError as error:
             return ItemState.FAILED.value, None, engine_problem(error)
         except Exception as error:  # noqa: BLE001 - one bad item must not stop the batch

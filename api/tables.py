@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -248,3 +249,42 @@ class WebSessionRecord(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
     expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class EquivalencyRuleRecord(Base):
+    """A standing equivalency rule as it was made from a decision (``api/equivalency_rules.py``).
+
+    Append-only, like the decisions it comes from: an end is a row of its own below.
+    """
+
+    __tablename__ = "equivalency_rules"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"), index=True)
+    recognition_id: Mapped[str] = mapped_column(String(32))
+    programme_id: Mapped[str] = mapped_column(String(100), index=True)
+    awarding_body: Mapped[str] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(Text)
+    modules: Mapped[list[Any]] = mapped_column(JSON)  # [{module_code, ects}] as decided
+    valid_from: Mapped[dt.date] = mapped_column(Date)
+    valid_until: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    note: Mapped[str] = mapped_column(Text)
+    decided_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    key_id: Mapped[str] = mapped_column(String(32))
+    key_name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class EquivalencyRuleEndRecord(Base):
+    """An end put to a rule: from the day after ``ends_on`` it no longer applies. Append-only;
+    a later end that comes sooner supersedes an earlier one."""
+
+    __tablename__ = "equivalency_rule_ends"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    rule_id: Mapped[str] = mapped_column(ForeignKey("equivalency_rules.id"), index=True)
+    ends_on: Mapped[dt.date] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    key_id: Mapped[str] = mapped_column(String(32))
+    key_name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Path, Query, Response, status
 
+from api.equivalency_rules import EquivalencyRules
 from api.examples import DECISION_EXAMPLES, RECOGNITION_EXAMPLES
 from api.idempotency import idempotency_key
 from api.links import RECOGNITION_LINKS, created
@@ -65,6 +66,7 @@ def create_recognition(
     proposal = svc.engine.recognise(
         list(basis.credentials), basis.programme, awarded_ects=basis.awarded_ects
     )
+    proposal = EquivalencyRules(svc.database).apply(proposal, basis.credentials, basis.programme)
     public = svc.store.add_recognition(basis, proposal, caller)
     response.headers["Location"] = f"/v1/recognitions/{public.id}"
     return _localised(public, language)

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 
+from api.equivalency_rules import EquivalencyRules
 from api.schemas import DecisionAction, DecisionRequest, ModuleAward
 from api.security import Role
 from api.web.credential_input import credential_from_form, credentials_from_file
@@ -102,6 +103,9 @@ async def create_case(request: Request, user: Submitter) -> Response:
         # that stores the credentials with the proposal: a refused case leaves nothing behind.
         case = svc.store.new_case(credentials, str(form.get("programme_id", "")), user.caller)
         proposal = svc.engine.recognise(list(case.basis.credentials), case.basis.programme)
+        proposal = EquivalencyRules(svc.database).apply(
+            proposal, case.basis.credentials, case.basis.programme
+        )
         public = svc.store.add_case(case, proposal, user.caller)
     except (RecognitionError, ValidationError, ValueError) as error:
         context = _new_case_context(request, error=str(error), form=dict(form))

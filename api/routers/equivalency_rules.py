@@ -1,0 +1,115 @@
+"""Standing equivalency rules: an evaluator's decision kept to apply to the next learner."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Depends, Path, Query, Response, status
+
+from api.equivalency_rules import EquivalencyRules
+from api.equivalency_schemas import (
+    END_EXAMPLES,
+    RULE_EXAMPLES,
+    EquivalencyRulePublic,
+    RuleEndRequest,
+    RuleRequest,
+)
+from api.idempotency import idempotency_key
+from api.listing import After, Limit
+from api.problems import problem_responses
+from api.schemas import Page
+from api.security import ANY_ROLE, Caller, Role, require
+from api.services import ServicesDep
+from api.strict_body import strict_json
+
+router = APIRouter(prefix="/equivalency-rules", tags=["equivalency rules"])
+RuleId = Path(max_length=100, description="The rule's id.")
+
+CREATE_DESCRIPTION = """\
+Make an accept or modify decision a standing rule: a later credential toward the same programme,
+from the same awarding body and with the same title (compared without regard to case, spacing
+or Unicode form), issued from `valid_from` until `valid_until` (inclusive; null: until ended), is
+proposed the modules the decision awarded, each with the finding `equivalency.rule_applied`
+citing the decision and `modules[].rule_id`. One issued outside the window gets
+`equivalency.rule_expired`, and the engine's own proposal.
+
+Only the latest decision on a proposal of one credential can stand: a rejection, a superseded
+decision or one on stacked credentials is refused (409); an unknown decision is a 404.
+Rules are append-only, like decisions: a rule is never changed; ending it adds to its history.
+"""
+
+
+def _rules(svc: ServicesDep) -> EquivalencyRules:
+    return EquivalencyRules(svc.database)
+
+
+Rules = Annotated[EquivalencyRules, Depends(_rules)]
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=EquivalencyRulePublic,
+    summary="Make a decision a standing equivalency rule",
+    description=CREATE_DESCRIPTION,
+    responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 429),
+    dependencies=[Depends(idempotency_key), strict_json(RuleRequest)],
+)
+def create_equivalency_rule(
+    response: Response,
+    request: Annotated[RuleRequest, Body(openapi_examples=RULE_EXAMPLES)],
+    caller: Annotated[Caller, Depends(require(Role.EVALUATOR))],
+    rules: Rules,
+) -> EquivalencyRulePublic:
+    public = rules.create(request, caller)
+    response.headers["Location"] = f"/v1/equivalency-rules/{public.id}"
+    return public
+
+
+@router.get(
+    "",
+    response_model=Page[EquivalencyRulePublic],
+    summary="List standing equivalency rules, oldest first, a page at a time",
+    description="`active_on=DATE`: only the rules that cover credentials issued that day.",
+    responses=problem_responses(401, 404, 422, 429),
+    dependencies=[Depends(ANY_ROLE)],
+)
+def list_equivalency_rules(
+    rules: Rules,
+    after: After = None,
+    limit: Limit = 50,
+    active_on: Annotated[dt.date | None, Query(description="An ISO date.")] = None,
+    programme_id: Annotated[str | None, Query(max_length=100)] = None,
+) -> Page[EquivalencyRulePublic]:
+    return rules.page(after, limit, active_on, programme_id)
+
+
+@router.get(
+    "/{rule_id}",
+    response_model=EquivalencyRulePublic,
+    summary="Get a standing equivalency rule, with its history",
+    responses=problem_responses(401, 404, 422, 429),
+    dependencies=[Depends(ANY_ROLE)],
+)
+def get_equivalency_rule(rule_id: Annotated[str, RuleId], rules: Rules) -> EquivalencyRulePublic:
+    return rules.get(rule_id)
+
+
+@router.post(
+    "/{rule_id}/end",
+    response_model=EquivalencyRulePublic,
+    summary="End a standing equivalency rule",
+    description="Credentials issued after `ends_on` (by default today) are no longer covered. "
+    "The end is added to the rule's history; an end can come sooner than the rule's, never "
+    "later (409): make a new rule to cover later credentials.",
+    responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 429),
+    dependencies=[Depends(idempotency_key), strict_json(RuleEndRequest)],
+)
+def end_equivalency_rule(
+    rule_id: Annotated[str, RuleId],
+    request: Annotated[RuleEndRequest, Body(openapi_examples=END_EXAMPLES)],
+    caller: Annotated[Caller, Depends(require(Role.EVALUATOR))],
+    rules: Rules,
+) -> EquivalencyRulePublic:
+    return rules.end(rule_id, request, caller)
