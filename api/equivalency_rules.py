@@ -122,6 +122,17 @@ class EquivalencyRules:
             items = [_public(record, ends[record.id]) for record in records]
         return Page[EquivalencyRulePublic](items=items, next_after=next_after)
 
+    def made_from(self, recognition_id: str) -> list[EquivalencyRulePublic]:
+        """The rules made from the decisions on one recognition, oldest first."""
+        with self.database.session() as session:
+            records = session.scalars(
+                select(EquivalencyRuleRecord)
+                .where(EquivalencyRuleRecord.recognition_id == recognition_id)
+                .order_by(EquivalencyRuleRecord.created_at, EquivalencyRuleRecord.id)
+            ).all()
+            ends = _ends(session, [record.id for record in records])
+            return [_public(record, ends[record.id]) for record in records]
+
     def for_programme(self, programme_id: str) -> list[EquivalencyRule]:
         """Every rule of the programme as it stands now, ended or not: the engine tells a
         credential in a rule's window from one outside it."""

@@ -1,5 +1,6 @@
 """Cases: the list, a new case (credentials + programme → proposal), the proposal page with its
-evidence matrix, the decision with its audit trail, and the printable recognition statement."""
+evidence matrix, the decision with its audit trail, the decision made a standing equivalency
+rule, and the printable recognition statement."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 
 from api.equivalency_rules import EquivalencyRules
+from api.equivalency_schemas import RuleRequest
 from api.schemas import DecisionAction, DecisionRequest, ModuleAward
 from api.security import Role
 from api.web.credential_input import credential_from_form, credentials_from_file
@@ -133,6 +135,11 @@ def _case_context(request: Request, case_id: str, user: User, **extra: object) -
         "decisions": svc.store.decisions(recognition.id) if user.decides else [],
         "proposed": {m.module_code: m.proposed_ects for m in recognition.proposal.modules},
         "form": {},
+        "standing_rules": (
+            EquivalencyRules(svc.database).made_from(recognition.id) if user.decides else []
+        ),
+        "today": dt.datetime.now(dt.UTC).date().isoformat(),
+        "rule_form": {},
         **extra,
     }
 
@@ -181,6 +188,21 @@ def _decision_problem(error: Exception) -> str:
     if isinstance(error, ValueError) and not isinstance(error, RecognitionError):
         return "invalid-number"
     return str(error)
+
+
+@router.post("/cases/{case_id}/rules", dependencies=[Depends(require_csrf)])
+async def make_standing_rule(request: Request, case_id: str, user: Evaluator) -> Response:
+    """Make the case's decision a standing equivalency rule (``api/equivalency_rules.py``)."""
+    form = await request.form()
+    fields = {name: str(form.get(name, "")).strip() for name in RuleRequest.model_fields}
+    try:
+        rule = RuleRequest.model_validate({**fields, "valid_until": fields["valid_until"] or None})
+        EquivalencyRules(services(request).database).create(rule, user.caller)
+    except (ValidationError, RecognitionError) as error:
+        problem = "invalid" if isinstance(error, ValidationError) else str(error)
+        context = _case_context(request, case_id, user, rule_error=problem, rule_form=fields)
+        return render(request, "proposal.html", context, status_code=422, user=user)
+    return redirect(request, f"/cases/{case_id}#standing-rules")
 
 
 @router.get("/cases/{case_id}/statement")
