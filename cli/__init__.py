@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from cli import adapt, evaluate, learn, level, recognise, registry, screen, service
+from cli import adapt, evaluate, learn, level, recognise, registry, rules, screen, service
 
 
 def build_app() -> typer.Typer:
@@ -20,7 +20,7 @@ def build_app() -> typer.Typer:
         no_args_is_help=True,
         pretty_exceptions_enable=False,
     )
-    for module in (recognise, level, adapt, learn, service, evaluate, screen, registry):
+    for module in (recognise, level, adapt, learn, service, evaluate, screen, registry, rules):
         module.register(app)
     return app
 
