@@ -110,6 +110,13 @@ class PolicyProfile(_Strict):
         return self.example if rule.example is None else rule.example
 
 
+_KINDS = (
+    "microcredential_ects",
+    "cycle_cap_ects",
+    "vocational_level5",
+    "institution_field",
+    "degree_credit_conditions",
+)
 _PROFILES: TypeAdapter[list[PolicyProfile]] = TypeAdapter(list[PolicyProfile])
 
 
@@ -141,7 +148,7 @@ def load_policy(path: Path | None) -> NationalPolicy | None:
         profiles = _PROFILES.validate_python(data)
     except ValidationError as error:
         first = error.errors()[0]
-        loc = [part for part in first["loc"] if not _is_union_tag(part, first)]
+        loc = _file_location(first["loc"])
         if first["type"] == "union_tag_invalid":
             loc.append("kind")  # the line of the kind that is not known
         line = _line_of(tree, loc)
@@ -155,20 +162,18 @@ def load_policy(path: Path | None) -> NationalPolicy | None:
     return NationalPolicy(profiles)
 
 
-def _is_union_tag(part: object, error: Any) -> bool:
-    """Pydantic puts the discriminator's value in the error's location: not a key of the file."""
-    return (
-        isinstance(part, str)
-        and part
-        in {
-            "microcredential_ects",
-            "cycle_cap_ects",
-            "vocational_level5",
-            "institution_field",
-            "degree_credit_conditions",
-        }
-        and error["type"] != "extra_forbidden"
-    )
+def _file_location(loc: tuple[int | str, ...]) -> list[int | str]:
+    """Return an error's location as keys of the file.
+
+    Pydantic puts the discriminator's value (the rule's kind) after the rule's index: it is no
+    key of the file, unless it is the last part (a key of that name the rule may not have).
+    """
+    kinds = set(_KINDS)
+    return [
+        part
+        for at, part in enumerate(loc)
+        if not (part in kinds and at < len(loc) - 1 and isinstance(loc[at - 1], int))
+    ]
 
 
 def _line_of(node: yaml.Node | None, loc: list[Any]) -> int:
