@@ -88,6 +88,15 @@ def recognise(
     as_json: Annotated[bool, typer.Option("--json", help="Print the proposal as JSON.")] = False,
     language: LanguageOption = None,
     lang: LangOption = ReportLanguage.EN,
+    standing_rules: Annotated[
+        bool,
+        typer.Option(
+            "--standing-rules",
+            help="Apply the standing equivalency rules kept in the service's database (the "
+            "data folder's, or RECOGNITION_DATABASE_URL) for the programme's id, as the API "
+            "and the workbench do.",
+        ),
+    ] = False,
 ) -> None:
     """Propose the recognition of micro-credential(s) toward a programme, with evidence."""
     settings = load_settings()
@@ -97,7 +106,12 @@ def recognise(
         for path in credentials
         for c in load_credentials(path, max_bytes=settings.max_file_bytes, language=language)
     ]
-    proposal = localise_proposal(RecognitionEngine(settings).recognise(items, loaded), lang)
+    proposal = RecognitionEngine(settings).recognise(items, loaded)
+    if standing_rules:
+        from cli.rules import apply_standing_rules
+
+        proposal = apply_standing_rules(proposal, items, loaded, settings)
+    proposal = localise_proposal(proposal, lang)
     if as_json:
         typer.echo(json.dumps(proposal.model_dump(mode="json"), indent=2, ensure_ascii=False))
     else:

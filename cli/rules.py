@@ -9,6 +9,8 @@ from typing import Annotated
 import typer
 
 from cli.common import console, handles_errors, load_settings
+from recognition_engine.config import Settings
+from recognition_engine.domain import MicroCredential, Programme, RecognitionProposal
 from recognition_engine.errors import InvalidInput
 
 
@@ -20,6 +22,25 @@ def register(app: typer.Typer) -> None:
     rules.command("list")(list_rules)
     rules.command("end")(end_rule)
     app.add_typer(rules, name="rules")
+
+
+def apply_standing_rules(
+    proposal: RecognitionProposal,
+    credentials: list[MicroCredential],
+    programme: Programme,
+    settings: Settings,
+) -> RecognitionProposal:
+    """Return ``proposal`` with the programme's standing rules from the service's database
+    applied, as the API and the workbench apply them (``recognise --standing-rules``)."""
+    from api.database import Database
+    from api.equivalency_rules import EquivalencyRules
+
+    database = Database(settings.resolved_database_url)
+    database.migrate()
+    try:
+        return EquivalencyRules(database).apply(proposal, credentials, programme)
+    finally:
+        database.dispose()
 
 
 def _day(text: str | None, option: str) -> dt.date | None:

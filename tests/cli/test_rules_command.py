@@ -91,3 +91,24 @@ def test_bad_input_is_a_clear_message_and_a_non_zero_exit(tmp_path: Path, rule_i
     assert rules(tmp_path, "end", rule_id, "--on", "2026-06-30")[0] == 0
     code, output = rules(tmp_path, "end", rule_id, "--on", "2027-01-01")
     assert code == 2 and "can only come sooner" in output
+
+
+def test_recognise_applies_the_standing_rules_when_asked(tmp_path: Path, rule_id: str) -> None:
+    programme = tmp_path / "programme.json"
+    programme.write_text(make_programme().model_dump_json())
+    credential = tmp_path / "credential.json"
+    credential.write_text(make_credential(id="next-learner").model_dump_json())
+    env = {"RECOGNITION_DATA_DIR": str(tmp_path), "RECOGNITION_EMBEDDER": "fake"}
+
+    def modules(*options: str) -> list[tuple[str, str | None]]:
+        result = CliRunner().invoke(
+            build_app(),
+            ["recognise", str(credential), "-p", str(programme), "--json", *options],
+            env=env,
+        )
+        assert result.exit_code == 0, result.output
+        proposal = json.loads(result.output)
+        return [(m["module_code"], m["rule_id"]) for m in proposal["modules"]]
+
+    assert ("DB201", rule_id) not in modules()
+    assert modules("--standing-rules") == [("DB201", rule_id)]
