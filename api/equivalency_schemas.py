@@ -17,7 +17,9 @@ Note = Annotated[
 class RuleRequest(Request):
     """Make a decision a standing rule, from ``valid_from`` until ``valid_until`` (inclusive)."""
 
-    decision_id: int = Field(ge=1, description="An accept or modify decision (its `id`).")
+    decision_id: int = Field(
+        ge=1, le=2**31 - 1, description="An accept or modify decision (its `id`)."
+    )
     valid_from: dt.date = Field(description="The first issue date the rule covers.")
     valid_until: dt.date | None = Field(
         None, description="The last issue date the rule covers; null: until it is ended."
