@@ -67,6 +67,24 @@ def elements_table(elements: list[Finding], t: Reader = ENGLISH) -> Table:
     return table
 
 
+def render_registers_and_policy(
+    proposal: RecognitionProposal, console: Console, t: Reader = ENGLISH
+) -> None:
+    """Print the provider registers' and the national policy's findings, each with its source."""
+    checked = [f for f in proposal.findings
+               if f.code.startswith(("qa.registry.", "national_policy."))]
+    if not checked:
+        return
+    console.print(t._("Registers and national policy:"), style="bold")
+    for item in checked:
+        verdict = Text(_verdict(item, t), style=VERDICT_STYLE[item.verdict])
+        console.print(Text("• ").append(verdict).append(f" {t.say(item)}"))
+        if item.source is not None:
+            cited = item.source.citation + (f" ({item.source.date})" if item.source.date else "")
+            console.print(f"  [dim]{escape(t._('Source:'))} {escape(cited)}[/dim]",
+                          highlight=False)
+
+
 def render_proposal(
     proposal: RecognitionProposal, console: Console, *, evidence: int = 4, t: Reader = ENGLISH
 ) -> None:
@@ -98,6 +116,7 @@ def render_proposal(
     )
     render_credential_checks(proposal.credentials, console, t)
     console.print(elements_table(proposal.elements, t))
+    render_registers_and_policy(proposal, console, t)
     for reason in proposal.reason_codes:
         console.print(f"• {escape(t.say(reason))}", highlight=False)
     if proposal.level_estimate is not None:

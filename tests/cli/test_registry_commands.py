@@ -136,3 +136,12 @@ def test_a_wrong_policy_file_stops_the_command(env: Path, monkeypatch: pytest.Mo
     assert result.exit_code == 2
     said = " ".join(result.output.split())  # as wrapped to the terminal's width
     assert "line 5" in said and "'nope'" in said
+
+
+def test_the_report_lists_registers_and_policy_with_sources(env: Path) -> None:
+    invoke("registry", "import", "deqar", str(write_institutions(env)), str(write_reports(env)))
+    result = invoke("recognise", str(env / "listed.yaml"), "-p", str(env / "programme.yaml"))
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert "Registers and national policy:" in said
+    assert "Source: DEQAR, the Database of External Quality Assurance Results, by EQAR" in said
