@@ -9,20 +9,26 @@ import typer
 
 from cli.common import console, handles_errors, load_settings
 from recognition_engine.domain import MicroCredential
+from recognition_engine.errors import InvalidInput
+from recognition_engine.ingestion import Syntax, read_credentials
 from recognition_engine.ingestion.files import load_credentials, load_programme
 
 
-def read_credentials(paths: list[Path], max_bytes: int) -> list[MicroCredential]:
-    """Credentials from YAML/JSON files, or from JSONL files with one credential a line."""
+def read_credential_files(paths: list[Path], max_bytes: int) -> list[MicroCredential]:
+    """Credentials from YAML/JSON files, or from JSONL files with one credential a line, each
+    read by the engine's one reader."""
     found: list[MicroCredential] = []
     for path in paths:
-        if path.suffix == ".jsonl":
-            with path.open(encoding="utf-8") as lines:
-                found += [
-                    MicroCredential.model_validate_json(line) for line in lines if line.strip()
-                ]
-        else:
+        if path.suffix != ".jsonl":
             found += load_credentials(path, max_bytes=max_bytes)
+            continue
+        if not path.is_file():
+            raise InvalidInput(f"{path}: no such file")
+        with path.open("rb") as lines:
+            for number, line in enumerate(lines, start=1):
+                if line.strip():
+                    where = f"{path}:{number}"
+                    found += read_credentials(line, where, syntax=Syntax.JSON, max_bytes=max_bytes)
     return found
 
 
@@ -49,7 +55,7 @@ def screen(
         raise typer.BadParameter("--engine is 'local' or 'ray'")
     chosen: Literal["local", "ray"] = engine  # type: ignore[assignment]
     settings = load_settings()
-    loaded = read_credentials(credentials, settings.max_file_bytes)
+    loaded = read_credential_files(credentials, settings.max_file_bytes)
     catalogues = [load_programme(p, max_bytes=settings.max_file_bytes) for p in programmes]
     if chosen == "ray":
         written = screen_on_ray(

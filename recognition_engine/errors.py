@@ -57,3 +57,27 @@ class NestedTooDeep(InvalidInput):
     """A JSON or YAML document nested past the configured depth."""
 
     title = "Nested too deeply"
+
+
+class InvalidFields(InvalidInput):
+    """A record whose fields are not what its schema says: each field error's place, message
+    and kind (never the value, which may be personal data)."""
+
+    title = "Invalid fields"
+
+    def __init__(self, source: str, errors: list[dict]) -> None:
+        self.errors = [
+            {
+                "loc": list(item.get("loc", ())),
+                "msg": str(item.get("msg", "")),
+                "type": str(item.get("type", "")),
+            }
+            for item in errors
+        ]
+        listed = [
+            f"{'.'.join(str(part) for part in item['loc']) or 'record'}: {item['msg']}"
+            for item in self.errors[:5]
+        ]
+        if len(self.errors) > 5:
+            listed.append(f"and {len(self.errors) - 5} more")
+        super().__init__(f"{source}: {'; '.join(listed)}")

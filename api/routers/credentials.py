@@ -6,11 +6,9 @@ Open Badges 3.0 credential (JSON, or a compact JWT); the media type and the cont
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
-from pydantic import TypeAdapter
 
 from api.examples import CREDENTIAL_EXAMPLES
 from api.idempotency import idempotency_key
@@ -20,21 +18,20 @@ from api.problems import ApiProblem, problem_responses
 from api.schemas import CredentialPublic, Page
 from api.security import ANY_ROLE, Caller, Role, require
 from api.services import ServicesDep
-from api.strict_body import read_strictly
-from recognition_engine.domain import CredentialFormat, MicroCredential
-from recognition_engine.errors import InvalidInput, NestedTooDeep
-from recognition_engine.ingestion.digital import (
-    is_digital_credential,
-    looks_like_jwt,
-    read_digital_credential,
+from api.strict_body import field_errors
+from recognition_engine.domain import MicroCredential
+from recognition_engine.errors import InvalidFields, InvalidInput, MalformedDocument, NestedTooDeep
+from recognition_engine.ingestion import (
+    CredentialDocument,
+    Syntax,
+    parse_credentials,
+    read_credentials,
 )
-from recognition_engine.ingestion.files import with_own_provenance, without_checks
-from recognition_engine.ingestion.strict_text import DEFAULT_MAX_DEPTH, decode_text, load_json
+from recognition_engine.ingestion.strict_text import DEFAULT_MAX_DEPTH
 
 router = APIRouter(prefix="/credentials", tags=["credentials"])
 
 SOURCE = "request body"
-CREDENTIAL_ADAPTER = TypeAdapter(MicroCredential)
 JSON_TYPES = {"", "application/json"}
 JSON_LD_TYPES = {"application/ld+json", "application/vc+ld+json", "application/vc"}
 JWT_TYPES = {"application/vc+jwt", "application/jwt"}
@@ -120,46 +117,55 @@ def read_submission(
     max_bytes: int,
     max_depth: int = DEFAULT_MAX_DEPTH,
 ) -> MicroCredential:
-    """Return the credential in a request body of the given media type."""
+    """Return the one credential in a request body of the given media type, as the engine's
+    reader (``read_credentials``) reads it."""
     if media_type in JWT_TYPES:
-        text = decode_text(raw, SOURCE).strip()
-        if not looks_like_jwt(text):
-            raise InvalidInput(f"{SOURCE}: not a compact JWT (header.payload.signature)")
-        return read_digital_credential(
-            text, SOURCE, language=language, max_bytes=max_bytes, max_depth=max_depth
-        )
-    if media_type not in JSON_TYPES | JSON_LD_TYPES and not media_type.endswith("+json"):
+        syntax = Syntax.JWT
+    elif media_type in JSON_LD_TYPES:
+        syntax = Syntax.JSON_LD
+    elif media_type in JSON_TYPES or media_type.endswith("+json"):
+        syntax = Syntax.JSON
+    else:
         raise ApiProblem(
             415,
             "unsupported-media-type",
             "Unsupported media type",
-            "send application/json, application/ld+json, application/vc+jwt or "
-            "application/jwt",
+            "send application/json, application/ld+json, application/vc+jwt or application/jwt",
         )
+    document = _parsed(raw, syntax, max_bytes, max_depth)
+    if isinstance(document.content, list):
+        raise InvalidInput(f"{SOURCE}: one credential per request, not a list")
+    try:
+        [credential] = read_credentials(
+            document,
+            SOURCE,
+            syntax=syntax,
+            language=language,
+            max_bytes=max_bytes,
+            max_depth=max_depth,
+        )
+    except InvalidFields as error:
+        raise field_errors(error.errors) from error  # the 422 of a body's field errors
+    return credential
+
+
+def _parsed(raw: bytes, syntax: Syntax, max_bytes: int, max_depth: int) -> CredentialDocument:
+    """The parsed body; JSON that cannot be parsed is the 400 of a malformed body."""
+    if syntax is Syntax.JWT:
+        return parse_credentials(raw, SOURCE, syntax=syntax, max_bytes=max_bytes)
     try:
         # strictly: UTF-8, no lone surrogate, bounded nesting (``json_bodies`` checked the
         # body on its way in; a caller of this function may not have that middleware)
-        data = load_json(raw, SOURCE, max_depth=max_depth)
+        return parse_credentials(
+            raw, SOURCE, syntax=syntax, max_bytes=max_bytes, max_depth=max_depth
+        )
     except NestedTooDeep as error:
         raise ApiProblem(400, "nested-too-deep", "JSON nested too deeply", str(error)) from error
-    except InvalidInput as error:
+    except MalformedDocument as error:
         reason = str(error).removeprefix(f"{SOURCE}: ")
         raise ApiProblem(
             400, "malformed-json", "Malformed JSON", f"the request body is not valid JSON: {reason}"
         ) from error
-    if is_digital_credential(data, SOURCE):
-        return read_digital_credential(
-            data, SOURCE, language=language, max_bytes=max_bytes, max_depth=max_depth
-        )
-    if media_type in JSON_LD_TYPES:
-        raise InvalidInput(
-            f"{SOURCE}: JSON-LD that is neither a Europass EDC nor an Open Badges 3.0 credential"
-        )
-    # strict: the schema's types, no 0 for false
-    sent = read_strictly(CREDENTIAL_ADAPTER, json.dumps(data))
-    # what only the engine may state is checked against the schema, then not believed
-    credential = MicroCredential.model_validate(without_checks(sent.model_dump(mode="json")))
-    return with_own_provenance(credential, CredentialFormat.JSON)
 
 
 @router.get(

@@ -23,6 +23,7 @@ from api.schemas import (
 from api.security import ANY_ROLE, Caller, Role, require
 from api.services import ServicesDep
 from api.strict_body import strict_json
+from recognition_engine.ingestion import read_credentials
 
 router = APIRouter(prefix="/screenings", tags=["screenings"])
 ScreeningId = Path(max_length=100, description="The screening's id.")
@@ -61,9 +62,22 @@ def create_screening(
     caller: Annotated[Caller, Depends(require(Role.SCREENING))],
     svc: ServicesDep,
 ) -> ScreeningCreated:
-    public = svc.screenings.submit(request, caller)
+    public = svc.screenings.submit(_read_inline(request), caller)
     response.headers["Location"] = f"/v1/screenings/{public.id}"
     return public
+
+
+def _read_inline(request: ScreeningRequest) -> ScreeningRequest:
+    """The request with each inline credential as the engine's reader reads it: what the body
+    says of its own provenance and EU 2022 elements is not believed."""
+    read = [
+        credential
+        for number, sent in enumerate(request.credentials)
+        for credential in read_credentials(
+            sent.model_dump(mode="json"), f"request body: credentials[{number}]"
+        )
+    ]
+    return request.model_copy(update={"credentials": read})
 
 
 @router.get(

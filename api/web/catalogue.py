@@ -8,12 +8,12 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 
-from api.web.credential_input import parse_document
 from api.web.csrf import require_csrf
 from api.web.pages import User, UserDep, page_of_known_id, redirect, render, role, services
 from recognition_engine.domain import Programme
 from recognition_engine.errors import RecognitionError
-from recognition_engine.ingestion.files import describe_validation_error
+from recognition_engine.ingestion.files import describe_validation_error, parse_document
+from recognition_engine.ingestion.strict_text import decode_text
 
 router = APIRouter(include_in_schema=False)
 Admin = Annotated[User, Depends(role())]
@@ -38,7 +38,9 @@ async def upload_programme(request: Request, user: Admin) -> Response:
             raise ValueError(f"{upload.filename}: over {svc.settings.max_file_bytes:,} bytes")
         try:
             document = parse_document(
-                upload.filename, content, max_depth=svc.settings.max_nesting_depth
+                decode_text(content, upload.filename),
+                upload.filename,
+                max_depth=svc.settings.max_nesting_depth,
             )
             programme = Programme.model_validate(document)
         except ValidationError as error:

@@ -195,12 +195,13 @@ class Skill(Strict):
 class CredentialFormat(StrEnum):
     YAML = "yaml"  # the engine's own format
     JSON = "json"  # the engine's own format
+    FORM = "form"  # the engine's own format, typed into the workbench's form
     EDC = "edc"  # Europass digital credential, European Learning Model (JSON-LD)
     OB3_JSON = "ob3-json"  # Open Badges 3.0 verifiable credential
     OB3_JWT = "ob3-jwt"  # the same as a compact JWT (vc+jwt)
 
 
-OWN_FORMATS = frozenset({CredentialFormat.YAML, CredentialFormat.JSON})
+OWN_FORMATS = frozenset({CredentialFormat.YAML, CredentialFormat.JSON, CredentialFormat.FORM})
 
 
 class SignatureStatus(StrEnum):

@@ -11,8 +11,8 @@ from sqlalchemy.exc import DatabaseError
 
 from api.security import Role, create_key
 from api.tables import RecognitionRecord
-from recognition_engine.domain import CredentialFormat, MicroCredential, Programme
-from recognition_engine.ingestion.files import with_own_provenance, without_checks
+from recognition_engine.domain import Programme
+from recognition_engine.ingestion import read_credentials
 
 SECURITY_1 = "am-network-security-essentials-1"
 SECURITY_2 = "am-network-security-essentials-2"
@@ -37,12 +37,7 @@ def test_proposal_is_the_engines(
     engine = client.app.state.services.engine
     chosen = [c for c in credentials if c.get("id") in (SECURITY_1, SECURITY_2)]
     # as the API stores them: sent as JSON, so marked as read from the engine's JSON
-    sent = [
-        with_own_provenance(
-            MicroCredential.model_validate(without_checks(c)), CredentialFormat.JSON
-        )
-        for c in chosen
-    ]
+    sent = [credential for c in chosen for credential in read_credentials(c, "sent")]
     expected = engine.recognise(sent, Programme.model_validate(programme))
     assert stacked["proposal"] == expected.model_dump(mode="json")
     assert stacked["requested_by"]["name"] == "intake office"
