@@ -47,24 +47,41 @@ class Found:
     score: float
 
 
-def best_match(query: str, names: Sequence[str]) -> Found | None:
+@dataclass(frozen=True)
+class NameKeys:
+    """A name with the keys it is compared by, computed once (a register stores them)."""
+
+    name: str
+    folded: str
+    romanised: str
+
+    @classmethod
+    def of(cls, name: str) -> NameKeys:
+        return cls(name, fold(name), romanise(name))
+
+
+def best_match(query: str, names: Sequence[str | NameKeys]) -> Found | None:
     """Return the best match of ``query`` among ``names``, strictest first; None if none."""
-    for position, name in enumerate(names):
-        if name.strip().casefold() == query.strip().casefold():
+    keyed = [NameKeys.of(name) if isinstance(name, str) else name for name in names]
+    exact = query.strip().casefold()
+    for position, item in enumerate(keyed):
+        if item.name.strip().casefold() == exact:
             return Found(position, MatchHow.EXACT, 100.0)
     folded = fold(query)
-    for position, name in enumerate(names):
-        if fold(name) == folded:
+    for position, item in enumerate(keyed):
+        if item.folded == folded:
             return Found(position, MatchHow.NORMALISED, 100.0)
     romanised = romanise(query)
-    keys = [romanise(name) for name in names]
-    for position, key in enumerate(keys):
-        if key and key == romanised:
-            return Found(position, MatchHow.TRANSLITERATED, 100.0)
     if not romanised:
         return None
+    for position, item in enumerate(keyed):
+        if item.romanised == romanised:
+            return Found(position, MatchHow.TRANSLITERATED, 100.0)
     near = process.extractOne(
-        romanised, keys, scorer=fuzz.token_sort_ratio, score_cutoff=NEAR_MATCH_SCORE
+        romanised,
+        [item.romanised for item in keyed],
+        scorer=fuzz.token_sort_ratio,
+        score_cutoff=NEAR_MATCH_SCORE,
     )
     if near is None:
         return None

@@ -14,9 +14,12 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+from rapidfuzz import fuzz, process
+
 from recognition_engine.registry.deqar import Export, ExportKind
 from recognition_engine.registry.models import (
     DEQAR_CITATION,
+    MatchHow,
     NameKind,
     QARecord,
     RegisterEntry,
@@ -24,7 +27,7 @@ from recognition_engine.registry.models import (
     RegistryMatch,
     RegistryStatus,
 )
-from recognition_engine.registry.names import best_match
+from recognition_engine.registry.names import NEAR_MATCH_SCORE, NameKeys, fold, romanise
 from recognition_engine.registry.national import NationalList
 
 FILE_NAME = "registry.sqlite"
@@ -38,8 +41,12 @@ CREATE TABLE IF NOT EXISTS imports (
 CREATE TABLE IF NOT EXISTS entries (
     key TEXT PRIMARY KEY, source TEXT NOT NULL, country TEXT, entry TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS names (
-    entry_key TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL, country TEXT);
-CREATE INDEX IF NOT EXISTS names_country ON names (country);
+    entry_key TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL, country TEXT,
+    folded TEXT NOT NULL, romanised TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS entries_source ON entries (source);
+CREATE INDEX IF NOT EXISTS names_entry ON names (entry_key);
+CREATE INDEX IF NOT EXISTS names_folded ON names (folded);
+CREATE INDEX IF NOT EXISTS names_romanised ON names (romanised);
 CREATE TABLE IF NOT EXISTS records (
     entry_key TEXT NOT NULL, source TEXT NOT NULL, record TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS records_entry ON records (entry_key);
@@ -87,13 +94,17 @@ class ProviderRegistry:
                         _put_entry(connection, entry, item.names, DEQAR)
             if reports:
                 connection.execute("DELETE FROM records WHERE source = ?", (DEQAR,))
+                known = {
+                    key
+                    for (key,) in connection.execute(
+                        "SELECT key FROM entries WHERE source = ?", (DEQAR,)
+                    )
+                }
                 for export in reports:
                     for report in export.reports:
                         key = f"deqar:{report.hei_deqar_id}"
-                        known = connection.execute(
-                            "SELECT 1 FROM entries WHERE key = ?", (key,)
-                        ).fetchone()
-                        if known is None:  # a report's institution the institutions export lacks
+                        if key not in known:  # a report's institution the institutions export lacks
+                            known.add(key)
                             entry = RegisterEntry(
                                 key=key,
                                 register_name=DEQAR_CITATION,
@@ -190,39 +201,74 @@ class ProviderRegistry:
     def lookup(self, name: str, country: str | None = None) -> list[RegistryMatch]:
         """Return every register's entry for ``name`` (in ``country`` if given), best first.
 
-        One match per register at most: the strictest way the name matches there.
+        One match per register at most: the strictest way the name matches there. The same
+        name once case, accents and punctuation are set aside, then once romanised, are found
+        by index; only a name found neither way is compared with every name for a near spelling.
         """
         if not self.path.exists():
             return []
+        query = name.strip().casefold()
+        found: dict[str, tuple[str, str, str, MatchHow, float]] = {}
         with self._connection() as connection:
-            query = "SELECT entry_key, name, kind FROM names"
-            rows = (
-                connection.execute(
-                    query + " WHERE country = ? OR country IS NULL", (country.upper(),)
-                )
-                if country
-                else connection.execute(query)
-            ).fetchall()
-            by_source: dict[str, list[tuple[str, str, str]]] = {}
-            for key, entry_name, kind in rows:
-                by_source.setdefault(_source_of(key), []).append((key, entry_name, kind))
-            matches = []
-            for candidates in by_source.values():
-                found = best_match(name, [entry_name for _, entry_name, _ in candidates])
-                if found is None:
+            for column, value in (("folded", fold(name)), ("romanised", romanise(name))):
+                if not value:
                     continue
-                key, entry_name, kind = candidates[found.position]
-                matches.append(
-                    RegistryMatch(
-                        entry=_entry(connection, key),
-                        matched_name=entry_name,
-                        name_kind=NameKind(kind),
-                        how=found.how,
-                        score=found.score,
+                rows = _names(connection, f"{column} = ?", (value,), country)
+                # the exact spelling first, so that it is the one a register is matched by
+                for key, entry_name, kind, _ in sorted(
+                    rows, key=lambda row: row[1].strip().casefold() != query
+                ):
+                    how = (
+                        MatchHow.EXACT
+                        if entry_name.strip().casefold() == query
+                        else MatchHow.NORMALISED
+                        if column == "folded"
+                        else MatchHow.TRANSLITERATED
                     )
+                    found.setdefault(_source_of(key), (key, entry_name, kind, how, 100.0))
+            self._near(connection, romanise(name), country, found)
+            matches = [
+                RegistryMatch(
+                    entry=_entry(connection, key),
+                    matched_name=entry_name,
+                    name_kind=NameKind(kind),
+                    how=how,
+                    score=score,
                 )
-        strictness = {"exact": 0, "normalised": 1, "transliterated": 2, "near": 3}
-        return sorted(matches, key=lambda m: (strictness[m.how.value], -m.score))
+                for key, entry_name, kind, how, score in found.values()
+            ]
+        strictness = list(MatchHow)
+        return sorted(matches, key=lambda m: (strictness.index(m.how), -m.score))
+
+    @staticmethod
+    def _near(
+        connection: sqlite3.Connection,
+        romanised: str,
+        country: str | None,
+        found: dict[str, tuple[str, str, str, MatchHow, float]],
+    ) -> None:
+        """Add a near spelling of the name in each register where nothing closer was found."""
+        if not romanised:
+            return
+        sources = [row[0] for row in connection.execute("SELECT DISTINCT source FROM entries")]
+        for source in sources:
+            if source in found:
+                continue
+            rows = _names(
+                connection,
+                "entry_key IN (SELECT key FROM entries WHERE source = ?)",
+                (source,),
+                country,
+            )
+            near = process.extractOne(
+                romanised,
+                [row[3] for row in rows],
+                scorer=fuzz.token_sort_ratio,
+                score_cutoff=NEAR_MATCH_SCORE,
+            )
+            if near is not None:
+                key, entry_name, kind, _ = rows[near[2]]
+                found[source] = (key, entry_name, kind, MatchHow.NEAR, round(float(near[1]), 1))
 
     # --- the file -----------------------------------------------------------------------------
 
@@ -267,10 +313,23 @@ def _put_entry(
     for name, kind in names:
         if name not in seen:
             seen.add(name)
+            keys = NameKeys.of(name)
             connection.execute(
-                "INSERT INTO names (entry_key, name, kind, country) VALUES (?, ?, ?, ?)",
-                (entry.key, name, kind.value, entry.country),
+                "INSERT INTO names (entry_key, name, kind, country, folded, romanised) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (entry.key, name, kind.value, entry.country, keys.folded, keys.romanised),
             )
+
+
+def _names(
+    connection: sqlite3.Connection, where: str, values: tuple[str, ...], country: str | None
+) -> list[tuple[str, str, str, str]]:
+    """Return (entry key, name, kind, romanised) of the names that meet ``where``."""
+    query = f"SELECT entry_key, name, kind, romanised FROM names WHERE ({where})"  # noqa: S608
+    if country:
+        query += " AND (country = ? OR country IS NULL)"
+        values = (*values, country.upper())
+    return connection.execute(query, values).fetchall()
 
 
 def _entry(connection: sqlite3.Connection, key: str) -> RegisterEntry:
