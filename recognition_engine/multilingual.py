@@ -32,11 +32,22 @@ An index is always one model's: a catalogue read by both models has two indexes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Literal
 
 from recognition_engine.config import Settings
+from recognition_engine.decision.findings import finding
+from recognition_engine.domain import Element, Finding, MicroCredential, Verdict
+from recognition_engine.ingestion.language import credential_language, outcome_languages
+from recognition_engine.messages import codes
+from recognition_engine.messages.render import coded
 from recognition_engine.models import Embedder, create_multilingual_embedder, is_multilingual
+from recognition_engine.models.profiles import (
+    ANY_LANGUAGE,
+    ModelProfile,
+    english_profile,
+    multilingual_profile,
+)
 
 Deployment = Literal["off", "all", "non-english"]
 
@@ -52,6 +63,54 @@ def uses_multilingual(deployment: Deployment, languages: Iterable[str | None]) -
     if deployment == "off":
         return False
     return any(language not in (None, "en") for language in languages)
+
+
+def recognition_languages(credentials: Sequence[MicroCredential]) -> list[str | None]:
+    """Return the languages of the credentials and of each of their learning outcomes.
+
+    A credential in English with one outcome in Georgian is routed by that outcome too: the
+    multilingual model reads English as well, so the whole credential goes to it rather than
+    the English model reading the Georgian outcome as if it were English.
+    """
+    languages: list[str | None] = []
+    for credential in credentials:
+        languages.append(credential_language(credential))
+        languages += outcome_languages(credential.learning_outcomes, credential.language)
+    return languages
+
+
+def profile_of(embedder: Embedder, settings: Settings) -> ModelProfile:
+    """Return the profile of the model an engine reads with."""
+    if is_multilingual(embedder):
+        return multilingual_profile(settings)
+    return english_profile(settings)
+
+
+def split_by_reading(
+    outcomes: Sequence[str], declared: str | None, profile: ModelProfile
+) -> tuple[list[str], list[str]]:
+    """Return (the outcomes the model reads, the languages of those it does not), in order."""
+    if ANY_LANGUAGE in profile.languages:
+        return list(outcomes), []
+    read: list[str] = []
+    unread: list[str] = []
+    for outcome, language in zip(
+        outcomes, outcome_languages(outcomes, declared) if outcomes else [], strict=True
+    ):
+        if profile.reads(language):
+            read.append(outcome)
+        elif language is not None and language not in unread:
+            unread.append(language)
+    return read, unread
+
+
+def not_read_finding(count: int, languages: list[str]) -> Finding:
+    """Return the warning that ``count`` outcomes in ``languages`` were left out, unread."""
+    return finding(
+        Element.LEARNING_OUTCOMES,
+        Verdict.WARNING,
+        coded(codes.OUTCOMES_LANGUAGE_NOT_READ, count=count, languages=languages),
+    )
 
 
 def multilingual_embedder(settings: Settings) -> Embedder:

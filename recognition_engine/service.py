@@ -76,6 +76,10 @@ from recognition_engine.multilingual import (
     is_multilingual,
     matching_thresholds,
     multilingual_embedder,
+    not_read_finding,
+    profile_of,
+    recognition_languages,
+    split_by_reading,
     uses_multilingual,
 )
 from recognition_engine.policy import load_policy
@@ -298,9 +302,23 @@ class RecognitionEngine:
         # ---
         check_programme_levels(programme)
         checks, national_cap = self._register_and_policy(credentials, programme)
-        extracted = [CredentialOutcomes(c, outcomes_of(c)) for c in credentials]
+        # outcomes in a language this engine's model does not read are not matched as if they
+        # were English: they are left out, and a finding says so
+        profile = profile_of(self.embedder, self.settings)
+        extracted, unread_languages, unread_count = [], [], 0
+        for credential in credentials:
+            outcomes = outcomes_of(credential)
+            read, languages = split_by_reading(outcomes, credential.language, profile)
+            extracted.append(CredentialOutcomes(credential, read))
+            unread_count += len(outcomes) - len(read)
+            unread_languages += [code for code in languages if code not in unread_languages]
         pooled = [text for item in extracted for text in item.outcomes]
         owners = [item.credential.id for item in extracted for _ in item.outcomes]
+        if not pooled and unread_languages:
+            raise InvalidInput(
+                f"the learning outcomes are in {', '.join(unread_languages)}, which the model of "
+                "this deployment does not read: set multilingual to non-english or all"
+            )
         if not pooled:
             raise InvalidInput("the credential has no learning outcomes to match")
         index = self._index_for(programme)
@@ -353,6 +371,8 @@ class RecognitionEngine:
             "hours_per_ects": self.settings.hours_per_ects,
         }
         proposal.engine.update(self._language_report(credentials, programme))
+        if unread_languages:
+            proposal.findings.append(not_read_finding(unread_count, unread_languages))
         if unreadable is not None:
             note = unreadable_model_finding(unreadable)
             proposal.findings.append(note)
@@ -523,7 +543,7 @@ class RecognitionEngine:
         """Return the engine whose model reads this recognition under the deployment."""
         if self.settings.multilingual != "non-english" or self._namespace is not None:
             return self
-        languages = [credential_language(c) for c in credentials]
+        languages = recognition_languages(credentials)
         if not uses_multilingual("non-english", [*languages, programme_language(programme)]):
             return self
         with self._lock:

@@ -364,6 +364,11 @@ OUTCOMES_MODEL_UNREADABLE = message(
     "The model learned from this institution's decisions could not be read; modules are ranked "
     "as on day one, by similarity alone. Run learn again.",
 )
+OUTCOMES_LANGUAGE_NOT_READ = message(
+    "outcomes.language_not_read",
+    "{count} learning outcomes ({languages:list}) are in a language the model of this deployment "
+    "does not read; they are not matched. A deployment with the multilingual model reads them.",
+)
 
 # --- review: the closest module, below the coverage rules ---------------------------------------
 

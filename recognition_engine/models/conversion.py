@@ -172,7 +172,11 @@ def _write_tokenizer(vocabulary: Vocabulary, max_length: int, out: Path) -> None
     if pieces[-1][0] == "<mask>":
         specials["mask_token"] = "<mask>"
     wrapped = PreTrainedTokenizerFast(
-        tokenizer_object=tokenizer, model_max_length=max_length, **specials
+        tokenizer_object=tokenizer,
+        model_max_length=max_length,
+        # BERT's inputs, token types included: the ONNX export feeds all three
+        model_input_names=["input_ids", "token_type_ids", "attention_mask"],
+        **specials,
     )
     wrapped.save_pretrained(str(out))
 

@@ -1,0 +1,72 @@
+"""Outcomes in a language the engine's model does not read are not matched as if English."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from recognition_engine.config import Settings
+from recognition_engine.errors import InvalidInput
+from recognition_engine.messages import codes
+from recognition_engine.models.profiles import english_profile, multilingual_profile
+from recognition_engine.multilingual import recognition_languages, split_by_reading
+from recognition_engine.service import RecognitionEngine
+from tests.conftest import FAKE_MIN_PROPOSAL_SCORE, make_credential, make_programme
+
+ENGLISH = [
+    "Configure routers and switches in a small office local area network",
+    "Troubleshoot network connectivity with diagnostic tools such as ping",
+]
+GEORGIAN = [
+    "როუტერებისა და კომუტატორების კონფიგურირება მცირე ოფისის ლოკალურ ქსელში",
+    "ოფისისთვის IP მისამართებისა და ქვექსელების სქემის დაპროექტება",
+]
+
+
+def _settings(tmp_path: Path, multilingual: str) -> Settings:
+    return Settings(
+        data_dir=tmp_path / "var",
+        embedder="fake",
+        min_proposal_score=FAKE_MIN_PROPOSAL_SCORE,
+        multilingual=multilingual,
+        _env_file=None,
+    )
+
+
+def test_the_english_model_reads_english_and_unknown_only(tmp_path: Path) -> None:
+    settings = _settings(tmp_path, "off")
+    read, unread = split_by_reading([*ENGLISH, GEORGIAN[0]], None, english_profile(settings))
+    assert read == ENGLISH and unread == ["ka"]
+    everything = [*ENGLISH, *GEORGIAN]
+    assert split_by_reading(everything, None, multilingual_profile(settings)) == (everything, [])
+
+
+def test_a_mixed_outcome_list_is_routed_by_each_outcome() -> None:
+    mixed = make_credential(learning_outcomes=[*ENGLISH, GEORGIAN[0]])
+    assert "ka" in recognition_languages([mixed])
+    assert set(recognition_languages([make_credential(learning_outcomes=ENGLISH)])) == {"en"}
+
+
+def test_unread_outcomes_are_left_out_with_a_finding(tmp_path: Path) -> None:
+    credential = make_credential(learning_outcomes=[*ENGLISH, *GEORGIAN])
+    proposal = RecognitionEngine(_settings(tmp_path, "off")).recognise(
+        [credential], make_programme()
+    )
+    [note] = [f for f in proposal.findings if f.code == codes.OUTCOMES_LANGUAGE_NOT_READ]
+    assert note.params == {"count": 2, "languages": ["ka"]}
+    matched = {pair.credential_outcome for m in proposal.modules for pair in m.evidence}
+    assert matched and matched <= set(ENGLISH)
+
+
+def test_a_credential_wholly_unread_is_refused(tmp_path: Path) -> None:
+    credential = make_credential(title="ქსელის ადმინისტრირება", learning_outcomes=GEORGIAN)
+    with pytest.raises(InvalidInput, match="ka"):
+        RecognitionEngine(_settings(tmp_path, "off")).recognise([credential], make_programme())
+
+
+def test_english_is_matched_as_before(tmp_path: Path) -> None:
+    proposal = RecognitionEngine(_settings(tmp_path, "off")).recognise(
+        [make_credential()], make_programme()
+    )
+    assert not [f for f in proposal.findings if f.code == codes.OUTCOMES_LANGUAGE_NOT_READ]
