@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Callable
@@ -14,6 +15,8 @@ from sqlalchemy import select
 from api.screening import BATCH
 from api.security import Role
 from api.tables import ScreeningItemRecord
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
 def completed(status: dict) -> bool:
@@ -189,3 +192,28 @@ def test_a_screening_is_visible_to_its_key_and_to_admins_only(
     for headers in (screener, admin):
         assert client.get(f"/v1/screenings/{mine}", headers=headers).status_code == 200
         assert client.get(f"/v1/screenings/{mine}/results", headers=headers).status_code == 200
+
+
+def test_inline_credentials_are_read_as_the_engine_reads_them(
+    client: TestClient, screener: dict, programme_id: str
+) -> None:
+    claimed = json.loads((FIXTURES / "hand-edited-credential.json").read_text())
+    response = client.post(
+        "/v1/screenings",
+        json={"programme_ids": [programme_id], "credentials": [claimed]},
+        headers=screener,
+    )
+    assert response.status_code == 202, response.text
+    with client.app.state.services.database.session() as session:
+        [stored] = session.scalars(
+            select(ScreeningItemRecord.credential).where(
+                ScreeningItemRecord.screening_id == response.json()["id"]
+            )
+        ).all()
+    assert (stored["provenance"]["format"], stored["provenance"]["signature"]) == (
+        "json",
+        "unsigned",
+    )
+    assert stored["eu_elements"]["missing"] == [
+        "workload", "level", "assessment", "participation", "quality_assurance"
+    ]

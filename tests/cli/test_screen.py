@@ -58,3 +58,30 @@ def test_screen_refuses_an_unknown_engine(env: Path) -> None:
         ],
     )
     assert result.exit_code != 0
+
+
+def test_jsonl_lines_are_read_by_the_engines_reader(tmp_path: Path) -> None:
+    from cli.screen import read_credential_files
+
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "hand-edited-credential.json"
+    claimed = json.loads(fixture.read_text())
+    (tmp_path / "in.jsonl").write_text(json.dumps(claimed) + "\n\n" + json.dumps(claimed) + "\n")
+    read = read_credential_files([tmp_path / "in.jsonl"], 5_000_000)
+    assert len(read) == 2
+    for credential in read:
+        assert credential.provenance is not None
+        assert (credential.provenance.format, credential.provenance.signature) == (
+            "json",
+            "unsigned",
+        )
+        assert credential.eu_elements is not None and "workload" in credential.eu_elements.missing
+
+
+def test_a_bad_jsonl_line_is_named(env: Path) -> None:
+    bad = env / "bad.jsonl"
+    bad.write_text(make_credential().model_dump_json() + '\n{"title": "x", "eqf_level": "6"}\n')
+    result = runner.invoke(
+        build_app(), ["screen", str(bad), "-p", str(env / "programme.yaml"), "-o", "out.jsonl"]
+    )
+    assert result.exit_code == 2, result.output
+    assert "bad.jsonl:2" in result.output and "eqf_level" in result.output

@@ -115,3 +115,32 @@ def test_a_write_that_fails_midway_stores_nothing(
     with pytest.raises(IntegrityError):
         services.store.add_case(case, proposal, caller)
     assert _count(app_client, CredentialRecord) == before
+
+
+def test_a_credential_typed_into_the_form_is_read_by_the_engines_reader(
+    app_client: TestClient,
+) -> None:
+    browser = TestClient(app_client.app)
+    key, _ = create_key(app_client.app.state.services.database, Role.SCREENING, "form")
+    browser.post("/login", data={"key": key, "csrf_token": _token(browser.get("/login").text)})
+    made = browser.post(
+        "/cases",
+        data={
+            "programme_id": corpus_programme()["id"],
+            "csrf_token": _token(browser.get("/cases/new").text),
+            "title": "Typed into the form",
+            "awarding_body": "Invented Institute",
+            "country": "ge",
+            "date_of_issue": "2025-01-31",
+            "learning_outcomes": "Design a relational schema.\nWrite SQL queries with joins.",
+            "ects": "5",
+        },
+        follow_redirects=False,
+    )
+    assert made.status_code == 303, made.text[:500]
+    case_id = made.headers["location"].rsplit("/", 1)[-1]
+    [typed] = app_client.app.state.services.store.recognition(case_id).proposal.credentials
+    assert typed.provenance is not None
+    assert (typed.provenance.format, typed.provenance.signature) == ("form", "unsigned")
+    assert typed.country == "GE"
+    assert typed.missing_elements == ["level", "assessment", "participation", "quality_assurance"]
