@@ -9,7 +9,18 @@ from __future__ import annotations
 
 import typer
 
-from cli import adapt, evaluate, learn, level, recognise, registry, rules, screen, service
+from cli import (
+    adapt,
+    evaluate,
+    learn,
+    level,
+    recognise,
+    registry,
+    rules,
+    screen,
+    service,
+    skills,
+)
 
 
 def build_app() -> typer.Typer:
@@ -20,7 +31,9 @@ def build_app() -> typer.Typer:
         no_args_is_help=True,
         pretty_exceptions_enable=False,
     )
-    for module in (recognise, level, adapt, learn, service, evaluate, screen, registry, rules):
+    for module in (
+        recognise, level, adapt, learn, service, evaluate, screen, registry, rules, skills
+    ):
         module.register(app)
     return app
 

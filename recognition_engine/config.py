@@ -146,6 +146,17 @@ class Settings(BaseSettings):
         10, ge=1, le=200, description="Modules reported per proposal (proposed and considered)."
     )
 
+    # ESCO skills (recognition_engine.skills)
+    skills: bool = Field(
+        True,
+        description="Tag modules with ESCO skills when a catalogue is indexed, and give each "
+        "proposed module the skills the credential shares and those it lacks (English texts, "
+        "on the English model).",
+    )
+    skills_per_module: int = Field(
+        10, ge=1, le=100, description="ESCO skills kept for a module, best first."
+    )
+
     # input limits
     max_file_bytes: int = Field(
         5_000_000, ge=1_000, description="Largest credential or catalogue file accepted."

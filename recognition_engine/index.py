@@ -280,6 +280,9 @@ class CatalogueIndex:
         self.model_id = model_id
         self.backend = backend
         self.fingerprint = catalogue_fingerprint(model_id, self.entries)
+        # each entry's ESCO skills (URIs, best first), tagged when the catalogue is indexed;
+        # None: not tagged (recognition_engine.skills)
+        self.module_skills: list[list[str]] | None = None
         self.position = {entry.key: i for i, entry in enumerate(self.entries)}
         counts = [len(entry.outcomes) for entry in self.entries]
         self.row_entry = np.repeat(np.arange(len(self.entries)), counts)
@@ -367,6 +370,7 @@ class CatalogueIndex:
                 {"key": e.key, "title": e.title, "outcomes": list(e.outcomes), "text": e.text}
                 for e in self.entries
             ],
+            "module_skills": self.module_skills,
         }
         index_storage.publish(folder, write_files, manifest)
 
@@ -444,6 +448,9 @@ class CatalogueIndex:
             backend=backend,
             modules=modules,
         )
+        skills = meta.get("module_skills")
+        if skills is not None and len(skills) == len(entries):
+            loaded.module_skills = [[str(uri) for uri in uris] for uris in skills]
         rows = int(loaded.entry_start[-1])
         if not (
             loaded.index.size == len(loaded.outcome_vectors) == rows

@@ -84,6 +84,7 @@ from recognition_engine.multilingual import (
 )
 from recognition_engine.policy import load_policy
 from recognition_engine.registry import ProviderRegistry, RegistryMatch
+from recognition_engine.skills.engine import EngineSkills
 
 logger = logging.getLogger(__name__)
 
@@ -172,6 +173,9 @@ class RecognitionEngine:
         self.embedder = embedder if embedder is not None else create_embedder(settings)
         # the catalogue's side: the same model, read as e5's passages on the multilingual one
         self.catalogue_embedder = catalogue_embedder(self.embedder, settings)
+        self.skills = EngineSkills(
+            settings, self.embedder, multilingual=is_multilingual(self.embedder)
+        )
         self._indexes: dict[str, CatalogueIndex] = {}
         self._learned: dict[str, tuple[tuple[int, str], LearnedCatalogue]] = {}
         self._lexical: dict[str, LexicalIndex] = {}  # by catalogue fingerprint
@@ -238,6 +242,7 @@ class RecognitionEngine:
                     exact_max_rows=self.settings.index_exact_max_rows,
                     nprobe=self.settings.index_nprobe,
                 )
+                self.skills.tag_modules(current)
                 current.save(self.index_folder(catalogue_id))
             self._indexes[catalogue_id] = current
             embedded = self._misses() - misses_before
@@ -260,13 +265,15 @@ class RecognitionEngine:
         """Return the index in memory or on disk if it matches ``fingerprint``."""
         loaded = self._indexes.get(catalogue_id)
         if loaded is not None and loaded.fingerprint == fingerprint:
-            return loaded
+            return loaded  # as it was indexed, module skills and all
         folder = self.index_folder(catalogue_id)
         try:
             saved = CatalogueIndex.load(folder, model_id=self.catalogue_embedder.model_id)
         except IndexUnavailable:
             return None
-        return saved if saved.fingerprint == fingerprint else None
+        # an index saved without the module skills this engine tags is rebuilt (from the cache)
+        current = saved.fingerprint == fingerprint and not self.skills.wanted(saved)
+        return saved if current else None
 
     def has_index(self, programme: Programme) -> bool:
         fingerprint = catalogue_fingerprint(
@@ -371,6 +378,7 @@ class RecognitionEngine:
             "hours_per_ects": self.settings.hours_per_ects,
         }
         proposal.engine.update(self._language_report(credentials, programme))
+        self.skills.attach(proposal, credentials, pooled, index)
         if unread_languages:
             proposal.findings.append(not_read_finding(unread_count, unread_languages))
         if unreadable is not None:
