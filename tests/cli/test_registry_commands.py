@@ -145,3 +145,18 @@ def test_the_report_lists_registers_and_policy_with_sources(env: Path) -> None:
     said = " ".join(result.output.split())
     assert "Registers and national policy:" in said
     assert "Source: DEQAR, the Database of External Quality Assurance Results, by EQAR" in said
+
+
+def test_a_wrong_policy_file_stops_serve_before_it_listens(
+    env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    policy = env / "policy.yaml"
+    policy.write_text(
+        "- country: AM\n  name: x\n  rules:\n    - id: a\n"
+        "      kind: degree_credit_conditions\n      require: [ects_awarded]\n"
+    )
+    monkeypatch.setenv("RECOGNITION_NATIONAL_POLICY_FILE", str(policy))
+    result = invoke("serve", "--port", "1")
+    assert result.exit_code == 2
+    said = " ".join(result.output.split())
+    assert "line 4" in said and "source" in said
