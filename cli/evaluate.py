@@ -87,8 +87,30 @@ def evaluate(
             dataset, settings, json_out, report_dir, synthetic, rankers, adapt, protocol, folds,
             repeats,
         )
+    elif task_kind is Task.SKILLS:
+        _evaluate_skills(dataset, settings, json_out, folds)
     else:
         _evaluate_levels(task_kind, dataset, train, settings, json_out, protocol, folds)
+
+
+def _evaluate_skills(
+    dataset: Path,
+    settings,  # noqa: ANN001 - Settings
+    json_out: Path | None,
+    folds: int,
+) -> None:
+    from evaluation.skills import evaluate_skill_tagging, load_skill_cases
+    from recognition_engine.service import RecognitionEngine
+
+    tagger = RecognitionEngine(settings).skills.tagger
+    cases, tagged = load_skill_cases(dataset, tagger.taxonomy)
+    if not cases:
+        raise InvalidInput(f"{dataset}: no credential has a human skill tag that ESCO names")
+    result = evaluate_skill_tagging(cases, tagged, tagger, folds=folds).model_dump(mode="json")
+    console.print_json(data=result)
+    if json_out:
+        json_out.parent.mkdir(parents=True, exist_ok=True)
+        json_out.write_text(json.dumps(result, indent=2, ensure_ascii=False))
 
 
 def _evaluate_equivalence(

@@ -34,6 +34,7 @@ class Task(StrEnum):
     BLOOM = "bloom"
     STAGE = "stage"
     CS2013 = "cs2013"
+    SKILLS = "skills"  # credentials with human skill tags, no catalogue (evaluation.skills)
 
 
 def detect_task(folder: Path) -> Task:
@@ -45,6 +46,10 @@ def detect_task(folder: Path) -> Task:
         return Task.EQUIVALENCE
     if (folder / "items.jsonl").is_file():
         return Task.STAGE
+    from evaluation.skills import is_skill_set
+
+    if is_skill_set(folder):
+        return Task.SKILLS
     outcomes = folder / "outcomes.jsonl"
     if outcomes.is_file():
         first = _first_record(outcomes)
@@ -54,7 +59,8 @@ def detect_task(folder: Path) -> Task:
             return Task.CS2013
     raise InvalidInput(
         f"{folder}: not a dataset this harness knows (expected modules.jsonl + credentials.jsonl "
-        "+ qrels.tsv, items.jsonl with 'stage', or outcomes.jsonl with 'labels' or 'mastery')"
+        "+ qrels.tsv, items.jsonl with 'stage', outcomes.jsonl with 'labels' or 'mastery', or "
+        "credentials.jsonl with 'skills')"
     )
 
 

@@ -119,7 +119,7 @@ class SkillReport(BaseModel):
     per_skill_recall_tfidf: float
     skills_worse_than_tfidf: int
     skills_better_than_tfidf: int
-    folds: list[dict[str, float]]
+    folds: list[dict[str, int | float]]
     chosen: dict[str, float]  # the knobs chosen on all the cases, for the engine's defaults
 
 

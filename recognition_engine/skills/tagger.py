@@ -25,9 +25,9 @@ class TaggingParams:
     docs/skills.md), not set by hand."""
 
     candidates: int = 50  # TF-IDF candidates per outcome, beside the skills it names
-    dense_weight: float = 0.6  # 1: the model's cosine alone; 0: TF-IDF cosine alone
-    mention_bonus: float = 0.5  # added when the outcome names one of the skill's labels
-    threshold: float = 0.65  # the score at which a skill counts as the outcome's
+    dense_weight: float = 0.7  # 1: the model's cosine alone; 0: TF-IDF cosine alone
+    mention_bonus: float = 0.3  # added when the outcome names one of the skill's labels
+    threshold: float = 0.625  # the score at which a skill counts as the outcome's
 
 
 @dataclass
