@@ -59,7 +59,8 @@ def assess_registry(
                 name=match.matched_name,
                 how=match.how.value,
                 name_kind=match.name_kind.value,
-                record=_record(record),
+                record=record.id,
+                agency=record.agency,
                 valid_from=_day(record.valid_from),
                 valid_until=_day(record.valid_until),
             ),
@@ -81,6 +82,7 @@ def assess_registry(
                 how=match.how.value,
                 name_kind=match.name_kind.value,
                 record=match.entry.key,
+                agency=None,
                 valid_from=None,
                 valid_until=None,
             ),
@@ -101,7 +103,8 @@ def assess_registry(
             register=_register(match),
             name=match.matched_name,
             issued=issued.isoformat(),
-            record=_record(latest),
+            record=latest.id,
+            agency=latest.agency,
             valid_until=_day(latest.valid_until),
         ),
         evidence=_evidence(match),
@@ -120,6 +123,7 @@ def _register(match: RegistryMatch) -> str:
 
 
 def _record(record: QARecord) -> str:
+    """The record as a citation names it (English, like the register's own data)."""
     parts = [record.kind, record.id]
     if record.agency:
         parts.append(f"by {record.agency}")

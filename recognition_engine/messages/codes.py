@@ -79,15 +79,15 @@ REGISTRY_NOT_CONFIGURED = message(
 REGISTRY_REGISTERED = message(
     "qa.registry.registered",
     "{body:quoted} is in {register} as {name:quoted} ({how:registry_match} match on its "
-    "{name_kind:registry_name} name); its external quality assurance ({record}) is valid from "
-    "{valid_from:date} until {valid_until:date}.",
+    "{name_kind:registry_name} name); its external quality assurance ({record}, {agency}) is "
+    "valid from {valid_from:date} until {valid_until:date}.",
 )
 REGISTRY_EXPIRED = message(
     "qa.registry.expired",
     "{body:quoted} is in {register} as {name:quoted}, but none of its external quality "
     "assurance was valid on {issued:date}, when the credential was issued (the latest, "
-    "{record}, ran until {valid_until:date}): a substantial difference for the evaluator to "
-    "review.",
+    "{record}, {agency}, ran until {valid_until:date}): a substantial difference for the "
+    "evaluator to review.",
 )
 REGISTRY_NOT_FOUND = message(
     "qa.registry.not_found",
