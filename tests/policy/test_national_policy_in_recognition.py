@@ -11,9 +11,10 @@ import pytest
 from recognition_engine.config import Settings
 from recognition_engine.domain import Finding, ProposalStatus, RecognitionProposal, SourceKind
 from recognition_engine.errors import InvalidInput
-from recognition_engine.registry import ProviderRegistry, read_national_list
+from recognition_engine.registry import ProviderRegistry, read_export, read_national_list
 from recognition_engine.service import RecognitionEngine
 from tests.conftest import make_credential, make_programme
+from tests.registry.deqar_rows import write_institutions, write_reports
 
 CORPORA = Path(__file__).resolve().parents[2] / "corpora"
 EXAMPLES = CORPORA / "policies" / "ge-am.example.yaml"
@@ -111,3 +112,36 @@ def test_a_wrong_policy_file_stops_the_engine_at_start(settings: Settings, tmp_p
     path.write_text("- country: GE\n  name: x\n  rules:\n    - id: a\n      kind: nope\n")
     with pytest.raises(InvalidInput, match="line 5"):
         RecognitionEngine(settings.model_copy(update={"national_policy_file": path}))
+
+
+def test_a_deqar_programme_report_is_an_accredited_programme(
+    with_policy: Settings, tmp_path: Path
+) -> None:
+    institution = {
+        "deqar_id": "DEQARINST9003",
+        "name_primary": "Vanadzor Tech School (invented)",
+        "country": "Armenia",
+    }
+    report = {
+        "report_id": "77003",
+        "report_type": "programme",
+        "report_decision": "positive",
+        "report_valid_from": "2024-01-01",
+        "report_valid_to": "2029-12-31",
+        "hei_deqar_id": "DEQARINST9003",
+        "hei_name": "Vanadzor Tech School (invented)",
+        "country": "Armenia",
+        "programme_name": "Network Engineering (invented)",
+    }
+    ProviderRegistry(with_policy.data_dir).import_deqar(
+        [
+            read_export(write_institutions(tmp_path, [institution])),
+            read_export(write_reports(tmp_path, [report])),
+        ],
+        None,
+    )
+    credential = make_credential(awarding_body="Vanadzor Tech School (invented)", country="AM")
+    proposal = RecognitionEngine(with_policy).recognise([credential], make_programme(country="AM"))
+    [said] = national(proposal, "degree_credit_conditions")
+    assert said.code == "national_policy.degree_credit_conditions.met"
+    assert "Network Engineering (invented)" in " ".join(said.evidence)

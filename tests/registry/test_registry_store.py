@@ -108,3 +108,22 @@ def test_a_national_list_with_a_mistake_is_refused(tmp_path: Path) -> None:
     path.write_text("register: X\ncountry: GE\nproviders:\n  - id: a\n    nam: typo\n")
     with pytest.raises(InvalidInput, match=r"providers\.0\.name"):
         read_national_list(path)
+
+
+def test_a_provider_in_two_registers_is_found_in_each(
+    registry: ProviderRegistry, tmp_path: Path
+) -> None:
+    path = tmp_path / "ge.yaml"
+    path.write_text(
+        "register: NCEQE (test)\ncountry: GE\nproviders:\n  - id: kpi\n"
+        "    name: ქუთაისის პოლიტექნიკური ინსტიტუტი\n    programmes:\n"
+        "      - name: Civil Engineering\n",
+        encoding="utf-8",
+    )
+    registry.import_national(read_national_list(path), "ge.yaml")
+    found = registry.lookup("Kutaisi Polytechnic Institute (invented)", "GE")
+    assert [(m.entry.key, m.how) for m in found] == [
+        ("deqar:DEQARINST9001", MatchHow.EXACT),
+    ]  # the English name is not the national list's: transliteration does not translate
+    both = registry.lookup("ქუთაისის პოლიტექნიკური ინსტიტუტი", "GE")
+    assert {m.entry.key for m in both} == {"deqar:DEQARINST9001", "national:GE:kpi"}
