@@ -27,6 +27,7 @@ from api.tables import (
     EquivalencyRuleRecord,
     RecognitionRecord,
 )
+from recognition_engine.decision.equivalency import apply_equivalency_rules
 from recognition_engine.domain import MicroCredential, Programme, RecognitionProposal
 from recognition_engine.domain.equivalency import EquivalencyRule, RuleModule
 
@@ -152,8 +153,6 @@ class EquivalencyRules:
         programme: Programme,
     ) -> RecognitionProposal:
         """Return ``proposal`` with the programme's standing rules applied."""
-        from recognition_engine.decision.equivalency import apply_equivalency_rules
-
         rules = self.for_programme(programme.id)
         return apply_equivalency_rules(proposal, credentials, programme, rules)
 
