@@ -232,7 +232,7 @@ class RecognitionEngine:
         with self._lock:
             current = self._current_index(catalogue_id, fingerprint)
             misses_before = self._misses()
-            rebuilt = current is None
+            rebuilt, embedded = current is None, 0
             if current is None:
                 current = CatalogueIndex.build(
                     entries,
@@ -242,10 +242,10 @@ class RecognitionEngine:
                     exact_max_rows=self.settings.index_exact_max_rows,
                     nprobe=self.settings.index_nprobe,
                 )
-                self.skills.tag_modules(current)
+                embedded = self._misses() - misses_before
+                self.skills.tag_modules(current)  # ESCO's labels: not the catalogue's texts
                 current.save(self.index_folder(catalogue_id))
             self._indexes[catalogue_id] = current
-            embedded = self._misses() - misses_before
         outcomes = sum(len(entry.outcomes) for entry in entries)
         texts = outcomes + len(entries)
         report = IndexReport(
@@ -315,7 +315,7 @@ class RecognitionEngine:
         extracted, unread_languages, unread_count = [], [], 0
         for credential in credentials:
             outcomes = outcomes_of(credential)
-            read, languages = split_by_reading(outcomes, credential.language, profile)
+            read, languages = split_by_reading(outcomes, credential, profile)
             extracted.append(CredentialOutcomes(credential, read))
             unread_count += len(outcomes) - len(read)
             unread_languages += [code for code in languages if code not in unread_languages]
