@@ -38,7 +38,7 @@ from typing import Literal
 from recognition_engine.config import Settings
 from recognition_engine.decision.findings import finding
 from recognition_engine.domain import Element, Finding, MicroCredential, Verdict
-from recognition_engine.ingestion.language import credential_language, outcome_languages
+from recognition_engine.ingestion.language import credential_language, detect_language, script_of
 from recognition_engine.messages import codes
 from recognition_engine.messages.render import coded
 from recognition_engine.models import Embedder, create_multilingual_embedder, is_multilingual
@@ -75,8 +75,26 @@ def recognition_languages(credentials: Sequence[MicroCredential]) -> list[str | 
     languages: list[str | None] = []
     for credential in credentials:
         languages.append(credential_language(credential))
-        languages += outcome_languages(credential.learning_outcomes, credential.language)
+        languages += outcome_reading_languages(credential.learning_outcomes, credential)
     return languages
+
+
+def outcome_reading_languages(
+    outcomes: Sequence[str], credential: MicroCredential
+) -> list[str | None]:
+    """Return the language each outcome is read in: the credential's, unless its script differs.
+
+    An outcome in another script than the credential as a whole (Georgian letters in an English
+    credential) is detected on its own; one in the same script takes the credential's language,
+    since detection on one short outcome confuses languages that share a script far more often
+    than a whole credential's text does.
+    """
+    whole = credential_language(credential)
+    whole_script = script_of(" ".join([credential.title, *credential.learning_outcomes]))
+    return [
+        whole if script_of(outcome) in (whole_script, None) else detect_language(outcome)
+        for outcome in outcomes
+    ]
 
 
 def profile_of(embedder: Embedder, settings: Settings) -> ModelProfile:
@@ -87,7 +105,7 @@ def profile_of(embedder: Embedder, settings: Settings) -> ModelProfile:
 
 
 def split_by_reading(
-    outcomes: Sequence[str], declared: str | None, profile: ModelProfile
+    outcomes: Sequence[str], credential: MicroCredential, profile: ModelProfile
 ) -> tuple[list[str], list[str]]:
     """Return (the outcomes the model reads, the languages of those it does not), in order."""
     if ANY_LANGUAGE in profile.languages:
@@ -95,7 +113,7 @@ def split_by_reading(
     read: list[str] = []
     unread: list[str] = []
     for outcome, language in zip(
-        outcomes, outcome_languages(outcomes, declared) if outcomes else [], strict=True
+        outcomes, outcome_reading_languages(outcomes, credential), strict=True
     ):
         if profile.reads(language):
             read.append(outcome)

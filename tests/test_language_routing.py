@@ -36,10 +36,19 @@ def _settings(tmp_path: Path, multilingual: str) -> Settings:
 
 def test_the_english_model_reads_english_and_unknown_only(tmp_path: Path) -> None:
     settings = _settings(tmp_path, "off")
-    read, unread = split_by_reading([*ENGLISH, GEORGIAN[0]], None, english_profile(settings))
+    mixed = make_credential(learning_outcomes=[*ENGLISH, GEORGIAN[0]])
+    read, unread = split_by_reading(mixed.learning_outcomes, mixed, english_profile(settings))
     assert read == ENGLISH and unread == ["ka"]
-    everything = [*ENGLISH, *GEORGIAN]
-    assert split_by_reading(everything, None, multilingual_profile(settings)) == (everything, [])
+    everything = make_credential(learning_outcomes=[*ENGLISH, *GEORGIAN])
+    assert split_by_reading(
+        everything.learning_outcomes, everything, multilingual_profile(settings)
+    ) == (everything.learning_outcomes, [])
+
+
+def test_an_english_outcome_is_read_in_the_credentials_language() -> None:
+    # on its own, lingua may take a short English line for another Latin-script language
+    credential = make_credential(learning_outcomes=[*ENGLISH, "Deploy Docker containers"])
+    assert set(recognition_languages([credential])) == {"en"}
 
 
 def test_a_mixed_outcome_list_is_routed_by_each_outcome() -> None:
