@@ -27,7 +27,7 @@ from api.tables import (
     EquivalencyRuleRecord,
     RecognitionRecord,
 )
-from recognition_engine.decision.equivalency import apply_equivalency_rules
+from recognition_engine.decision.equivalency import apply_equivalency_rules, rule_key
 from recognition_engine.domain import MicroCredential, Programme, RecognitionProposal
 from recognition_engine.domain.equivalency import EquivalencyRule, RuleModule
 
@@ -52,6 +52,7 @@ class EquivalencyRules:
                 programme_id=session.get(RecognitionRecord, decision.recognition_id).programme_id,
                 awarding_body=credential.awarding_body,
                 title=credential.title,
+                match_key=rule_key(credential.awarding_body, credential.title),
                 modules=list(decision.modules or []),
                 valid_from=request.valid_from,
                 valid_until=request.valid_until,
@@ -134,13 +135,20 @@ class EquivalencyRules:
             ends = _ends(session, [record.id for record in records])
             return [_public(record, ends[record.id]) for record in records]
 
-    def for_programme(self, programme_id: str) -> list[EquivalencyRule]:
-        """Every rule of the programme as it stands now, ended or not: the engine tells a
-        credential in a rule's window from one outside it."""
+    def naming(
+        self, programme_id: str, credentials: Sequence[MicroCredential]
+    ) -> list[EquivalencyRule]:
+        """The programme's rules that may name one of ``credentials`` (same awarding body and
+        title), as they stand now, ended or not: the engine tells a credential in a rule's
+        window from one outside it."""
+        keys = {rule_key(c.awarding_body, c.title) for c in credentials}
         with self.database.session() as session:
             records = session.scalars(
                 select(EquivalencyRuleRecord)
-                .where(EquivalencyRuleRecord.programme_id == programme_id)
+                .where(
+                    EquivalencyRuleRecord.programme_id == programme_id,
+                    EquivalencyRuleRecord.match_key.in_(keys),
+                )
                 .order_by(EquivalencyRuleRecord.created_at, EquivalencyRuleRecord.id)
             ).all()
             ends = _ends(session, [record.id for record in records])
@@ -153,7 +161,7 @@ class EquivalencyRules:
         programme: Programme,
     ) -> RecognitionProposal:
         """Return ``proposal`` with the programme's standing rules applied."""
-        rules = self.for_programme(programme.id)
+        rules = self.naming(programme.id, credentials)
         return apply_equivalency_rules(proposal, credentials, programme, rules)
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -258,13 +259,16 @@ class EquivalencyRuleRecord(Base):
     """
 
     __tablename__ = "equivalency_rules"
+    __table_args__ = (Index("ix_equivalency_rules_programme_key", "programme_id", "match_key"),)
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"), index=True)
     recognition_id: Mapped[str] = mapped_column(String(32))
-    programme_id: Mapped[str] = mapped_column(String(100), index=True)
+    programme_id: Mapped[str] = mapped_column(String(100))
     awarding_body: Mapped[str] = mapped_column(Text)
     title: Mapped[str] = mapped_column(Text)
+    # rule_key(awarding_body, title): the rules that may name a credential, found by index
+    match_key: Mapped[str] = mapped_column(String(64))
     modules: Mapped[list[Any]] = mapped_column(JSON)  # [{module_code, ects}] as decided
     valid_from: Mapped[dt.date] = mapped_column(Date)
     valid_until: Mapped[dt.date | None] = mapped_column(Date, nullable=True)

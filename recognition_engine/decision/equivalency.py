@@ -10,6 +10,7 @@ they are kept is no concern of this module.
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -43,6 +44,13 @@ WORKLOAD_SUMMARIES = (codes.WORKLOAD_SUMMARY, codes.WORKLOAD_SUMMARY_CAP_USED)
 def same_name(text: str) -> str:
     """Return ``text`` as rules compare it: Unicode-normalised, case-folded, spaces collapsed."""
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def rule_key(awarding_body: str, title: str) -> str:
+    """Return the SHA-256 of an awarding body and title as rules compare them: what a store
+    can index to find the rules that may name a credential without reading them all."""
+    compared = f"{same_name(awarding_body)}\x1f{same_name(title)}"
+    return hashlib.sha256(compared.encode()).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -337,12 +337,12 @@ def test_the_database_refuses_to_rewrite_a_rule_or_its_history(
 def _rewrites(dialect: str, rule_id: str, decision_id: int) -> list[str]:
     """Statements that would change or remove a rule or an end of it: each must be refused."""
     rule_columns = (
-        "(id, decision_id, recognition_id, programme_id, awarding_body, title, modules, "
+        "(id, decision_id, recognition_id, programme_id, awarding_body, title, match_key, modules, "
         "valid_from, valid_until, note, decided_at, key_id, key_name, created_at)"
     )
     rule_row = (
         f"equivalency_rules {rule_columns} VALUES ('{rule_id}', {decision_id}, 'r', 'p', 'b', "
-        "'t', '[]', '2000-01-01', NULL, 'forged', '2020-01-01', 'k', 'forger', '2020-01-01')"
+        "'t', 'k', '[]', '2000-01-01', NULL, 'forged', '2020-01-01', 'k', 'forger', '2020-01-01')"
     )
     end_id = f"(SELECT MIN(id) FROM equivalency_rule_ends WHERE rule_id = '{rule_id}')"
     statements = [

@@ -32,6 +32,7 @@ def upgrade() -> None:
         sa.Column("programme_id", sa.String(100), nullable=False),
         sa.Column("awarding_body", sa.Text, nullable=False),
         sa.Column("title", sa.Text, nullable=False),
+        sa.Column("match_key", sa.String(64), nullable=False),
         sa.Column("modules", sa.JSON, nullable=False),
         sa.Column("valid_from", sa.Date, nullable=False),
         sa.Column("valid_until", sa.Date, nullable=True),
@@ -42,7 +43,9 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     )
     op.create_index("ix_equivalency_rules_decision_id", "equivalency_rules", ["decision_id"])
-    op.create_index("ix_equivalency_rules_programme_id", "equivalency_rules", ["programme_id"])
+    op.create_index(
+        "ix_equivalency_rules_programme_key", "equivalency_rules", ["programme_id", "match_key"]
+    )
     op.create_table(
         "equivalency_rule_ends",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
@@ -63,7 +66,7 @@ def downgrade() -> None:
         _allow_changes(table)
     op.drop_index("ix_equivalency_rule_ends_rule_id", "equivalency_rule_ends")
     op.drop_table("equivalency_rule_ends")
-    op.drop_index("ix_equivalency_rules_programme_id", "equivalency_rules")
+    op.drop_index("ix_equivalency_rules_programme_key", "equivalency_rules")
     op.drop_index("ix_equivalency_rules_decision_id", "equivalency_rules")
     op.drop_table("equivalency_rules")
 
