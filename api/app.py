@@ -55,7 +55,8 @@ Every route but `/health` needs an `X-API-Key` header; keys are made with
 revoked with `recognition-engine keys revoke KEY_ID` (refused from the key's next request on):
 
 * **admin** manages programmes and can do everything;
-* **evaluator** reads, and records decisions on proposals;
+* **evaluator** reads, records decisions on proposals, and makes them standing equivalency
+  rules (`/v1/equivalency-rules`);
 * **screening** submits credentials and requests proposals and batch screenings.
 
 **Personal data.** A credential may carry a `learner` identity. The service drops it before
