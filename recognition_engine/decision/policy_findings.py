@@ -211,7 +211,7 @@ def _conditions(
         "ects_awarded": credential.workload is not None and credential.workload.ects is not None,
         "programme_permits": _programme_permits(programme),
     }
-    failed = [condition for condition in rule.require if not met[condition]]
+    failed: list[str] = [condition for condition in rule.require if not met[condition]]
     evidence = _accredited_evidence(credential, matches)
     if failed:
         return finding(
@@ -233,7 +233,7 @@ def _conditions(
         coded(
             codes.POLICY_CONDITIONS_MET,
             title=credential.title,
-            met=list(rule.require),
+            met=[str(condition) for condition in rule.require],
             basis=context.basis,
         ),
         evidence=evidence,
