@@ -142,6 +142,9 @@ def _awards(
             if any(a.module_code == module.code for a in awards):
                 continue  # two credentials' rules award the same module: it is recognised once
             ects = round(min(awarded.ects, module.ects, left), 2)
+            if ects <= 0:
+                notes.append(_nothing_left(match.rule, module.code))
+                continue
             left -= ects
             awards.append(
                 _Award(match.rule, match.credential, module.code, module.title, module.ects, ects)
@@ -178,7 +181,10 @@ def _decided(
             continue
         kept = min(module.proposed_ects, round(left, 2))
         left -= kept
-        modules.append(module.model_copy(update={"proposed_ects": kept}))
+        kind = module.recognition
+        if kind is RecognitionKind.FULL and kept < module.module_ects:
+            kind = RecognitionKind.PARTIAL
+        modules.append(module.model_copy(update={"proposed_ects": kept, "recognition": kind}))
     total = round(sum(m.proposed_ects for m in modules), 2)
     considered = [*set_aside, *[m for m in proposal.considered if m.module_code not in decided]]
     outcomes = _programme_finding(applied[0])
@@ -306,6 +312,21 @@ def _blocked(match: RuleMatch) -> Finding:
         awarding_body=match.credential.awarding_body,
     )
     return _rule_finding(match.rule, Verdict.WARNING, said)
+
+
+def _nothing_left(rule: EquivalencyRule, module_code: str) -> Finding:
+    """The cap is spent before the rule's module: it is not proposed, and the finding says why."""
+    said = coded(codes.WORKLOAD_NOTHING_LEFT_FOR_MODULE)
+    return Finding(
+        element=Element.WORKLOAD,
+        scope=Scope.MODULE,
+        module_code=module_code,
+        verdict=Verdict.WARNING,
+        code=said.code,
+        params=said.params,
+        message=said.message,
+        source=_source(rule),
+    )
 
 
 def _module_gone(rule: EquivalencyRule, module_code: str) -> Finding:

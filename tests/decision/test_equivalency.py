@@ -145,3 +145,30 @@ def test_a_programme_wide_substantial_difference_blocks_the_rule() -> None:
     engine = proposal_for(credential)
     ruled = apply_equivalency_rules(engine, [credential], make_programme(), [rule()])
     assert ruled.modules == [] and "equivalency.rule_blocked" in codes_of(ruled)
+
+
+def test_a_spent_cap_leaves_the_rule_nothing_to_propose() -> None:
+    credential = make_credential()
+    engine = proposal_for(credential).model_copy(update={"ects_cap_remaining": 0.0})
+    ruled = apply_equivalency_rules(engine, [credential], make_programme(), [rule()])
+    assert ruled.modules == []
+    [spent] = [f for f in ruled.findings if f.code == "workload.nothing_left_for_module"]
+    assert spent.module_code == "DB201" and spent.source is not None
+
+
+def test_in_a_stack_the_engines_modules_keep_what_the_rule_leaves() -> None:
+    ruled_one = make_credential(id="a")
+    other = make_credential(id="b", title="Routing and Switching")
+    engine = propose_recognition(
+        [CredentialOutcomes(c, ["outcome a"]) for c in (ruled_one, other)],
+        make_programme(),
+        [net_match()],
+        PARAMS,
+    )
+    engine = engine.model_copy(update={"ects_cap_remaining": 8.0})
+    ruled = apply_equivalency_rules(engine, [ruled_one, other], make_programme(), [rule()])
+    assert [(m.module_code, m.proposed_ects, m.rule_id) for m in ruled.modules] == [
+        ("DB201", 4, "r1"),
+        ("NET101", 4, None),
+    ]
+    assert ruled.modules[1].recognition.value == "partial"
