@@ -308,7 +308,7 @@ class RecognitionEngine:
             return routed.recognise(credentials, programme, awarded_ects=awarded_ects)
         # ---
         check_programme_levels(programme)
-        checks, national_cap = self._register_and_policy(credentials, programme)
+        registered, checks, national_cap = self._register_and_policy(credentials, programme)
         # outcomes in a language this engine's model does not read are not matched as if they
         # were English: they are left out, and a finding says so
         profile = profile_of(self.embedder, self.settings)
@@ -367,6 +367,7 @@ class RecognitionEngine:
             awarded_ects=awarded_ects,
             review=judgement.review_line() if judgement is not None else None,
             checks=checks,
+            quality_checks=registered,
             national_cap_ects=national_cap,
         )
         proposal.engine = {
@@ -411,9 +412,14 @@ class RecognitionEngine:
 
     def _register_and_policy(
         self, credentials: Sequence[MicroCredential], programme: Programme
-    ) -> tuple[list[Finding], float | None]:
-        """Return the provider registers' and the national policy's findings, and the national
-        cap on micro-credential ECTS if the policy sets one for this programme."""
+    ) -> tuple[list[Finding], list[Finding], float | None]:
+        """Return the provider registers' findings that weigh in quality assurance, the other
+        findings of the registers and the national policy, and the national cap on
+        micro-credential ECTS if the policy sets one for this programme.
+
+        Before any import, the registers' finding says so, and leaves the quality-assurance
+        element to what the credentials declare.
+        """
         configured = self.registry.configured
         registered: list[list[RegistryMatch] | None] = [
             self.registry.lookup(c.awarding_body, c.country) if configured else None
@@ -425,7 +431,9 @@ class RecognitionEngine:
             profile, credentials, programme, registered, self.settings.hours_per_ects
         )
         found = [assess_registry(c, m) for c, m in zip(credentials, registered, strict=True)]
-        return [*found, *policy.findings], policy.cap_ects
+        if not configured:
+            return [], [*found, *policy.findings], policy.cap_ects
+        return found, policy.findings, policy.cap_ects
 
     def prepare(self, credentials: Sequence[MicroCredential]) -> None:
         """Embed in one model call every text that recognising these credentials will need.

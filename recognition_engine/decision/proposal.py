@@ -117,6 +117,7 @@ def propose_recognition(
     awarded_ects: float = 0.0,
     review: ReviewLine | None = None,
     checks: Sequence[Finding] = (),
+    quality_checks: Sequence[Finding] = (),
     national_cap_ects: float | None = None,
 ) -> RecognitionProposal:
     """Return the modules to recognise, their ECTS and the findings behind them, with reasons.
@@ -127,8 +128,11 @@ def propose_recognition(
     ``review``: what a confidence model says of the best-ranked candidate; at tier ``review`` or
     above, that module is proposed for review when the coverage rules would refuse it.
     ``checks``: programme-wide findings made outside (the provider registers, national policy):
-    they block, send to review or pass like the engine's own. ``national_cap_ects``: a national
-    cap on micro-credential credit, applied when lower than the programme's.
+    they block, send to review or pass like the engine's own. ``quality_checks``: findings of
+    the provider registers on the awarding bodies, weighed with what the credentials declare:
+    the quality-assurance element is the worst of them, the register's at equal severity.
+    ``national_cap_ects``: a national cap on micro-credential credit, applied when lower than
+    the programme's.
     """
     pooled = [text for item in credentials for text in item.outcomes]
     owners = list(outcome_owner) if outcome_owner else [None] * len(pooled)
@@ -148,7 +152,8 @@ def propose_recognition(
         params.level_estimate_min_confidence,
         lowest_module_level=min(module_eqf_level(m, programme) for m in programme.modules),
     )
-    quality = worst([assess_quality(c) for c in raw])
+    # max() keeps the first of equals: a register's word before a credential's own claim
+    quality = worst([*quality_checks, *[assess_quality(c) for c in raw]])
     profile = worst([assess_profile(c) for c in raw])
     optional = [
         *[assess_authenticity(c) for c in raw],
@@ -158,6 +163,7 @@ def propose_recognition(
         assess_outcomes_stated(raw),
         assess_cap_left(cap, awarded_ects),
         *checks,
+        *[f for f in quality_checks if f is not quality],
     ]
     programme_findings = [level, quality, profile, *[f for f in optional if f is not None]]
     programme_blocked = [f for f in programme_findings if f.blocking]

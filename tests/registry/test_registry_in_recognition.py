@@ -10,7 +10,13 @@ from pathlib import Path
 import pytest
 
 from recognition_engine.config import Settings
-from recognition_engine.domain import Finding, ProposalStatus, RecognitionProposal, SourceKind
+from recognition_engine.domain import (
+    Element,
+    Finding,
+    ProposalStatus,
+    RecognitionProposal,
+    SourceKind,
+)
 from recognition_engine.registry import ProviderRegistry, read_export
 from recognition_engine.service import RecognitionEngine
 from tests.conftest import make_credential, make_programme
@@ -21,6 +27,11 @@ LISTED = "Kutaisi Polytechnic Institute (invented)"
 
 def registry_findings(proposal: RecognitionProposal) -> list[Finding]:
     return [f for f in proposal.findings if f.code.startswith("qa.registry.")]
+
+
+def quality_element(proposal: RecognitionProposal) -> Finding:
+    [element] = [f for f in proposal.elements if f.element is Element.QUALITY_ASSURANCE]
+    return element
 
 
 @pytest.fixture
@@ -36,6 +47,8 @@ def test_before_any_import_the_finding_says_no_register_was_checked(settings: Se
     assert said.code == "qa.registry.not_configured"
     assert said.source is None
     assert proposal.status is ProposalStatus.PROPOSED  # a warning: nothing is held back
+    # the element is what the credential declares, as before registers existed
+    assert quality_element(proposal).code == "quality.accredited_by"
 
 
 def test_a_listed_provider_is_registered_citing_its_report(imported: Settings) -> None:
@@ -50,6 +63,8 @@ def test_a_listed_provider_is_registered_citing_its_report(imported: Settings) -
     assert said.source.date == "2026-11-30"
     assert said.params["valid_until"] == "2028-02-28"
     assert proposal.status is ProposalStatus.PROPOSED
+    assert quality_element(proposal) == said  # the register's word, not the declaration
+    assert proposal.modules[0].elements[2] == said
 
 
 def test_a_name_in_georgian_script_finds_the_provider(imported: Settings) -> None:
@@ -68,6 +83,8 @@ def test_an_unlisted_provider_is_sent_to_review(imported: Settings) -> None:
     assert proposal.modules  # proposed, but not as it stands:
     assert proposal.status is ProposalStatus.REVIEW
     assert "qa.registry.not_found" in [reason.code for reason in proposal.reason_codes]
+    # declared "external, accredited": the register decides the element all the same
+    assert quality_element(proposal).code == "qa.registry.not_found"
 
 
 def test_a_provider_whose_qa_had_lapsed_at_issue_is_sent_to_review(imported: Settings) -> None:
