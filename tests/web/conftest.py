@@ -12,7 +12,7 @@ import shutil
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,6 +85,28 @@ def workbench(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workbench]:
         api_rate_limit_per_minute=100_000,
     )
     yield from _serve(settings, RecognitionEngine(settings, embedder=HashingEmbedder()))
+
+
+@pytest.fixture(scope="module")
+def fresh_workbench(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Callable[[], Workbench]]:
+    """Start servers like ``workbench``, each in a data folder no other test touches; all are
+    stopped when the module ends."""
+    running: list[Iterator[Workbench]] = []
+
+    def start() -> Workbench:
+        settings = Settings(
+            data_dir=tmp_path_factory.mktemp("fresh"), embedder="fake", _env_file=None,
+            api_rate_limit_per_minute=100_000,
+        )
+        server = _serve(settings, RecognitionEngine(settings, embedder=HashingEmbedder()))
+        running.append(server)
+        return next(server)
+
+    yield start
+    for server in running:
+        next(server, None)  # past its yield: the server stops
 
 
 @pytest.fixture(scope="session")

@@ -7,40 +7,31 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from conftest import PROGRAMME, ROOT, Workbench, _serve
 from typer.testing import CliRunner
 
 from api.security import Role
 from cli import build_app
-from recognition_engine.config import Settings
-from recognition_engine.service import RecognitionEngine
 
+ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
+PROGRAMME = ROOT / "corpora" / "programmes" / "ge-computer-engineering-bsc.yaml"
 UNSTATED = ["workload", "level", "assessment", "participation", "quality_assurance"]
 
 
-def fresh_server(folder: Path) -> Iterator[Workbench]:
-    settings = Settings(
-        data_dir=folder, embedder="fake", _env_file=None, api_rate_limit_per_minute=100_000
-    )
-    # embedder 'fake': the engine makes the deterministic fake itself
-    yield from _serve(settings, RecognitionEngine(settings))
+@pytest.fixture(scope="module")
+def api_server(fresh_workbench: Callable[[], Any]) -> Any:  # a conftest Workbench
+    return fresh_workbench()
 
 
 @pytest.fixture(scope="module")
-def api_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workbench]:
-    yield from fresh_server(tmp_path_factory.mktemp("api-surface"))
-
-
-@pytest.fixture(scope="module")
-def workbench_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workbench]:
-    yield from fresh_server(tmp_path_factory.mktemp("workbench-surface"))
+def workbench_server(fresh_workbench: Callable[[], Any]) -> Any:
+    return fresh_workbench()
 
 
 def through_cli(name: str, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
@@ -55,7 +46,7 @@ def through_cli(name: str, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> d
     return summary
 
 
-def through_api(name: str, server: Workbench) -> tuple[dict[str, Any], dict[str, Any]]:
+def through_api(name: str, server: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     """The credential as the API stores it, and as its proposal reports it."""
     screener = {"X-API-Key": server.keys[Role.SCREENING]}
     with httpx.Client(base_url=server.url, headers=screener, timeout=120) as client:
@@ -74,7 +65,7 @@ def through_api(name: str, server: Workbench) -> tuple[dict[str, Any], dict[str,
     return created.json()["credential"], summary
 
 
-def through_workbench(name: str, server: Workbench) -> tuple[dict[str, Any], str]:
+def through_workbench(name: str, server: Any) -> tuple[dict[str, Any], str]:
     """The credential as a case made from the uploaded file reports it, and the case's page."""
     with httpx.Client(base_url=server.url, timeout=120) as browser:
         browser.post(
@@ -113,8 +104,8 @@ def assert_the_engines_reading(summary: dict[str, Any], form: str) -> None:
 def test_the_json_file_reads_the_same_through_cli_api_and_workbench(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
-    api_server: Workbench,
-    workbench_server: Workbench,
+    api_server: Any,
+    workbench_server: Any,
 ) -> None:
     name = "hand-edited-credential.json"
     cli = through_cli(name, tmp_path / "cli-surface", monkeypatch)
@@ -129,7 +120,7 @@ def test_the_json_file_reads_the_same_through_cli_api_and_workbench(
 
 
 def test_the_yaml_file_reads_the_same_through_cli_and_workbench(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workbench_server: Workbench
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workbench_server: Any
 ) -> None:
     name = "hand-edited-credential.yaml"
     cli = through_cli(name, tmp_path / "cli-surface", monkeypatch)
@@ -140,7 +131,7 @@ def test_the_yaml_file_reads_the_same_through_cli_and_workbench(
     assert "unsigned" in page and "verified" not in page
 
 
-def test_the_api_refuses_yaml_rather_than_read_it_otherwise(api_server: Workbench) -> None:
+def test_the_api_refuses_yaml_rather_than_read_it_otherwise(api_server: Any) -> None:
     response = httpx.post(
         f"{api_server.url}/v1/credentials",
         content=(FIXTURES / "hand-edited-credential.yaml").read_bytes(),
