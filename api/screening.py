@@ -14,6 +14,7 @@ import datetime as dt
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from itertools import islice
 
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
@@ -46,6 +47,12 @@ from api.tables import (
 )
 from recognition_engine.domain import MicroCredential, Programme, RecognitionProposal
 from recognition_engine.errors import RecognitionError
+from recognition_engine.skills.counting import (
+    SkillCount,
+    SkillRole,
+    count_skills,
+    involves_skill,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -165,23 +172,56 @@ class ScreeningRunner:
         return Page[ScreeningPublic](items=items, next_after=next_after)
 
     def results(
-        self, screening_id: str, offset: int, limit: int, viewer: Caller
+        self,
+        screening_id: str,
+        offset: int,
+        limit: int,
+        viewer: Caller,
+        skill: str | None = None,
+        skill_role: SkillRole = "any",
     ) -> ScreeningResults:
+        """A page of results; with ``skill`` (an ESCO URI), of those whose proposed modules
+        share it, lack it, or either (``skill_role``): the pairs are read in order to find them."""
         with self.database.session() as session:
             record = _visible(session, screening_id, viewer)
-            items = session.scalars(
+            statement = (
                 select(ScreeningItemRecord)
                 .where(ScreeningItemRecord.screening_id == screening_id)
                 .order_by(ScreeningItemRecord.id)
-                .offset(offset)
-                .limit(limit)
-            ).all()
+            )
+            if skill is None:
+                items = session.scalars(statement.offset(offset).limit(limit)).all()
+            else:
+                having = (
+                    item
+                    for item in session.scalars(statement.execution_options(yield_per=500))
+                    if item.proposal
+                    and involves_skill(
+                        RecognitionProposal.model_validate(item.proposal), skill, skill_role
+                    )
+                )
+                items = list(islice(having, offset, offset + limit))
             return ScreeningResults(
                 screening=_public(record),
                 offset=offset,
                 limit=limit,
                 items=[_item_public(item) for item in items],
             )
+
+    def skill_counts(self, screening_id: str, viewer: Caller) -> list[SkillCount]:
+        """Each ESCO skill of a screening's proposals: in how many a module shares it, lacks it."""
+        with self.database.session() as session:
+            _visible(session, screening_id, viewer)
+            proposals = (
+                RecognitionProposal.model_validate(item.proposal)
+                for item in session.scalars(
+                    select(ScreeningItemRecord)
+                    .where(ScreeningItemRecord.screening_id == screening_id)
+                    .execution_options(yield_per=500)
+                )
+                if item.proposal
+            )
+            return count_skills(proposals)
 
     def _callback_allowlist(self) -> Allowlist:
         return self.callbacks.allowlist if self.callbacks is not None else Allowlist(())

@@ -19,6 +19,7 @@ def register(app: typer.Typer) -> None:
     )
     skills.command("tag")(tag)
     skills.command("info")(info)
+    skills.command("count")(count)
     app.add_typer(skills, name="skills")
 
 
@@ -77,6 +78,49 @@ def info(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = 
     else:
         for key, value in described.model_dump().items():
             console.print(f"{key}: {value}", highlight=False, soft_wrap=True)
+
+
+@handles_errors
+def count(
+    screening: Annotated[
+        Path,
+        typer.Argument(help="A screening's JSON lines, as `recognition-engine screen` writes."),
+    ],
+    skill: Annotated[
+        str | None,
+        typer.Option("--skill", help="An ESCO skill URI: print the screened pairs that have it."),
+    ] = None,
+    role: Annotated[
+        str, typer.Option("--as", help="With --skill: 'shared', 'missing' or 'any'.")
+    ] = "any",
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Count a screening's skills (pairs sharing, lacking each), or keep its pairs with one."""
+    from recognition_engine.domain import RecognitionProposal
+    from recognition_engine.ingestion.files import read_jsonl
+    from recognition_engine.skills.counting import count_skills, involves_skill
+
+    if role not in ("shared", "missing", "any"):
+        raise InvalidInput(f"--as is 'shared', 'missing' or 'any', not {role!r}")
+    if not screening.is_file():
+        raise InvalidInput(f"{screening}: no such file")
+    records = [record for _, record in read_jsonl(screening) if record.get("proposal")]
+    proposals = [RecognitionProposal.model_validate(r["proposal"]) for r in records]
+    if skill is not None:
+        for record, proposal in zip(records, proposals, strict=True):
+            if involves_skill(proposal, skill, role):  # type: ignore[arg-type]
+                typer.echo(json.dumps(record, ensure_ascii=False, sort_keys=True))
+        return
+    counted = count_skills(proposals)
+    if as_json:
+        typer.echo(json.dumps([c.model_dump() for c in counted], ensure_ascii=False))
+        return
+    for c in counted:
+        console.print(
+            f"{c.shared:>6} shared {c.missing:>6} missing  {c.label}  {c.uri}",
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 Item = tuple[str | None, list[str], list[Any], str | None]

@@ -24,6 +24,7 @@ from api.security import ANY_ROLE, Caller, Role, require
 from api.services import ServicesDep
 from api.strict_body import strict_json
 from recognition_engine.ingestion import read_credentials
+from recognition_engine.skills.counting import SkillCount, SkillRole
 
 router = APIRouter(prefix="/screenings", tags=["screenings"])
 ScreeningId = Path(max_length=100, description="The screening's id.")
@@ -129,6 +130,34 @@ def get_screening_results(
     language: ReaderLanguage,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    skill: Annotated[
+        str | None,
+        Query(
+            max_length=500,
+            description="An ESCO skill URI: only the results whose proposed modules have it.",
+        ),
+    ] = None,
+    skill_role: Annotated[
+        SkillRole,
+        Query(description="With skill: the modules share it, lack it, or either."),
+    ] = "any",
 ) -> ScreeningResults:
-    results = svc.screenings.results(screening_id, offset, limit, caller)
+    results = svc.screenings.results(screening_id, offset, limit, caller, skill, skill_role)
     return results_for_reader(results, language)
+
+
+@router.get(
+    "/{screening_id}/skills",
+    response_model=list[SkillCount],
+    summary="A screening's ESCO skills, counted",
+    description="For each ESCO skill of the screening's proposed modules: in how many "
+    "proposals a module shares it with the credential, and in how many the credential lacks "
+    "it. Most shared first. Visible as the screening is.",
+    responses=problem_responses(401, 404, 422, 429),
+)
+def get_screening_skills(
+    screening_id: Annotated[str, ScreeningId],
+    svc: ServicesDep,
+    caller: Annotated[Caller, Depends(ANY_ROLE)],
+) -> list[SkillCount]:
+    return svc.screenings.skill_counts(screening_id, caller)

@@ -17,7 +17,7 @@ from recognition_engine.skills.modules import (
     module_skill_uris,
     shared_and_missing,
 )
-from recognition_engine.skills.tagger import SkillTagger
+from recognition_engine.skills.tagger import SkillTagger, TaggingParams
 from recognition_engine.skills.taxonomy import ESCO_VERSION, bundled_taxonomy
 
 if TYPE_CHECKING:
@@ -46,6 +46,7 @@ class EngineSkills:
         self.multilingual = multilingual
         self.per_module = settings.skills_per_module
         self._embedder = embedder
+        self.params = TaggingParams()  # read when the tagger is first made
         self._tagger: SkillTagger | None = None
         self._lock = threading.Lock()
 
@@ -53,7 +54,9 @@ class EngineSkills:
     def tagger(self) -> SkillTagger:
         with self._lock:
             if self._tagger is None:
-                self._tagger = SkillTagger(bundled_taxonomy(), bundled_lexicon(), self._embedder)
+                self._tagger = SkillTagger(
+                    bundled_taxonomy(), bundled_lexicon(), self._embedder, self.params
+                )
             return self._tagger
 
     def wanted(self, index: CatalogueIndex) -> bool:

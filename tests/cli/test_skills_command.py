@@ -11,7 +11,10 @@ import yaml
 from typer.testing import CliRunner
 
 from cli import build_app
-from tests.conftest import make_credential
+from recognition_engine.config import Settings
+from recognition_engine.domain import ModuleSkills, SkillRef
+from recognition_engine.service import RecognitionEngine
+from tests.conftest import FAKE_MIN_PROPOSAL_SCORE, make_credential, make_programme
 from tests.ingestion.digital.conftest import EDC_EXAMPLE, OB3_EXAMPLE
 
 runner = CliRunner()
@@ -103,3 +106,41 @@ def test_a_missing_file_is_a_clear_error() -> None:
     result = runner.invoke(build_app(), ["skills", "tag", "no-such-file.jsonl", "--json"])
     assert result.exit_code != 0
     assert "no such file" in result.output
+
+
+def test_count_counts_a_screenings_skills_and_filters_its_pairs(tmp_path: Path) -> None:
+    settings = Settings(
+        data_dir=tmp_path / "var",
+        embedder="fake",
+        min_proposal_score=FAKE_MIN_PROPOSAL_SCORE,
+        _env_file=None,
+    )
+    proposal = RecognitionEngine(settings).recognise([make_credential()], make_programme())
+    assert proposal.modules
+    proposal.modules[0].skills = ModuleSkills(shared=[SkillRef(uri="esco:sql", label="SQL")])
+    records = [
+        {
+            "credential_id": "a",
+            "programme_id": "p",
+            "status": "done",
+            "proposal": proposal.model_dump(mode="json"),
+        },
+        {"credential_id": "b", "programme_id": "p", "status": "failed", "error": "x"},
+    ]
+    path = tmp_path / "screening.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    (counts,) = lines(runner.invoke(build_app(), ["skills", "count", str(path), "--json"]))
+    assert {"uri": "esco:sql", "label": "SQL", "shared": 1, "missing": 0} in counts
+    kept = lines(
+        runner.invoke(
+            build_app(), ["skills", "count", str(path), "--skill", "esco:sql", "--as", "shared"]
+        )
+    )
+    none = lines(
+        runner.invoke(
+            build_app(), ["skills", "count", str(path), "--skill", "esco:sql", "--as", "missing"]
+        )
+    )
+    assert [k["credential_id"] for k in kept] == ["a"] and none == []
+    bad = runner.invoke(build_app(), ["skills", "count", str(path), "--skill", "x", "--as", "y"])
+    assert bad.exit_code != 0
