@@ -106,7 +106,7 @@ def parse_credentials(
         raise InvalidInput(f"{source}: {size:,} bytes is over the limit of {max_bytes:,} bytes")
     text = decode_text(raw, source) if isinstance(raw, bytes) else raw
     if not text.strip():
-        raise InvalidInput(f"{source}: the file is empty")
+        raise InvalidInput(f"{source}: empty, nothing to read")
     if syntax is Syntax.JWT or (syntax is Syntax.ANY and looks_like_jwt(text)):
         if not looks_like_jwt(text):
             raise InvalidInput(f"{source}: not a compact JWT (header.payload.signature)")
@@ -144,9 +144,14 @@ def read_credentials(
         document = content
     else:
         document = CredentialDocument(content, written_as)
-    digital = {"language": language, "max_bytes": max_bytes, "max_depth": max_depth}
+
+    def digital(content: Any, where: str) -> MicroCredential:
+        return read_digital_credential(
+            content, where, language=language, max_bytes=max_bytes, max_depth=max_depth
+        )
+
     if document.written_as is CredentialFormat.OB3_JWT:
-        return [read_digital_credential(document.content, source, **digital)]  # type: ignore[arg-type]
+        return [digital(document.content, source)]
     records = document.content if isinstance(document.content, list) else [document.content]
     if not records:
         raise InvalidInput(f"{source}: the file holds no credential")
@@ -154,7 +159,7 @@ def read_credentials(
     for number, record in enumerate(records, start=1):
         where = source if len(records) == 1 else f"{source} (credential {number})"
         if is_digital_credential(record, where):
-            credentials.append(read_digital_credential(record, where, **digital))  # type: ignore[arg-type]
+            credentials.append(digital(record, where))
         elif syntax is Syntax.JSON_LD:
             raise InvalidInput(
                 f"{where}: JSON-LD that is neither a Europass EDC nor an Open Badges 3.0 credential"

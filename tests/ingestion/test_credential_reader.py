@@ -117,7 +117,7 @@ def test_a_list_names_the_credential_at_fault() -> None:
 @pytest.mark.parametrize(
     ("content", "syntax", "error", "says"),
     [
-        (b"", Syntax.ANY, InvalidInput, "empty"),
+        (b" \n", Syntax.ANY, InvalidInput, "nothing to read"),
         (b"[]", Syntax.ANY, InvalidInput, "holds no credential"),
         (b"title: x", Syntax.JSON, InvalidInput, "malformed JSON"),
         (b"[" * 100, Syntax.JSON, NestedTooDeep, "nested deeper than 64"),
