@@ -14,7 +14,7 @@ module is all that in-batch-negative training needs.
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from recognition_engine.errors import InvalidInput, ModelUnavailable
@@ -35,6 +35,17 @@ def accepted_pairs(dataset: EquivalenceSet) -> list[Pair]:
     credentials = {c.id: whole_text(c) for c in dataset.credentials}
     modules = {m.id: whole_text(m) for m in dataset.modules}
     return [(credentials[q.credential_id], modules[q.module_id]) for q in dataset.qrels]
+
+
+def prompted(pairs: Sequence[Pair], prompts: Mapping[str, str]) -> list[Pair]:
+    """Return the pairs with the model's ``query`` and ``passage`` prompts before each side.
+
+    A model trained with prompts (e5: ``query: `` on the credential, ``passage: `` on the
+    module, as the engine embeds them) is fine-tuned on the texts it will read; a model
+    without them (MiniLM) is trained on the texts as they are.
+    """
+    query, passage = prompts.get("query", ""), prompts.get("passage", "")
+    return [(query + credential, passage + module) for credential, module in pairs]
 
 
 def in_batch_negative_batches(
@@ -110,6 +121,7 @@ def adapt_model(
     except Exception as error:  # noqa: BLE001 - any loader failure means no model
         raise ModelUnavailable(f"cannot load the model in {base}: {error}") from error
     loss = MultipleNegativesRankingLoss(model)
+    pairs = prompted(pairs, model.prompts or {})
 
     schedule = [in_batch_negative_batches(pairs, batch_size, rng) for _ in range(epochs)]
     steps = sum(len(batches) for batches in schedule)

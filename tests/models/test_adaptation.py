@@ -16,6 +16,7 @@ from recognition_engine.models.adaptation import (
     accepted_pairs,
     adapt_model,
     in_batch_negative_batches,
+    prompted,
     whole_text,
 )
 
@@ -27,6 +28,12 @@ PAIRS = [
     ("English composition: essays and argument", "Academic Writing"),
     ("Microeconomics: supply, demand, markets", "Principles of Microeconomics"),
 ]
+
+
+def test_a_model_with_prompts_is_trained_on_the_texts_it_reads() -> None:
+    e5 = {"query": "query: ", "document": "", "passage": "passage: "}
+    assert prompted(PAIRS[:1], e5) == [(f"query: {PAIRS[0][0]}", f"passage: {PAIRS[0][1]}")]
+    assert prompted(PAIRS, {"query": "", "document": ""}) == PAIRS
 
 
 def write_set(folder: Path, qrels: str) -> Path:
