@@ -51,6 +51,9 @@ the EU 2022 mandatory elements it lacks are listed in `eu_elements.missing`: not
 invented. `language` picks the evaluator's language in a multilingual credential.
 The request body's schema below is the engine's format; the digital formats are defined by their
 own specifications (EDC, Open Badges 3.0) and answered 422 when they cannot be read.
+`provenance` and `eu_elements` are always the engine's reading: in the engine's format they are
+`json` and `unsigned`, and the elements it states, whatever the body says of itself. The same
+file reads the same through the CLI, this operation and the workbench.
 
 **The learner identity (`learner`), if sent, is dropped before storage and never logged or
 returned; the name, e-mail, birth date and identifiers in a digital credential are never read

@@ -31,8 +31,9 @@ ScreeningId = Path(max_length=100, description="The screening's id.")
 
 CREATE_DESCRIPTION = """\
 Each credential is screened alone against each programme. Learner identities are dropped before
-storage. Poll the job, then page through its results; or give a `callback_url` to be called when
-it completes.
+storage; each credential is read as `POST /v1/credentials` reads the engine's format, so its
+`provenance` and `eu_elements` are the engine's, never what the body says. Poll the job, then
+page through its results; or give a `callback_url` to be called when it completes.
 
 **The callback** is a `POST` of the screening's status (JSON) with two headers:
 
