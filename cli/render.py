@@ -150,6 +150,14 @@ def render_proposal(
         if module.uncovered_outcomes:
             console.print(f"  [dim]{escape(t._('Not covered:'))}[/dim] "
                           + escape(" | ".join(module.uncovered_outcomes)))
+        if module.skills is not None:  # ESCO's labels are English in every report language
+            for heading, refs in ((t._("ESCO skills evidenced:"), module.skills.shared),
+                                  (t._("ESCO skills to ask the provider for:"),
+                                   module.skills.missing)):
+                if refs:
+                    console.print(f"  [dim]{escape(heading)}[/dim] "
+                                  + escape(", ".join(ref.label for ref in refs)),
+                                  highlight=False)
     if proposal.considered:
         console.rule(t._("Considered, not proposed"))
         for item in proposal.considered[:5]:

@@ -43,7 +43,8 @@ def shared_and_missing(
 ) -> ModuleSkills:
     """Return the module's skills the credential evidences, and those it lacks, in the
     module's order (best first)."""
-    shared, missing = [], []
+    shared: list[SkillRef] = []
+    missing: list[SkillRef] = []
     for uri in module_uris:
         skill = taxonomy.by_uri(uri)
         if skill is None:  # tagged with another release of the taxonomy

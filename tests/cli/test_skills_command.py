@@ -144,3 +144,30 @@ def test_count_counts_a_screenings_skills_and_filters_its_pairs(tmp_path: Path) 
     assert [k["credential_id"] for k in kept] == ["a"] and none == []
     bad = runner.invoke(build_app(), ["skills", "count", str(path), "--skill", "x", "--as", "y"])
     assert bad.exit_code != 0
+
+
+def test_the_recognise_report_lists_each_modules_skills(tmp_path: Path) -> None:
+    from rich.console import Console
+
+    from cli.i18n import Reader
+    from cli.render import render_proposal
+
+    settings = Settings(
+        data_dir=tmp_path / "var",
+        embedder="fake",
+        min_proposal_score=FAKE_MIN_PROPOSAL_SCORE,
+        _env_file=None,
+    )
+    proposal = RecognitionEngine(settings).recognise([make_credential()], make_programme())
+    proposal.modules[0].skills = ModuleSkills(
+        shared=[SkillRef(uri="esco:sql", label="SQL")],
+        missing=[SkillRef(uri="esco:nosql", label="NoSQL")],
+    )
+    for lang, evidenced in (
+        ("en", "ESCO skills evidenced:"),
+        ("ka", "დადასტურებული ESCO-ს უნარები:"),
+    ):
+        console = Console(record=True, width=200)
+        render_proposal(proposal, console, t=Reader(lang))
+        text = console.export_text()
+        assert f"{evidenced} SQL" in text and "NoSQL" in text
