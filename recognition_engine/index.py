@@ -283,6 +283,7 @@ class CatalogueIndex:
         # each entry's ESCO skills (URIs, best first), tagged when the catalogue is indexed;
         # None: not tagged (recognition_engine.skills)
         self.module_skills: list[list[str]] | None = None
+        self.module_skills_version: str | None = None  # the taxonomy and tagger that made them
         self.position = {entry.key: i for i, entry in enumerate(self.entries)}
         counts = [len(entry.outcomes) for entry in self.entries]
         self.row_entry = np.repeat(np.arange(len(self.entries)), counts)
@@ -371,6 +372,7 @@ class CatalogueIndex:
                 for e in self.entries
             ],
             "module_skills": self.module_skills,
+            "module_skills_version": self.module_skills_version,
         }
         index_storage.publish(folder, write_files, manifest)
 
@@ -451,6 +453,7 @@ class CatalogueIndex:
         skills = meta.get("module_skills")
         if skills is not None and len(skills) == len(entries):
             loaded.module_skills = [[str(uri) for uri in uris] for uris in skills]
+            loaded.module_skills_version = meta.get("module_skills_version")
         rows = int(loaded.entry_start[-1])
         if not (
             loaded.index.size == len(loaded.outcome_vectors) == rows

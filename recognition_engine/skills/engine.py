@@ -59,15 +59,24 @@ class EngineSkills:
                 )
             return self._tagger
 
+    @property
+    def version(self) -> str:
+        """What made a module's skills: the taxonomy's release and the tagger's knobs."""
+        return f"ESCO {ESCO_VERSION}; {self.params}; {self.per_module} a module"
+
     def wanted(self, index: CatalogueIndex) -> bool:
-        """Whether ``index`` lacks the module skills this engine would store with it."""
-        return self.enabled and index.module_skills is None
+        """Whether ``index`` lacks the module skills this engine would store with it (none, or
+        made with another taxonomy or other knobs)."""
+        return self.enabled and (
+            index.module_skills is None or index.module_skills_version != self.version
+        )
 
     def tag_modules(self, index: CatalogueIndex) -> None:
         """Tag every module of a freshly built index, to be saved with it."""
         if self.enabled:
             modules = [list(entry.outcomes) for entry in index.entries]
             index.module_skills = module_skill_uris(self.tagger, modules, self.per_module)
+            index.module_skills_version = self.version
 
     def attach(
         self,

@@ -85,3 +85,13 @@ def test_a_multilingual_engine_says_it_did_not_tag(settings: Settings) -> None:
     proposal = RecognitionProposal.model_construct(modules=[], engine={})
     skills.attach(proposal, [make_credential()], ["ნებისმიერი შედეგი"], None)  # type: ignore[arg-type]
     assert proposal.engine["skills"] == NOT_TAGGED_LANGUAGE
+
+
+def test_module_skills_made_with_other_knobs_are_made_again(settings: Settings) -> None:
+    programme = make_programme()
+    RecognitionEngine(settings).index_programme(programme)
+    engine = RecognitionEngine(settings)
+    engine.skills.params = TaggingParams(threshold=0.4)
+    assert engine.index_programme(programme).rebuilt is True
+    assert engine._index_for(programme).module_skills_version == engine.skills.version
+    assert RecognitionEngine(settings).index_programme(programme).rebuilt is True
