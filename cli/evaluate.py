@@ -286,7 +286,8 @@ def analyze(
     json_out: Annotated[Path | None, typer.Option("--json-out")] = None,
 ) -> None:
     """Text-mine learning-outcome corpora: verbs, Bloom levels, vague verbs, completeness."""
-    from evaluation.analysis import analyze_corpus, load_corpus, print_summary, write_analysis
+    from evaluation.analysis import analyze_corpus, load_corpus
+    from evaluation.analysis_report import print_summary, write_analysis
 
     if not 1 <= len(files) <= 2:
         raise InvalidInput("give one or two corpora")
