@@ -8,80 +8,56 @@ allocation alone (``proposal_status``).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-from recognition_engine.config import Settings
-from recognition_engine.decision.allocation import Claim, allocate_ects, floor_to_step
+from recognition_engine.decision.allocation import Claim, allocate_ects
 from recognition_engine.decision.findings import (
     assess_authenticity,
     assess_cap_left,
-    assess_confidence,
-    assess_described_module,
     assess_level,
     assess_level_policy,
-    assess_outcomes,
     assess_outcomes_stated,
     assess_profile,
     assess_quality,
-    assess_similarity,
     assess_workload_known,
     assess_workload_plausible,
     credential_ects,
-    finding,
     worst,
 )
+from recognition_engine.decision.modules import (
+    assess_module,
+    blocking_findings,
+    considered_module,
+    module_proposal,
+    refusal,
+    unique_matches,
+    wanted_ects,
+)
+from recognition_engine.decision.overall import (
+    credential_summary,
+    missing_elements,
+    overall_outcomes,
+    overall_reasons,
+    overall_workload,
+)
+from recognition_engine.decision.params import CredentialOutcomes, DecisionParams
 from recognition_engine.decision.review import (
     ReviewLine,
-    evidence_requests,
     no_review_reason,
     review_candidate,
     review_finding,
 )
 from recognition_engine.domain import (
-    ConsideredModule,
-    CredentialSummary,
-    Element,
     Finding,
     LevelEstimate,
-    Message,
     MicroCredential,
-    Module,
     ModuleProposal,
-    OutcomePair,
     Programme,
     ProposalStatus,
-    RecognitionKind,
     RecognitionProposal,
     Verdict,
 )
 from recognition_engine.levels.frameworks import credential_eqf_level, module_eqf_level
 from recognition_engine.matching import ModuleMatch
-from recognition_engine.messages import codes
-from recognition_engine.messages.render import coded
-
-
-@dataclass(frozen=True)
-class DecisionParams:
-    hours_per_ects: float
-    outcome_match_threshold: float
-    partial_coverage: float
-    full_coverage: float
-    min_proposal_score: float
-    min_proposal_confidence: float
-    max_candidates: int
-    level_estimate_min_confidence: float
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> DecisionParams:
-        return cls(**{name: getattr(settings, name) for name in cls.__dataclass_fields__})
-
-
-@dataclass(frozen=True)
-class CredentialOutcomes:
-    """A credential with the outcomes extracted from it, in matching order."""
-
-    credential: MicroCredential
-    outcomes: list[str]
 
 
 def declared_eqf_level(credentials: Sequence[MicroCredential]) -> int | None:
@@ -168,8 +144,8 @@ def propose_recognition(
     programme_findings = [level, quality, profile, *[f for f in optional if f is not None]]
     programme_blocked = [f for f in programme_findings if f.blocking]
 
-    candidates = _unique(matches)[: params.max_candidates * 3]
-    module_findings = {m.key: _module_findings(m, programme, declared, params) for m in candidates}
+    candidates = unique_matches(matches)[: params.max_candidates * 3]
+    module_findings = {m.key: assess_module(m, programme, declared, params) for m in candidates}
     for_review = review_candidate(review, candidates, module_findings, programme_blocked)
     if for_review is not None and review is not None:
         module_findings[for_review.key] = [
@@ -177,7 +153,9 @@ def propose_recognition(
             review_finding(for_review, review, params.partial_coverage),
         ]
     eligible = [
-        m for m in candidates if not programme_blocked and not _blocking(module_findings[m.key])
+        m
+        for m in candidates
+        if not programme_blocked and not blocking_findings(module_findings[m.key])
     ]
     # The workload goes first to the modules whose outcomes are best covered: a fully covered
     # module should not lose its credit to a better-ranked but half-covered one. A model learned
@@ -191,7 +169,7 @@ def propose_recognition(
     claims = [
         # a module under review asks for all its ECTS: the workload decides what it gets
         Claim(m.key, programme.module(m.key).ects if m.key in under_review
-              else _wanted_ects(m, programme, params))
+              else wanted_ects(m, programme, params))
         for m in eligible
     ]
     allocation = allocate_ects(claims, min(workload, cap_left), params.max_candidates)
@@ -203,21 +181,21 @@ def propose_recognition(
 
     # Shown in the ranking's order: the first proposed module is the engine's best candidate.
     proposals = [
-        _module_proposal(m, programme, allocation[m.key], pooled, owners, params,
+        module_proposal(m, programme, allocation[m.key], pooled, owners, params,
                          [level, quality, profile, *module_findings[m.key]],
                          raw if for_review is not None and m.key == for_review.key else None)
         for m in candidates
         if m.key in allocation
     ]
     considered = [
-        _considered(m, programme, _refusal(m, programme_blocked, module_findings[m.key]))
+        considered_module(m, programme, refusal(m, programme_blocked, module_findings[m.key]))
         for m in candidates
         if m.key not in allocation
     ]
     considered.sort(key=lambda item: item.score, reverse=True)
     total = sum(p.proposed_ects for p in proposals)
-    workload_finding = _overall_workload(raw, workloads, workload, cap, cap_left, total, proposals)
-    outcomes_finding = _overall_outcomes(proposals)
+    workload_finding = overall_workload(raw, workloads, workload, cap, cap_left, total, proposals)
+    outcomes_finding = overall_outcomes(proposals)
     summary = [level, workload_finding, quality, profile, outcomes_finding]
     all_findings = [
         *programme_findings,
@@ -227,15 +205,15 @@ def propose_recognition(
     ]
     status = proposal_status(all_findings, proposals)
     reasons = [
-        *_overall_reasons(status, proposals, considered, all_findings, total),
+        *overall_reasons(status, proposals, considered, all_findings, total),
         *([] if proposals else [r for r in [no_review_reason(review)] if r]),
-        *_missing_elements(raw),
+        *missing_elements(raw),
     ]
     return RecognitionProposal(
         programme_id=programme.id,
         programme_title=programme.title,
         status=status,
-        credentials=[_summary(c, params) for c in credentials],
+        credentials=[credential_summary(c, params) for c in credentials],
         credential_ects=round(workload, 2),
         ects_cap=round(cap, 2),
         ects_cap_remaining=round(cap_left, 2),
@@ -247,302 +225,4 @@ def propose_recognition(
         reasons=[r.message for r in reasons],
         reason_codes=reasons,
         level_estimate=level_estimate,
-    )
-
-
-def _unique(matches: Sequence[ModuleMatch]) -> list[ModuleMatch]:
-    seen: set[str] = set()
-    unique = []
-    for match in matches:
-        if match.key not in seen:
-            seen.add(match.key)
-            unique.append(match)
-    return unique
-
-
-def _blocking(findings: Sequence[Finding]) -> list[Finding]:
-    return [f for f in findings if f.blocking]
-
-
-def _module_findings(
-    match: ModuleMatch, programme: Programme, declared: int | None, params: DecisionParams
-) -> list[Finding]:
-    module = programme.module(match.key)
-    checks = [
-        assess_level(
-            declared,
-            module_eqf_level(module, programme),
-            None,
-            params.level_estimate_min_confidence,
-            module_code=module.code,
-        ),
-        _outcome_finding(match, module, params),
-        # a learned model's calibrated confidence gates in place of the raw similarity
-        assess_similarity(module.code, match.score, params.min_proposal_score)
-        if match.confidence is None
-        else assess_confidence(module.code, match.confidence, params.min_proposal_confidence),
-    ]
-    return [f for f in checks if f is not None]
-
-
-def _backed_by_decisions(match: ModuleMatch, module: Module, params: DecisionParams) -> bool:
-    """The module states no outcomes, and the institution's decisions back it confidently."""
-    stated = any(text.strip() for text in module.learning_outcomes)
-    return (
-        not stated
-        and match.confidence is not None
-        and match.confidence >= params.min_proposal_confidence
-    )
-
-
-def _outcome_finding(match: ModuleMatch, module: Module, params: DecisionParams) -> Finding:
-    if _backed_by_decisions(match, module, params):
-        assert match.confidence is not None  # _backed_by_decisions checks it
-        return assess_described_module(module.code, match.coverage, match.confidence,
-                                       params.partial_coverage, params.full_coverage)
-    return assess_outcomes(module.code, match.coverage, params.partial_coverage,
-                           params.full_coverage)
-
-
-def _wanted_ects(match: ModuleMatch, programme: Programme, params: DecisionParams) -> float:
-    """Full coverage asks for the module's ECTS; partial coverage, its share of them.
-
-    A module backed by decisions but stating no outcomes asks for all of them: the share of
-    its description's sentences covered is no measure of how much of it was learnt.
-    """
-    module = programme.module(match.key)
-    if match.coverage >= params.full_coverage or _backed_by_decisions(match, module, params):
-        return module.ects
-    return floor_to_step(module.ects * match.coverage)
-
-
-def _refusal(
-    match: ModuleMatch, programme_blocked: Sequence[Finding], own: Sequence[Finding]
-) -> list[Finding]:
-    blocked = [*programme_blocked, *_blocking(own)]
-    if blocked:
-        return blocked
-    return [
-        finding(
-            Element.WORKLOAD,
-            Verdict.WARNING,
-            coded(codes.WORKLOAD_NOTHING_LEFT_FOR_MODULE),
-            module_code=match.key,
-        )
-    ]
-
-
-def _considered(
-    match: ModuleMatch, programme: Programme, findings: list[Finding]
-) -> ConsideredModule:
-    return ConsideredModule(
-        module_code=match.key,
-        module_title=programme.module(match.key).title,
-        coverage=round(match.coverage, 3),
-        score=round(match.score, 3),
-        reasons=[f.message for f in findings],
-        reason_codes=[_said(f) for f in findings],
-        findings=findings,
-    )
-
-
-def _module_proposal(
-    match: ModuleMatch,
-    programme: Programme,
-    proposed: float,
-    pooled: list[str],
-    owners: list[str | None],
-    params: DecisionParams,
-    findings: list[Finding],
-    under_review: list[MicroCredential] | None = None,
-) -> ModuleProposal:
-    """``under_review``: the credentials, when the module is proposed for review."""
-    module = programme.module(match.key)
-    covered = match.coverage >= params.full_coverage
-    backed = not covered and _backed_by_decisions(match, module, params)
-    full = covered or backed
-    reasons = [
-        coded(codes.MODULE_COVERAGE, coverage=match.coverage, outcomes=len(match.outcomes),
-              threshold=params.outcome_match_threshold, strength=match.strength,
-              score=match.score)
-    ]
-    if backed:
-        reasons.append(coded(codes.MODULE_BACKED_BY_DECISIONS, confidence=match.confidence))
-    kind = RecognitionKind.FULL if full and proposed >= module.ects else RecognitionKind.PARTIAL
-    ects = {"proposed": proposed, "module_ects": module.ects}
-    if under_review is not None:
-        kind = RecognitionKind.REVIEW
-        reasons.append(
-            coded(codes.MODULE_FOR_REVIEW, **ects) if proposed > 0
-            else coded(codes.MODULE_FOR_REVIEW_TOO_LITTLE)
-        )
-    elif full and proposed < module.ects:
-        code = codes.MODULE_COVERED_ECTS_LIMITED if covered else codes.MODULE_FULL_ECTS_LIMITED
-        reasons.append(coded(code, **ects))
-    elif not full:
-        reasons.append(coded(codes.MODULE_PARTIAL, **ects))
-    workload = finding(
-        Element.WORKLOAD,
-        Verdict.PASS if proposed >= module.ects else Verdict.WARNING,
-        coded(codes.WORKLOAD_MODULE_BACKED, **ects),
-        module_code=module.code,
-    )
-    by_element = {f.element: f for f in findings if f.module_code == module.code}
-    elements = [
-        by_element.get(Element.LEVEL, findings[0]),
-        workload,
-        findings[1],  # quality assurance, a property of the credential
-        findings[2],  # profile, likewise
-        by_element[Element.LEARNING_OUTCOMES],
-    ]
-    threshold = params.outcome_match_threshold
-    evidence = [
-        OutcomePair(
-            credential_outcome=pooled[link.credential_outcome],
-            module_outcome=match.outcomes[link.module_outcome],
-            similarity=round(link.similarity, 3),
-            credential_id=owners[link.credential_outcome],
-        )
-        for link in match.links
-        if link.similarity >= threshold
-    ]
-    uncovered = [match.outcomes[link.module_outcome] for link in match.links
-                 if link.similarity < threshold]
-    requests = evidence_requests(under_review, uncovered) if under_review is not None else []
-    return ModuleProposal(
-        module_code=module.code,
-        module_title=module.title,
-        module_ects=module.ects,
-        recognition=kind,
-        proposed_ects=proposed,
-        coverage=round(match.coverage, 3),
-        strength=round(match.strength, 3),
-        score=round(match.score, 3),
-        confidence=None if match.confidence is None else round(match.confidence, 3),
-        evidence=evidence,
-        uncovered_outcomes=uncovered,
-        elements=elements,
-        reasons=[r.message for r in reasons],
-        reason_codes=reasons,
-        evidence_requests=[r.message for r in requests],
-        evidence_request_codes=requests,
-    )
-
-
-def _overall_workload(
-    credentials: Sequence[MicroCredential],
-    workloads: Sequence[float | None],
-    workload: float,
-    cap: float,
-    cap_left: float,
-    total: float,
-    proposals: Sequence[ModuleProposal],
-) -> Finding:
-    if all(w is None for w in workloads):
-        return finding(
-            Element.WORKLOAD,
-            Verdict.SUBSTANTIAL_DIFFERENCE,
-            coded(codes.WORKLOAD_NONE_STATED),
-            blocking=True,
-        )
-    said = (
-        coded(codes.WORKLOAD_SUMMARY_CAP_USED, workload=workload, proposed=total, cap=cap,
-              left=cap_left)
-        if cap_left < cap
-        else coded(codes.WORKLOAD_SUMMARY, workload=workload, proposed=total, cap=cap)
-    )
-    backed = bool(proposals) and all(p.proposed_ects >= p.module_ects for p in proposals)
-    return finding(Element.WORKLOAD, Verdict.PASS if backed else Verdict.WARNING, said)
-
-
-def _overall_outcomes(proposals: Sequence[ModuleProposal]) -> Finding:
-    if not proposals:
-        return finding(
-            Element.LEARNING_OUTCOMES,
-            Verdict.SUBSTANTIAL_DIFFERENCE,
-            coded(codes.OUTCOMES_NONE_COVERED),
-            blocking=True,
-        )
-    full = [p.module_code for p in proposals if p.recognition is RecognitionKind.FULL]
-    partial = [p.module_code for p in proposals if p.recognition is RecognitionKind.PARTIAL]
-    review = [p.module_code for p in proposals if p.recognition is RecognitionKind.REVIEW]
-    verdict = Verdict.PASS if full and not partial and not review else Verdict.WARNING
-    return finding(Element.LEARNING_OUTCOMES, verdict,
-                   coded(codes.OUTCOMES_MODULES, full=full, partial=partial, review=review))
-
-
-def _said(item: Finding) -> Message:
-    """What a finding says, as a reason."""
-    return Message(code=item.code, params=item.params, message=item.message)
-
-
-def _overall_reasons(
-    status: ProposalStatus,
-    proposals: Sequence[ModuleProposal],
-    considered: Sequence[ConsideredModule],
-    findings: Sequence[Finding],
-    total: float,
-) -> list[Message]:
-    programme_level = [f for f in findings if f.module_code is None]
-    # "no module covered" follows from the others; the reasons name the causes
-    blocked = [
-        _said(f)
-        for f in programme_level
-        if f.blocking and f.element is not Element.LEARNING_OUTCOMES
-    ]
-    review = [
-        _said(f)
-        for f in programme_level
-        if f.verdict is Verdict.SUBSTANTIAL_DIFFERENCE and not f.blocking
-    ]
-    if status is ProposalStatus.NONE:
-        if blocked:
-            return [coded(codes.REASON_NONE_DIFFERENCES), *_distinct(blocked)]
-        reasons = [coded(codes.REASON_NONE_NO_MATCH)]
-        if considered:
-            best = considered[0]
-            reasons.append(coded(codes.REASON_CLOSEST_MODULE, module_code=best.module_code,
-                                 module_title=best.module_title))
-            reasons += best.reason_codes
-        return reasons
-    reasons = [coded(codes.REASON_PROPOSED, count=len(proposals), ects=total)]
-    for_review = [p for p in proposals if p.recognition is RecognitionKind.REVIEW]
-    review += [_said(f) for p in for_review for f in p.elements
-               if f.verdict is Verdict.SUBSTANTIAL_DIFFERENCE and not f.blocking]
-    if status is ProposalStatus.REVIEW:
-        reasons += [coded(codes.REASON_REVIEW_REQUIRED), *review]
-    return reasons
-
-
-def _distinct(messages: Sequence[Message]) -> list[Message]:
-    """The messages, each said once (the same check of several credentials says it again)."""
-    first: dict[str, Message] = {}
-    for item in messages:
-        first.setdefault(item.message, item)
-    return list(first.values())
-
-
-def _missing_elements(credentials: Sequence[MicroCredential]) -> list[Message]:
-    """A warning per credential that lacks mandatory EU 2022 elements: never invented."""
-    return [
-        coded(codes.REASON_MISSING_ELEMENTS, title=credential.title,
-              elements=[element.value for element in credential.eu_elements.missing])
-        for credential in credentials
-        if credential.eu_elements is not None and credential.eu_elements.missing
-    ]
-
-
-def _summary(item: CredentialOutcomes, params: DecisionParams) -> CredentialSummary:
-    credential = item.credential
-    ects = credential_ects(credential, params.hours_per_ects)
-    return CredentialSummary(
-        id=credential.id,
-        title=credential.title,
-        awarding_body=credential.awarding_body,
-        country=credential.country,
-        ects=None if ects is None else round(ects, 2),
-        eqf_level=credential_eqf_level(credential),
-        outcomes=item.outcomes,
-        provenance=credential.provenance,
-        missing_elements=credential.eu_elements.missing if credential.eu_elements else [],
     )
