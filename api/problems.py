@@ -25,6 +25,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from recognition_engine.errors import (
+    AwardRefused,
     IndexUnavailable,
     InvalidInput,
     ModelUnavailable,
@@ -52,6 +53,7 @@ class Conflict(InvalidInput):
 # stored state refuses is a 409, so that the OpenAPI document stays the whole contract of 422.
 ENGINE_ERRORS: dict[type[RecognitionError], tuple[int, str]] = {
     Conflict: (409, "conflict"),
+    AwardRefused: (409, "conflict"),
     StackingRefused: (409, "stacking-refused"),
     # a level in a framework the service holds no table for: its reference data, not the schema
     UnknownFramework: (409, "unknown-framework"),

@@ -48,6 +48,13 @@ from api.tables import (
     RecognitionRecord,
     utcnow,
 )
+from recognition_engine.decision.caps import (
+    Award,
+    cap_left,
+    check_cap_left,
+    decision_awards,
+    programme_cap,
+)
 from recognition_engine.domain import MicroCredential, Programme, RecognitionProposal
 
 
@@ -243,7 +250,7 @@ class Store:
             record = session.get(ApplicationRecord, application_id)
             _, version = _current(session, ledger.programme_id)
             programme = Programme.model_validate(version.payload)
-        cap = round(programme.recognition_policy.cap_ects(programme.total_ects), 2)
+        cap = round(programme_cap(programme), 2)
         counted = ledger.counted_ects()
         return ApplicationPublic(
             id=record.id,
@@ -252,7 +259,7 @@ class Store:
             created_at=record.created_at,
             ects_cap=cap,
             ects_counted=counted,
-            ects_cap_remaining=round(max(0.0, cap - counted), 2),
+            ects_cap_remaining=round(cap_left(cap, counted), 2),
             recognitions=[entry.public() for entry in ledger.entries],
         )
 
@@ -390,15 +397,19 @@ class Store:
                     _version(session, recognition.programme_id, recognition.programme_version)
                     .payload
                 )
-            awards = _awards(request, proposal, catalogue)
+            chosen = [Award(a.module_code, a.ects) for a in request.modules or []]
+            awards = decision_awards(request.action.value, proposal, chosen, catalogue)
             total = round(sum(award.ects for award in awards), 2)
             if application_id is not None:
                 others = load_ledger(session, application_id).counted_ects(recognition_id)
-                _check_cap_left(total, proposal.ects_cap, others, application_id)
+                check_cap_left(total, proposal.ects_cap, others, application_id)
             record = DecisionRecord(
                 recognition_id=recognition_id,
                 action=request.action.value,
-                modules=[award.model_dump() for award in awards],
+                modules=[
+                    ModuleAward(module_code=a.module_code, ects=a.ects).model_dump()
+                    for a in awards
+                ],
                 total_ects=total,
                 reason=request.reason,
                 key_id=caller.key_id,
@@ -508,60 +519,6 @@ def _recognition_record(
         proposal=proposal.model_dump(mode="json"),
         requested_by=caller.key_id,
     )
-
-
-# --- checks --------------------------------------------------------------------------------
-
-
-def _awards(
-    request: DecisionRequest, proposal: RecognitionProposal, catalogue: Programme | None
-) -> list[ModuleAward]:
-    """What the decision awards: the proposal's modules, the evaluator's, or nothing.
-
-    ``catalogue`` is the programme version the proposal was made against (for 'modify').
-    """
-    if request.action is DecisionAction.REJECT:
-        return []
-    if request.action is DecisionAction.ACCEPT:
-        return [
-            ModuleAward(module_code=module.module_code, ects=module.proposed_ects)
-            for module in proposal.modules
-            if module.proposed_ects > 0
-        ]
-    assert catalogue is not None
-    awards = request.modules or []
-    codes = [award.module_code for award in awards]
-    if len(set(codes)) != len(codes):
-        raise Conflict("a module is awarded twice: name each module once")
-    ects_of = {module.code: module.ects for module in catalogue.modules}
-    for award in awards:
-        if award.module_code not in ects_of:
-            raise Conflict(
-                f"{catalogue.id} has no module {award.module_code!r} in the version the "
-                "proposal was made against"
-            )
-        if award.ects > ects_of[award.module_code]:
-            raise Conflict(
-                f"{award.ects:g} ECTS awarded for {award.module_code}, "
-                f"a module of {ects_of[award.module_code]:g} ECTS"
-            )
-    total = sum(award.ects for award in awards)
-    if total > proposal.ects_cap + 1e-9:
-        raise Conflict(
-            f"{total:g} ECTS awarded exceeds the cap of {proposal.ects_cap:g} ECTS "
-            "for micro-credentials in this programme"
-        )
-    return awards
-
-
-def _check_cap_left(total: float, cap: float, others: float, application_id: str) -> None:
-    left = round(max(0.0, cap - others), 2)
-    if total > left + 1e-9:
-        raise Conflict(
-            f"{total:g} ECTS awarded exceeds the {left:g} ECTS left of the programme's cap of "
-            f"{cap:g} ECTS in application {application_id!r}: its other recognitions hold "
-            f"{others:g} ECTS"
-        )
 
 
 # --- public shapes -------------------------------------------------------------------------

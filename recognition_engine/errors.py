@@ -28,6 +28,13 @@ class StackingRefused(RecognitionError):
     title = "Stacking refused"
 
 
+class AwardRefused(InvalidInput):
+    """A decision the proposal, its programme version or the programme's cap refuses: a module
+    the version does not have or awarded twice, ECTS over the module's or over the cap."""
+
+    title = "Conflicts with what is stored"
+
+
 class IndexUnavailable(RecognitionError):
     """The index of a programme is missing, stale or built with another model."""
 

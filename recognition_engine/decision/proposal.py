@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from recognition_engine.decision.allocation import Claim, allocate_ects
+from recognition_engine.decision.caps import cap_left, programme_cap
 from recognition_engine.decision.findings import (
     assess_authenticity,
     assess_cap_left,
@@ -115,10 +116,8 @@ def propose_recognition(
     raw = [c.credential for c in credentials]
     workloads = [credential_ects(c, params.hours_per_ects) for c in raw]
     workload = sum(w for w in workloads if w is not None)
-    cap = programme.recognition_policy.cap_ects(programme.total_ects)
-    if national_cap_ects is not None:
-        cap = min(cap, national_cap_ects)
-    cap_left = max(0.0, cap - awarded_ects)
+    cap = programme_cap(programme, national_cap_ects)
+    left = cap_left(cap, awarded_ects)
     declared = declared_eqf_level(raw)
 
     level = assess_level(
@@ -172,7 +171,7 @@ def propose_recognition(
               else wanted_ects(m, programme, params))
         for m in eligible
     ]
-    allocation = allocate_ects(claims, min(workload, cap_left), params.max_candidates)
+    allocation = allocate_ects(claims, min(workload, left), params.max_candidates)
     if (for_review is not None and any(m.key == for_review.key for m in eligible)
             and len(allocation) < params.max_candidates):
         # shown for review even where the workload alone supports less than a step of ECTS:
@@ -194,7 +193,7 @@ def propose_recognition(
     ]
     considered.sort(key=lambda item: item.score, reverse=True)
     total = sum(p.proposed_ects for p in proposals)
-    workload_finding = overall_workload(raw, workloads, workload, cap, cap_left, total, proposals)
+    workload_finding = overall_workload(raw, workloads, workload, cap, left, total, proposals)
     outcomes_finding = overall_outcomes(proposals)
     summary = [level, workload_finding, quality, profile, outcomes_finding]
     all_findings = [
@@ -216,7 +215,7 @@ def propose_recognition(
         credentials=[credential_summary(c, params) for c in credentials],
         credential_ects=round(workload, 2),
         ects_cap=round(cap, 2),
-        ects_cap_remaining=round(cap_left, 2),
+        ects_cap_remaining=round(left, 2),
         total_proposed_ects=total,
         modules=proposals,
         considered=considered[: params.max_candidates],
