@@ -41,7 +41,7 @@ from recognition_engine.multilingual import (
     is_multilingual,
     matching_thresholds,
     multilingual_embedder,
-    profile_of,
+    reading_profile,
     recognition_languages,
     uses_multilingual,
 )
@@ -197,7 +197,7 @@ class RecognitionEngine:
             programme,
             self.settings.hours_per_ects,
         )
-        reading = read_outcomes(credentials, profile_of(self.embedder, self.settings))
+        reading = read_outcomes(credentials, reading_profile(self.embedder, self.settings))
         pooled, whole_text = reading.pooled, reading.whole_text
         index = self.catalogue.index_for(programme)
         title = " + ".join(c.title for c in credentials)

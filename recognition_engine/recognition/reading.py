@@ -44,8 +44,8 @@ class Reading:
         return not_read_finding(self.unread_count, self.unread_languages)
 
 
-def read_outcomes(credentials: Sequence[MicroCredential], profile: ModelProfile) -> Reading:
-    """Return the outcomes the model of ``profile`` reads; InvalidInput when there are none.
+def read_outcomes(credentials: Sequence[MicroCredential], profile: ModelProfile | None) -> Reading:
+    """Return the outcomes the model of ``profile`` reads (None: all); InvalidInput for none.
 
     Outcomes in a language the model does not read are not matched as if they were English:
     they are left out, and a finding says so.
