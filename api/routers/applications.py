@@ -7,13 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Depends, Path, Response, status
 
 from api.examples import APPLICATION_EXAMPLES
-from api.idempotency import idempotency_key
-from api.links import APPLICATION_LINKS, created
-from api.problems import problem_responses
+from api.links import APPLICATION_LINKS
+from api.operations import any_role_reads, idempotent_write
 from api.schemas import ApplicationPublic, ApplicationRequest
-from api.security import ANY_ROLE, Caller, Role, require
+from api.security import Caller, Role, require
 from api.services import ServicesDep
-from api.strict_body import strict_json
 
 router = APIRouter(prefix="/applications", tags=["applications"])
 
@@ -33,9 +31,7 @@ micro-credential ECTS, and a credential counts once in it.
     response_model=ApplicationPublic,
     summary="Open an application toward a programme",
     description=CREATE_DESCRIPTION,
-    responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 429)
-    | created(APPLICATION_LINKS),
-    dependencies=[Depends(idempotency_key), strict_json(ApplicationRequest)],
+    **idempotent_write(ApplicationRequest, links=APPLICATION_LINKS),
 )
 def create_application(
     response: Response,
@@ -52,8 +48,7 @@ def create_application(
     "/{application_id}",
     response_model=ApplicationPublic,
     summary="An application: its recognitions and what they hold of the programme's cap",
-    responses=problem_responses(401, 404, 422, 429),
-    dependencies=[Depends(ANY_ROLE)],
+    **any_role_reads(),
 )
 def get_application(
     application_id: Annotated[str, Path(max_length=100, description="The application's id.")],

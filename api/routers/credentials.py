@@ -14,9 +14,10 @@ from api.examples import CREDENTIAL_EXAMPLES
 from api.idempotency import idempotency_key
 from api.links import CREDENTIAL_LINKS, created
 from api.listing import After, CreatedBefore, CreatedFrom, Limit
+from api.operations import any_role_reads
 from api.problems import ApiProblem, problem_responses
 from api.schemas import CredentialPublic, Page
-from api.security import ANY_ROLE, Caller, Role, require
+from api.security import Caller, Role, require
 from api.services import ServicesDep
 from api.strict_body import field_errors
 from recognition_engine.domain import MicroCredential
@@ -175,8 +176,7 @@ def _parsed(raw: bytes, syntax: Syntax, max_bytes: int, max_depth: int) -> Crede
     "",
     response_model=Page[CredentialPublic],
     summary="List submitted credentials, oldest first, a page at a time",
-    responses=problem_responses(401, 404, 422, 429),
-    dependencies=[Depends(ANY_ROLE)],
+    **any_role_reads(),
 )
 def list_credentials(
     svc: ServicesDep,
@@ -192,8 +192,7 @@ def list_credentials(
     "/{credential_id}",
     response_model=CredentialPublic,
     summary="Get a submitted micro-credential",
-    responses=problem_responses(401, 404, 422, 429),
-    dependencies=[Depends(ANY_ROLE)],
+    **any_role_reads(),
 )
 def get_credential(
     credential_id: Annotated[str, Path(max_length=100)], svc: ServicesDep

@@ -15,13 +15,11 @@ from api.equivalency_schemas import (
     RuleEndRequest,
     RuleRequest,
 )
-from api.idempotency import idempotency_key
 from api.listing import After, Limit
-from api.problems import problem_responses
+from api.operations import any_role_reads, idempotent_write
 from api.schemas import Page
-from api.security import ANY_ROLE, Caller, Role, require
+from api.security import Caller, Role, require
 from api.services import ServicesDep
-from api.strict_body import strict_json
 
 router = APIRouter(prefix="/equivalency-rules", tags=["equivalency rules"])
 RuleId = Path(max_length=100, description="The rule's id.")
@@ -53,8 +51,7 @@ Rules = Annotated[EquivalencyRules, Depends(_rules)]
     response_model=EquivalencyRulePublic,
     summary="Make a decision a standing equivalency rule",
     description=CREATE_DESCRIPTION,
-    responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 429),
-    dependencies=[Depends(idempotency_key), strict_json(RuleRequest)],
+    **idempotent_write(RuleRequest),
 )
 def create_equivalency_rule(
     response: Response,
@@ -72,8 +69,7 @@ def create_equivalency_rule(
     response_model=Page[EquivalencyRulePublic],
     summary="List standing equivalency rules, oldest first, a page at a time",
     description="`active_on=DATE`: only the rules that cover credentials issued that day.",
-    responses=problem_responses(401, 404, 422, 429),
-    dependencies=[Depends(ANY_ROLE)],
+    **any_role_reads(),
 )
 def list_equivalency_rules(
     rules: Rules,
@@ -89,8 +85,7 @@ def list_equivalency_rules(
     "/{rule_id}",
     response_model=EquivalencyRulePublic,
     summary="Get a standing equivalency rule, with its history",
-    responses=problem_responses(401, 404, 422, 429),
-    dependencies=[Depends(ANY_ROLE)],
+    **any_role_reads(),
 )
 def get_equivalency_rule(rule_id: Annotated[str, RuleId], rules: Rules) -> EquivalencyRulePublic:
     return rules.get(rule_id)
@@ -103,8 +98,7 @@ def get_equivalency_rule(rule_id: Annotated[str, RuleId], rules: Rules) -> Equiv
     description="Credentials issued after `ends_on` (by default today) are no longer covered. "
     "The end is added to the rule's history; an end can come sooner than the rule's, never "
     "later (409): make a new rule to cover later credentials.",
-    responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 429),
-    dependencies=[Depends(idempotency_key), strict_json(RuleEndRequest)],
+    **idempotent_write(RuleEndRequest),
 )
 def end_equivalency_rule(
     rule_id: Annotated[str, RuleId],

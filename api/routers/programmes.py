@@ -10,6 +10,7 @@ from api.examples import PROGRAMME_EXAMPLES
 from api.idempotency import idempotency_key
 from api.links import PROGRAMME_LINKS, created
 from api.listing import After, CreatedBefore, CreatedFrom, Limit
+from api.operations import any_role_reads
 from api.problems import problem_responses
 from api.schemas import (
     Page,
@@ -18,7 +19,7 @@ from api.schemas import (
     ProgrammeRequest,
     ProgrammeSummary,
 )
-from api.security import ANY_ROLE, require
+from api.security import require
 from api.services import ServicesDep
 from api.store import programme_exists
 from api.strict_body import strict_json
@@ -75,8 +76,7 @@ def replace_programme(
     "",
     response_model=Page[ProgrammeSummary],
     summary="List programmes, oldest first, a page at a time",
-    responses=problem_responses(401, 404, 422, 429),
-    dependencies=[Depends(ANY_ROLE)],
+    **any_role_reads(),
 )
 def list_programmes(
     svc: ServicesDep,
@@ -92,12 +92,9 @@ def list_programmes(
     "/{programme_id}",
     response_model=ProgrammePublic,
     summary="Get a programme with its module catalogue",
-    responses=problem_responses(401, 404, 422, 429),
-    dependencies=[Depends(ANY_ROLE)],
+    **any_role_reads(),
 )
-def get_programme(
-    programme_id: Annotated[str, ProgrammeId], svc: ServicesDep
-) -> ProgrammePublic:
+def get_programme(programme_id: Annotated[str, ProgrammeId], svc: ServicesDep) -> ProgrammePublic:
     return svc.store.programme_public(programme_id)
 
 
@@ -107,8 +104,7 @@ def get_programme(
     summary="Get a version of a programme, with its module catalogue as it was",
     description="Every replacement makes a new version and keeps the earlier ones unchanged: "
     "a recognition links to the version it was proposed against.",
-    responses=problem_responses(401, 404, 422, 429),
-    dependencies=[Depends(ANY_ROLE)],
+    **any_role_reads(),
 )
 def get_programme_version(
     programme_id: Annotated[str, ProgrammeId],

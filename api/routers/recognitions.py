@@ -8,9 +8,9 @@ from fastapi import APIRouter, Body, Depends, Path, Query, Response, status
 
 from api.equivalency_rules import EquivalencyRules
 from api.examples import DECISION_EXAMPLES, RECOGNITION_EXAMPLES
-from api.idempotency import idempotency_key
-from api.links import RECOGNITION_LINKS, created
+from api.links import RECOGNITION_LINKS
 from api.listing import After, CreatedBefore, CreatedFrom, Limit
+from api.operations import any_role_reads, idempotent_write
 from api.problems import problem_responses
 from api.reader_language import ReaderLanguage, for_reader
 from api.schemas import (
@@ -21,9 +21,8 @@ from api.schemas import (
     RecognitionPublic,
     RecognitionRequest,
 )
-from api.security import ANY_ROLE, Caller, Role, require
+from api.security import Caller, Role, require
 from api.services import ServicesDep
-from api.strict_body import strict_json
 
 router = APIRouter(prefix="/recognitions", tags=["recognitions"])
 RecognitionId = Path(max_length=100, description="The recognition's id.")
@@ -51,9 +50,7 @@ and `reasons` are the `reason_codes` rendered, kept for clients that read them.
     response_model=RecognitionPublic,
     summary="Propose recognition of one or more (stacked) credentials toward a programme",
     description=PROPOSE_DESCRIPTION,
-    responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 429, 503)
-    | created(RECOGNITION_LINKS),
-    dependencies=[Depends(idempotency_key), strict_json(RecognitionRequest)],
+    **idempotent_write(RecognitionRequest, also=(503,), links=RECOGNITION_LINKS),
 )
 def create_recognition(
     response: Response,
@@ -82,8 +79,7 @@ def _localised(public: RecognitionPublic, language: str) -> RecognitionPublic:
     summary="List recognitions, oldest first, a page at a time",
     description="`status=awaiting_decision`: the proposals no evaluator has decided yet, the "
     "workbench's queue; `decided`: those with at least one decision.",
-    responses=problem_responses(401, 404, 422, 429),
-    dependencies=[Depends(ANY_ROLE)],
+    **any_role_reads(),
 )
 def list_recognitions(
     svc: ServicesDep,
@@ -105,8 +101,7 @@ def list_recognitions(
     "/{recognition_id}",
     response_model=RecognitionPublic,
     summary="Get a recognition proposal",
-    responses=problem_responses(401, 404, 422, 429),
-    dependencies=[Depends(ANY_ROLE)],
+    **any_role_reads(),
 )
 def get_recognition(
     recognition_id: Annotated[str, RecognitionId], svc: ServicesDep, language: ReaderLanguage
@@ -132,8 +127,7 @@ against the programme's cap and, in an application, against what its other recog
     response_model=DecisionPublic,
     summary="Record a decision on a proposal",
     description=DECISION_DESCRIPTION,
-    responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 429),
-    dependencies=[Depends(idempotency_key), strict_json(DecisionBody)],
+    **idempotent_write(DecisionBody),
 )
 def record_decision(
     recognition_id: Annotated[str, RecognitionId],

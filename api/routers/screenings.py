@@ -10,6 +10,7 @@ from api.examples import SCREENING_EXAMPLES
 from api.idempotency import idempotency_key
 from api.links import SCREENING_LINKS, created
 from api.listing import After, CreatedBefore, CreatedFrom, Limit
+from api.operations import READ_PROBLEMS
 from api.problems import problem_responses
 from api.reader_language import ReaderLanguage, results_for_reader
 from api.schemas import (
@@ -87,7 +88,7 @@ def _read_inline(request: ScreeningRequest) -> ScreeningRequest:
     response_model=Page[ScreeningPublic],
     summary="List screenings, oldest first, a page at a time",
     description="Only the screenings this key asked for (an admin sees them all).",
-    responses=problem_responses(401, 404, 422, 429),
+    responses=problem_responses(*READ_PROBLEMS),
 )
 def list_screenings(
     svc: ServicesDep,
@@ -107,7 +108,7 @@ def list_screenings(
     summary="Status and progress of a screening",
     description="A screening is visible to the key that asked for it (through the API or "
     "the workbench) and to admins; to any other key it does not exist (404).",
-    responses=problem_responses(401, 404, 422, 429),
+    responses=problem_responses(*READ_PROBLEMS),
 )
 def get_screening(
     screening_id: Annotated[str, ScreeningId],
@@ -122,7 +123,7 @@ def get_screening(
     response_model=ScreeningResults,
     summary="A page of a screening's results, in request order",
     description="Visible as the screening is: to the key that asked for it and to admins.",
-    responses=problem_responses(401, 404, 422, 429),
+    responses=problem_responses(*READ_PROBLEMS),
 )
 def get_screening_results(
     screening_id: Annotated[str, ScreeningId],
@@ -154,7 +155,7 @@ def get_screening_results(
     description="For each ESCO skill of the screening's proposed modules: in how many "
     "proposals a module shares it with the credential, and in how many the credential lacks "
     "it. Most shared first. Visible as the screening is.",
-    responses=problem_responses(401, 404, 422, 429),
+    responses=problem_responses(*READ_PROBLEMS),
 )
 def get_screening_skills(
     screening_id: Annotated[str, ScreeningId],
