@@ -14,11 +14,12 @@ from pydantic import ValidationError
 from api.equivalency_rules import EquivalencyRules
 from api.equivalency_schemas import RuleRequest
 from api.schemas import DecisionAction, DecisionRequest, ModuleAward
-from api.security import Role
 from api.web.credential_input import credential_from_form, credentials_from_file
 from api.web.csrf import require_csrf
 from api.web.matrix import evidence_matrix
 from api.web.pages import (
+    Evaluator,
+    Submitter,
     User,
     UserDep,
     is_fragment,
@@ -26,7 +27,6 @@ from api.web.pages import (
     page_of_known_id,
     redirect,
     render,
-    role,
     services,
 )
 from api.web.queries import STATES, CaseFilter, list_cases
@@ -34,8 +34,6 @@ from recognition_engine.domain import AssessmentType, ParticipationForm, Quality
 from recognition_engine.errors import RecognitionError
 
 router = APIRouter(include_in_schema=False)
-Submitter = Annotated[User, Depends(role(Role.SCREENING))]
-Evaluator = Annotated[User, Depends(role(Role.EVALUATOR))]
 MAX_FILES = 20
 
 
@@ -96,7 +94,9 @@ async def create_case(request: Request, user: Submitter) -> Response:
             if len(content) > svc.settings.max_file_bytes:
                 raise ValueError(f"{upload.filename}: over {svc.settings.max_file_bytes:,} bytes")
             credentials += credentials_from_file(
-                upload.filename, content, language=language(request),
+                upload.filename,
+                content,
+                language=language(request),
                 max_depth=svc.settings.max_nesting_depth,
             )
         if not credentials:
@@ -124,9 +124,7 @@ def _case_context(request: Request, case_id: str, user: User, **extra: object) -
     svc = services(request)
     with page_of_known_id():
         recognition = svc.store.recognition(case_id[:100])
-    programme = svc.store.programme_version(
-        recognition.programme_id, recognition.programme_version
-    )
+    programme = svc.store.programme_version(recognition.programme_id, recognition.programme_version)
     return {
         "case": recognition,
         "proposal": recognition.proposal,

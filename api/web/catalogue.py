@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 
 from api.web.csrf import require_csrf
-from api.web.pages import User, UserDep, page_of_known_id, redirect, render, role, services
+from api.web.pages import Admin, UserDep, page_of_known_id, redirect, render, services
 from recognition_engine.domain import Programme
 from recognition_engine.errors import RecognitionError
 from recognition_engine.ingestion.files import describe_validation_error, parse_document
 from recognition_engine.ingestion.strict_text import decode_text
 
 router = APIRouter(include_in_schema=False)
-Admin = Annotated[User, Depends(role())]
 
 
 @router.get("/programmes")

@@ -115,6 +115,9 @@ def role(*roles: Role) -> Any:
 
 
 UserDep = Annotated[User, Depends(signed_in)]
+Submitter = Annotated[User, Depends(role(Role.SCREENING))]
+Evaluator = Annotated[User, Depends(role(Role.EVALUATOR))]
+Admin = Annotated[User, Depends(role())]
 
 
 @contextmanager
@@ -133,8 +136,12 @@ def is_fragment(request: Request) -> bool:
 
 
 def render(
-    request: Request, template: str, context: dict[str, Any] | None = None, *,
-    status_code: int = 200, user: User | None = None,
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+    user: User | None = None,
 ) -> Response:
     """Render a template (a page, or a partial for htmx) in the session's language."""
     session = web_session(request)
@@ -144,8 +151,10 @@ def render(
         "csrf_token": session.csrf,
         **(context or {}),
     }
-    response = workbench(request).templates[language(request)].TemplateResponse(
-        request, template, full, status_code=status_code
+    response = (
+        workbench(request)
+        .templates[language(request)]
+        .TemplateResponse(request, template, full, status_code=status_code)
     )
     workbench(request).sessions.write(request, response)
     response.headers.setdefault("Cache-Control", "no-store")
@@ -174,7 +183,10 @@ def install_page_handlers(app: FastAPI) -> None:
     def _role(request: Request, error: RoleRefused) -> Response:
         roles = sorted(role.value for role in error.roles)
         return render(
-            request, "forbidden.html", {"roles": roles}, status_code=403,
+            request,
+            "forbidden.html",
+            {"roles": roles},
+            status_code=403,
             user=signed_in_user(request),
         )
 
@@ -186,7 +198,10 @@ def install_page_handlers(app: FastAPI) -> None:
     def _too_large(request: Request, error: BodyTooLarge) -> Response:
         # raised as the form arrives (api/body_limit.py): the rest of it is never read
         response = render(
-            request, "too_large.html", {"max_bytes": error.max_bytes}, status_code=413,
+            request,
+            "too_large.html",
+            {"max_bytes": error.max_bytes},
+            status_code=413,
             user=signed_in_user(request),
         )
         response.headers["Connection"] = "close"

@@ -4,7 +4,6 @@ as CSV."""
 from __future__ import annotations
 
 import io
-from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
@@ -12,12 +11,12 @@ from pydantic import ValidationError
 
 from api.body_limit import BodyTooLarge
 from api.schemas import ScreeningRequest, ScreeningResults
-from api.security import Role
 from api.spreadsheet_csv import csv_writer
 from api.web.cases import MAX_FILES
 from api.web.credential_input import credentials_from_file
 from api.web.csrf import require_csrf
 from api.web.pages import (
+    Submitter,
     User,
     UserDep,
     is_fragment,
@@ -25,7 +24,6 @@ from api.web.pages import (
     page_of_known_id,
     redirect,
     render,
-    role,
     services,
 )
 from api.web.queries import list_screenings
@@ -33,7 +31,6 @@ from recognition_engine.domain import ModuleProposal
 from recognition_engine.errors import RecognitionError
 
 router = APIRouter(include_in_schema=False)
-Submitter = Annotated[User, Depends(role(Role.SCREENING))]
 RESULTS_SHOWN = 200
 
 
@@ -65,7 +62,9 @@ async def submit_screening(request: Request, user: Submitter) -> Response:
             if len(content) > svc.settings.max_file_bytes:
                 raise BodyTooLarge(svc.settings.max_file_bytes)  # the 413 page, as for the form
             credentials += credentials_from_file(
-                upload.filename, content, language=language(request),
+                upload.filename,
+                content,
+                language=language(request),
                 max_depth=svc.settings.max_nesting_depth,
             )
         screening = svc.screenings.submit(
@@ -114,26 +113,41 @@ def results_csv(pages: list[ScreeningResults]) -> str:
     out = io.StringIO()
     writer = csv_writer(out)  # every cell a spreadsheet reads as data (api/spreadsheet_csv.py)
     writer.writerow(
-        ["position", "credential_id", "credential_title", "programme_id", "state", "status",
-         "proposed_ects", "modules", "problem"]
+        [
+            "position",
+            "credential_id",
+            "credential_title",
+            "programme_id",
+            "state",
+            "status",
+            "proposed_ects",
+            "modules",
+            "problem",
+        ]
     )
     for page in pages:
         for item in page.items:
             proposal = item.proposal
-            writer.writerow([
-                item.position, item.credential_id, item.credential_title,
-                item.programme_id, item.state.value,
-                proposal.status.value if proposal else "",
-                proposal.total_proposed_ects if proposal else "",
-                " ".join(_module_cell(m) for m in proposal.modules) if proposal else "",
-                str(item.problem.get("detail", "")) if item.problem else "",
-            ])
+            writer.writerow(
+                [
+                    item.position,
+                    item.credential_id,
+                    item.credential_title,
+                    item.programme_id,
+                    item.state.value,
+                    proposal.status.value if proposal else "",
+                    proposal.total_proposed_ects if proposal else "",
+                    " ".join(_module_cell(m) for m in proposal.modules) if proposal else "",
+                    str(item.problem.get("detail", "")) if item.problem else "",
+                ]
+            )
     return out.getvalue()
 
 
 def _module_cell(module: ModuleProposal) -> str:
     # a module put up for review is not a recognition: the sheet says so
-    return f"{module.module_code} (review)" if module.recognition.value == "review" else (
-        module.module_code
+    return (
+        f"{module.module_code} (review)"
+        if module.recognition.value == "review"
+        else (module.module_code)
     )
-
