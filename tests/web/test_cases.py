@@ -4,7 +4,6 @@ stacking check (or anything else) refuses leaves no credential behind."""
 from __future__ import annotations
 
 import json
-import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,9 +17,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "api"))
 from apitest_support import (  # noqa: E402
     corpus_credentials,
     corpus_programme,
-    make_client,
-    make_settings,
 )
+from workbench_forms import csrf_token, serving_programme  # noqa: E402
 
 import api.store  # noqa: E402
 from api.security import Role, create_key  # noqa: E402
@@ -30,18 +28,7 @@ from recognition_engine.domain import MicroCredential  # noqa: E402
 
 @pytest.fixture(scope="module")
 def app_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    settings = make_settings(tmp_path_factory.mktemp("cases"), api_rate_limit_per_minute=100_000)
-    with make_client(settings) as client:
-        admin, _ = create_key(client.app.state.services.database, Role.ADMIN, "admin")
-        response = client.post(
-            "/v1/programmes", json=corpus_programme(), headers={"X-API-Key": admin}
-        )
-        assert response.status_code == 201, response.text
-        yield client
-
-
-def _token(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+    yield from serving_programme(tmp_path_factory.mktemp("cases"))
 
 
 def _count(client: TestClient, table: type) -> int:
@@ -51,13 +38,17 @@ def _count(client: TestClient, table: type) -> int:
 def _new_case(client: TestClient, *documents: dict[str, Any]) -> Any:
     browser = TestClient(client.app)
     key, _ = create_key(client.app.state.services.database, Role.SCREENING, "cases")
-    browser.post("/login", data={"key": key, "csrf_token": _token(browser.get("/login").text)})
+    browser.post("/login", data={"key": key, "csrf_token": csrf_token(browser.get("/login").text)})
     return browser.post(
         "/cases",
-        data={"programme_id": corpus_programme()["id"],
-              "csrf_token": _token(browser.get("/cases/new").text)},
-        files=[("credentials", (f"c{i}.json", json.dumps(doc).encode(), "application/json"))
-               for i, doc in enumerate(documents)],
+        data={
+            "programme_id": corpus_programme()["id"],
+            "csrf_token": csrf_token(browser.get("/cases/new").text),
+        },
+        files=[
+            ("credentials", (f"c{i}.json", json.dumps(doc).encode(), "application/json"))
+            for i, doc in enumerate(documents)
+        ],
         follow_redirects=False,
     )
 
@@ -122,12 +113,12 @@ def test_a_credential_typed_into_the_form_is_read_by_the_engines_reader(
 ) -> None:
     browser = TestClient(app_client.app)
     key, _ = create_key(app_client.app.state.services.database, Role.SCREENING, "form")
-    browser.post("/login", data={"key": key, "csrf_token": _token(browser.get("/login").text)})
+    browser.post("/login", data={"key": key, "csrf_token": csrf_token(browser.get("/login").text)})
     made = browser.post(
         "/cases",
         data={
             "programme_id": corpus_programme()["id"],
-            "csrf_token": _token(browser.get("/cases/new").text),
+            "csrf_token": csrf_token(browser.get("/cases/new").text),
             "title": "Typed into the form",
             "awarding_body": "Invented Institute",
             "country": "ge",

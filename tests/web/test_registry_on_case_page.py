@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "api"))
 from apitest_support import make_client, make_settings  # noqa: E402
+from workbench_forms import csrf_token  # noqa: E402
 
 from api.security import Role, create_key  # noqa: E402
 from recognition_engine.registry import ProviderRegistry, read_export  # noqa: E402
@@ -41,19 +42,15 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
         yield client
 
 
-def _token(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-
-
 def case_page(app: TestClient, awarding_body: str, ects: float) -> str:
     browser = TestClient(app.app)
     key, _ = create_key(app.app.state.services.database, Role.SCREENING, "intake")
-    browser.post("/login", data={"key": key, "csrf_token": _token(browser.get("/login").text)})
+    browser.post("/login", data={"key": key, "csrf_token": csrf_token(browser.get("/login").text)})
     credential = make_credential(id=None, awarding_body=awarding_body, workload={"ects": ects})
     document = json.dumps(credential.model_dump(mode="json")).encode()
     created = browser.post(
         "/cases",
-        data={"programme_id": "test-cs", "csrf_token": _token(browser.get("/cases/new").text)},
+        data={"programme_id": "test-cs", "csrf_token": csrf_token(browser.get("/cases/new").text)},
         files=[("credentials", ("credential.json", document, "application/json"))],
         follow_redirects=False,
     )

@@ -5,7 +5,6 @@ page, refused as it arrives; never a 500."""
 from __future__ import annotations
 
 import asyncio
-import re
 import sys
 from collections.abc import Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -15,7 +14,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "api"))
-from apitest_support import corpus_programme, make_client, make_settings  # noqa: E402
+from apitest_support import corpus_programme  # noqa: E402
+from workbench_forms import csrf_token, serving_programme  # noqa: E402
 
 from api.body_limit import BodyTooLarge, counted  # noqa: E402
 from api.security import Role, create_key  # noqa: E402
@@ -44,26 +44,15 @@ def small_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClien
 
 
 def _client(data_dir: Path, **limits: int) -> Iterator[TestClient]:
-    settings = make_settings(data_dir, api_rate_limit_per_minute=100_000, **limits)
-    with make_client(settings) as client:
-        admin, _ = create_key(client.app.state.services.database, Role.ADMIN, "admin")
-        response = client.post(
-            "/v1/programmes", json=corpus_programme(), headers={"X-API-Key": admin}
-        )
-        assert response.status_code == 201, response.text
-        yield client
+    yield from serving_programme(data_dir, **limits)
 
 
 def _signed_in(client: TestClient, role: Role) -> tuple[TestClient, str]:
     """A client signed in to the workbench, and the CSRF token of its session."""
     fresh = TestClient(client.app)
     key, _ = create_key(client.app.state.services.database, role, f"{role.value} uploads")
-    fresh.post("/login", data={"key": key, "csrf_token": _token(fresh.get("/login").text)})
-    return fresh, _token(fresh.get("/screenings").text)
-
-
-def _token(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+    fresh.post("/login", data={"key": key, "csrf_token": csrf_token(fresh.get("/login").text)})
+    return fresh, csrf_token(fresh.get("/screenings").text)
 
 
 @pytest.mark.parametrize(
