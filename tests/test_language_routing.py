@@ -9,8 +9,13 @@ import pytest
 from recognition_engine.config import Settings
 from recognition_engine.errors import InvalidInput
 from recognition_engine.messages import codes
+from recognition_engine.models import HashingEmbedder
 from recognition_engine.models.profiles import english_profile, multilingual_profile
-from recognition_engine.multilingual import recognition_languages, split_by_reading
+from recognition_engine.multilingual import (
+    reading_profile,
+    recognition_languages,
+    split_by_reading,
+)
 from recognition_engine.service import RecognitionEngine
 from tests.conftest import FAKE_MIN_PROPOSAL_SCORE, make_credential, make_programme
 
@@ -79,3 +84,12 @@ def test_english_is_matched_as_before(tmp_path: Path) -> None:
         [make_credential()], make_programme()
     )
     assert not [f for f in proposal.findings if f.code == codes.OUTCOMES_LANGUAGE_NOT_READ]
+
+
+def test_only_a_deployment_without_the_multilingual_model_checks_what_it_reads(
+    tmp_path: Path,
+) -> None:
+    off = _settings(tmp_path, "off")
+    assert reading_profile(HashingEmbedder(), off) == english_profile(off)
+    # routing has already sent every other language to the multilingual model
+    assert reading_profile(HashingEmbedder(), _settings(tmp_path, "non-english")) is None
