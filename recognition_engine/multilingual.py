@@ -74,13 +74,14 @@ def recognition_languages(credentials: Sequence[MicroCredential]) -> list[str | 
     """
     languages: list[str | None] = []
     for credential in credentials:
-        languages.append(credential_language(credential))
-        languages += outcome_reading_languages(credential.learning_outcomes, credential)
+        whole = credential_language(credential)
+        languages.append(whole)
+        languages += outcome_reading_languages(credential.learning_outcomes, credential, whole)
     return languages
 
 
 def outcome_reading_languages(
-    outcomes: Sequence[str], credential: MicroCredential
+    outcomes: Sequence[str], credential: MicroCredential, whole: str | None = None
 ) -> list[str | None]:
     """Return the language each outcome is read in: the credential's, unless its script differs.
 
@@ -89,7 +90,7 @@ def outcome_reading_languages(
     since detection on one short outcome confuses languages that share a script far more often
     than a whole credential's text does.
     """
-    whole = credential_language(credential)
+    whole = whole or credential_language(credential)  # detected once where the caller has it
     whole_script = script_of(" ".join([credential.title, *credential.learning_outcomes]))
     return [
         whole if script_of(outcome) in (whole_script, None) else detect_language(outcome)
