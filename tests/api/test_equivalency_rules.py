@@ -111,6 +111,17 @@ def rule_findings(proposal: dict[str, Any], code: str) -> list[dict[str, Any]]:
     return [f for f in proposal["findings"] if f["code"] == code]
 
 
+def modified_to_one_ects(
+    client: TestClient, keys: dict[str, dict[str, str]], programme_id: str, credential: dict
+) -> dict[str, Any]:
+    """Return the decision that awards 1 ECTS of the first module proposed or considered."""
+    recognition = propose(client, keys, programme_id, credential)
+    module = recognition["proposal"]["considered"] or recognition["proposal"]["modules"]
+    award = {"module_code": module[0]["module_code"], "ects": 1}
+    body = {"action": "modify", "reason": "r", "modules": [award]}
+    return decide(client, keys, recognition["id"], body)
+
+
 def test_a_standing_rule_applies_to_the_next_identical_credential_and_stops_at_its_end_date(
     service: TestClient,
     keys: dict[str, dict[str, str]],
@@ -258,23 +269,8 @@ def test_a_retried_request_makes_one_rule(
     programme_id: str,
     credentials: list[dict[str, Any]],
 ) -> None:
-    recognition = propose(
-        service,
-        keys,
-        programme_id,
-        issued(by_id(credentials, "ge-pilot-gis-for-tourism"), "2026-03-01"),
-    )
-    module = recognition["proposal"]["considered"] or recognition["proposal"]["modules"]
-    decision = decide(
-        service,
-        keys,
-        recognition["id"],
-        {
-            "action": "modify",
-            "reason": "r",
-            "modules": [{"module_code": module[0]["module_code"], "ects": 1}],
-        },
-    )
+    credential = issued(by_id(credentials, "ge-pilot-gis-for-tourism"), "2026-03-01")
+    decision = modified_to_one_ects(service, keys, programme_id, credential)
     headers = keys["evaluator"] | {"Idempotency-Key": uuid.uuid4().hex}
     body = {"decision_id": decision["id"], "valid_from": "2026-01-01", "note": "once"}
     first = service.post("/v1/equivalency-rules", json=body, headers=headers)
@@ -295,23 +291,8 @@ def test_the_database_refuses_to_rewrite_a_rule_or_its_history(
     programme_id: str,
     credentials: list[dict[str, Any]],
 ) -> None:
-    recognition = propose(
-        service,
-        keys,
-        programme_id,
-        issued(by_id(credentials, "am-network-security-essentials-1"), "2026-04-01"),
-    )
-    module = recognition["proposal"]["considered"] or recognition["proposal"]["modules"]
-    decision = decide(
-        service,
-        keys,
-        recognition["id"],
-        {
-            "action": "modify",
-            "reason": "r",
-            "modules": [{"module_code": module[0]["module_code"], "ects": 1}],
-        },
-    )
+    credential = issued(by_id(credentials, "am-network-security-essentials-1"), "2026-04-01")
+    decision = modified_to_one_ects(service, keys, programme_id, credential)
     rule = service.post(
         "/v1/equivalency-rules",
         json={"decision_id": decision["id"], "valid_from": "2026-01-01", "note": "kept"},

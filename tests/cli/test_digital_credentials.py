@@ -8,7 +8,6 @@ import json
 from pathlib import Path
 
 import pytest
-import yaml
 from joserfc.jwk import ECKey
 from typer.testing import CliRunner
 
@@ -16,24 +15,18 @@ from cli import build_app
 from recognition_engine.config import Settings
 from recognition_engine.models import HashingEmbedder
 from recognition_engine.service import RecognitionEngine
-from tests.conftest import FAKE_MIN_PROPOSAL_SCORE, make_credential, make_programme
+from tests.conftest import make_credential, make_programme
 from tests.ingestion.digital.conftest import EDC_SIGNED, LEARNER_DATA, OB3_EXAMPLE, make_jwt
 
 runner = CliRunner()
 
 
 @pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def env(cli_env: Path) -> Path:
     for path in (EDC_SIGNED, OB3_EXAMPLE):
         if not path.is_file():
             pytest.skip(f"{path.name} is not in ../shared/data/credential-formats")
-    monkeypatch.setenv("RECOGNITION_EMBEDDER", "fake")
-    monkeypatch.setenv("RECOGNITION_MIN_PROPOSAL_SCORE", str(FAKE_MIN_PROPOSAL_SCORE))
-    monkeypatch.setenv("RECOGNITION_DATA_DIR", str(tmp_path / "var"))
-    (tmp_path / "programme.yaml").write_text(
-        yaml.safe_dump(make_programme().model_dump(mode="json"))
-    )
-    return tmp_path
+    return cli_env
 
 
 @pytest.fixture

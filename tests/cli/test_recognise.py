@@ -5,28 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 import yaml
 from typer.testing import CliRunner
 
 from cli import build_app
-from tests.conftest import FAKE_MIN_PROPOSAL_SCORE, make_credential, make_programme
+from tests.conftest import make_credential
 
 runner = CliRunner()
-
-
-@pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("RECOGNITION_EMBEDDER", "fake")
-    monkeypatch.setenv("RECOGNITION_MIN_PROPOSAL_SCORE", str(FAKE_MIN_PROPOSAL_SCORE))
-    monkeypatch.setenv("RECOGNITION_DATA_DIR", str(tmp_path / "var"))
-    (tmp_path / "programme.yaml").write_text(
-        yaml.safe_dump(make_programme().model_dump(mode="json"))
-    )
-    (tmp_path / "credential.yaml").write_text(
-        yaml.safe_dump(make_credential().model_dump(mode="json"))
-    )
-    return tmp_path
 
 
 def invoke(*args: str):  # noqa: ANN201
@@ -54,7 +39,11 @@ def test_recognise_json(env: Path) -> None:
     assert proposal["status"] == "recognition_proposed"
     assert proposal["modules"][0]["module_code"] == "NET101"
     assert {e["element"] for e in proposal["elements"]} == {
-        "level", "workload", "quality_assurance", "profile", "learning_outcomes"
+        "level",
+        "workload",
+        "quality_assurance",
+        "profile",
+        "learning_outcomes",
     }
 
 

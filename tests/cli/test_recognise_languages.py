@@ -8,30 +8,14 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
 from typer.testing import CliRunner
 
 from cli import build_app
 from recognition_engine.messages import render
-from tests.conftest import FAKE_MIN_PROPOSAL_SCORE, make_credential, make_programme
 
 runner = CliRunner()
 SCRIPT = {"ka": re.compile("[\u10d0-\u10ff]"), "hy": re.compile("[\u0531-\u058f]")}
 HEADLINE = {"ka": "შემოთავაზებულია აღიარება", "hy": "Առաջարկվում է ճանաչում"}
-
-
-@pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("RECOGNITION_EMBEDDER", "fake")
-    monkeypatch.setenv("RECOGNITION_MIN_PROPOSAL_SCORE", str(FAKE_MIN_PROPOSAL_SCORE))
-    monkeypatch.setenv("RECOGNITION_DATA_DIR", str(tmp_path / "var"))
-    (tmp_path / "programme.yaml").write_text(
-        yaml.safe_dump(make_programme().model_dump(mode="json"))
-    )
-    (tmp_path / "credential.yaml").write_text(
-        yaml.safe_dump(make_credential().model_dump(mode="json"))
-    )
-    return tmp_path
 
 
 def recognise(env: Path, *options: str) -> str:
@@ -74,6 +58,15 @@ def test_the_codes_are_the_same_in_every_language(env: Path) -> None:
 
 def test_english_is_the_default_and_an_unknown_language_is_refused(env: Path) -> None:
     assert "Recognition proposed" in recognise(env)
-    result = runner.invoke(build_app(), ["recognise", str(env / "credential.yaml"), "-p",
-                                         str(env / "programme.yaml"), "--lang", "de"])
+    result = runner.invoke(
+        build_app(),
+        [
+            "recognise",
+            str(env / "credential.yaml"),
+            "-p",
+            str(env / "programme.yaml"),
+            "--lang",
+            "de",
+        ],
+    )
     assert result.exit_code == 2

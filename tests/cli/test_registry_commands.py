@@ -14,7 +14,7 @@ import yaml
 from typer.testing import CliRunner
 
 from cli import build_app
-from tests.conftest import FAKE_MIN_PROPOSAL_SCORE, make_credential, make_programme
+from tests.conftest import make_credential
 from tests.registry.deqar_rows import write_export, write_institutions, write_reports
 
 runner = CliRunner()
@@ -23,20 +23,14 @@ LISTED = "Kutaisi Polytechnic Institute (invented)"
 
 
 @pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("RECOGNITION_EMBEDDER", "fake")
-    monkeypatch.setenv("RECOGNITION_MIN_PROPOSAL_SCORE", str(FAKE_MIN_PROPOSAL_SCORE))
-    monkeypatch.setenv("RECOGNITION_DATA_DIR", str(tmp_path / "var"))
+def env(cli_env: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("RECOGNITION_NATIONAL_POLICY_FILE", raising=False)
-    (tmp_path / "programme.yaml").write_text(
-        yaml.safe_dump(make_programme().model_dump(mode="json"))
-    )
     for name, body in (("listed", LISTED), ("unlisted", "Test College")):
         credential = make_credential(awarding_body=body, workload={"ects": 12})
-        (tmp_path / f"{name}.yaml").write_text(
+        (cli_env / f"{name}.yaml").write_text(
             yaml.safe_dump(credential.model_dump(mode="json"), allow_unicode=True)
         )
-    return tmp_path
+    return cli_env
 
 
 def invoke(*args: str):  # noqa: ANN201
