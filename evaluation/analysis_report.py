@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from evaluation.analysis import BLOOM_ORDER, CorpusAnalysis
+from evaluation.figures import pyplot, save
 
 
 def print_summary(analyses: list[CorpusAnalysis], console) -> None:  # noqa: ANN001 - rich Console
@@ -46,11 +47,7 @@ def print_summary(analyses: list[CorpusAnalysis], console) -> None:  # noqa: ANN
 
 def write_analysis(analyses: list[CorpusAnalysis], folder: Path) -> Path:
     """Write analysis.md with its charts into ``folder``; return the report's path."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = pyplot()
     folder.mkdir(parents=True, exist_ok=True)
     names = [a.name for a in analyses]
 
@@ -68,9 +65,7 @@ def write_analysis(analyses: list[CorpusAnalysis], folder: Path) -> Path:
     axes.set_ylabel("share of outcomes")
     axes.set_title("Bloom level (verb lexicon)")
     axes.legend(fontsize=8)
-    figure.tight_layout()
-    figure.savefig(folder / "bloom.png", dpi=110)
-    plt.close(figure)
+    save(figure, folder / "bloom.png")
 
     figure, grid = plt.subplots(1, 2, figsize=(10, 3.6))
     for a in analyses:
@@ -92,9 +87,7 @@ def write_analysis(analyses: list[CorpusAnalysis], folder: Path) -> Path:
     grid[1].set_title("outcomes per item")
     for axes in grid:
         axes.legend(fontsize=8)
-    figure.tight_layout()
-    figure.savefig(folder / "lengths.png", dpi=110)
-    plt.close(figure)
+    save(figure, folder / "lengths.png")
 
     figure, grid = plt.subplots(1, len(analyses), figsize=(5 * len(analyses), 4.5), squeeze=False)
     for axes, a in zip(grid[0], analyses, strict=True):
@@ -102,9 +95,7 @@ def write_analysis(analyses: list[CorpusAnalysis], folder: Path) -> Path:
         axes.barh([v for v, _ in verbs], [c / max(a.outcomes, 1) for _, c in verbs])
         axes.set_title(f"leading verbs: {a.name}", fontsize=10)
         axes.set_xlabel("share of outcomes")
-    figure.tight_layout()
-    figure.savefig(folder / "verbs.png", dpi=110)
-    plt.close(figure)
+    save(figure, folder / "verbs.png")
 
     figure, axes = plt.subplots(figsize=(7, 3.5))
     labels = ["vague verb", "several verbs", "no leading verb"]
@@ -115,9 +106,7 @@ def write_analysis(analyses: list[CorpusAnalysis], folder: Path) -> Path:
     axes.set_ylabel("share of outcomes")
     axes.set_title("outcome quality flags")
     axes.legend(fontsize=8)
-    figure.tight_layout()
-    figure.savefig(folder / "quality.png", dpi=110)
-    plt.close(figure)
+    save(figure, folder / "quality.png")
 
     lines = [f"# Learning-outcome corpora: {' vs '.join(names)}", ""]
     lines += [

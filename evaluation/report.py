@@ -12,18 +12,10 @@ from pathlib import Path
 import numpy as np
 
 from evaluation.datasets import RetrievalTask, Run
+from evaluation.figures import pyplot, save
 from evaluation.harness import EvaluationResult
 from evaluation.metrics import RANKING_METRICS
 from evaluation.selective import CredentialDecisions, curves
-
-
-def _pyplot():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
 
 
 def write_json(result: EvaluationResult, path: Path) -> None:
@@ -34,7 +26,7 @@ def write_json(result: EvaluationResult, path: Path) -> None:
 
 def plot_metrics(result: EvaluationResult, path: Path) -> None:
     """Bar chart of every ranking metric for every ranker."""
-    plt = _pyplot()
+    plt = pyplot()
     names = list(result.rankers)
     metrics = list(RANKING_METRICS)
     width = 0.8 / max(len(names), 1)
@@ -52,15 +44,13 @@ def plot_metrics(result: EvaluationResult, path: Path) -> None:
     )
     axes.legend(fontsize=8, ncol=3)
     axes.grid(axis="y", alpha=0.3)
-    figure.tight_layout()
-    figure.savefig(path, dpi=120)
-    plt.close(figure)
+    save(figure, path, dpi=120)
 
 
 def plot_score_distributions(task: RetrievalTask, runs: dict[str, Run], path: Path) -> None:
     """Per ranker: scores of gold modules vs the best non-gold module, and top scores of
     credentials without a match when there are any."""
-    plt = _pyplot()
+    plt = pyplot()
     names = list(runs)
     columns = min(3, len(names))
     rows = (len(names) + columns - 1) // columns
@@ -90,14 +80,12 @@ def plot_score_distributions(task: RetrievalTask, runs: dict[str, Run], path: Pa
     for axes in list(grid.flat)[len(names) :]:
         axes.axis("off")
     figure.suptitle("score distributions: matches vs non-matches", fontsize=11)
-    figure.tight_layout()
-    figure.savefig(path, dpi=110)
-    plt.close(figure)
+    save(figure, path)
 
 
 def plot_gold_ranks(result: EvaluationResult, path: Path) -> None:
     """Cumulative share of credentials whose gold module is within rank k, per ranker."""
-    plt = _pyplot()
+    plt = pyplot()
     figure, axes = plt.subplots(figsize=(6, 4))
     ks = np.arange(1, result.depth + 1)
     matched = [c for c in result.per_credential if c.gold]
@@ -110,9 +98,7 @@ def plot_gold_ranks(result: EvaluationResult, path: Path) -> None:
     axes.set_ylim(0, 1)
     axes.grid(alpha=0.3)
     axes.legend(fontsize=8)
-    figure.tight_layout()
-    figure.savefig(path, dpi=110)
-    plt.close(figure)
+    save(figure, path)
 
 
 def _fmt(value: float | int | None) -> str:
@@ -204,7 +190,7 @@ def markdown_report(result: EvaluationResult, titles: dict[str, str]) -> str:
 
 def plot_selective(decisions: Sequence[CredentialDecisions], label: str, path: Path) -> None:
     """Precision against coverage of the engine's decision, as its threshold moves."""
-    plt = _pyplot()
+    plt = pyplot()
     coverage, precision = curves(decisions)
     figure, axes = plt.subplots(figsize=(5.5, 4))
     axes.plot(coverage, precision, marker=".", markersize=3, label=label)
@@ -215,15 +201,14 @@ def plot_selective(decisions: Sequence[CredentialDecisions], label: str, path: P
     axes.set_ylim(0, 1.02)
     axes.grid(alpha=0.3)
     axes.legend(fontsize=8)
-    figure.tight_layout()
-    figure.savefig(path, dpi=110)
-    plt.close(figure)
+    save(figure, path)
 
 
-def plot_reliability(decisions: Sequence[CredentialDecisions], label: str, path: Path,
-                     bins: int = 10) -> None:
+def plot_reliability(
+    decisions: Sequence[CredentialDecisions], label: str, path: Path, bins: int = 10
+) -> None:
     """Reliability diagram: observed top-1 accuracy against stated confidence, per bin."""
-    plt = _pyplot()
+    plt = pyplot()
     confidence = np.array([d.confidence for d in decisions])
     correct = np.array([d.top_correct for d in decisions], dtype=np.float64)
     edges = np.linspace(0, 1, bins + 1)
@@ -246,9 +231,7 @@ def plot_reliability(decisions: Sequence[CredentialDecisions], label: str, path:
     axes.set_ylim(0, 1)
     axes.grid(alpha=0.3)
     axes.legend(fontsize=8)
-    figure.tight_layout()
-    figure.savefig(path, dpi=110)
-    plt.close(figure)
+    save(figure, path)
 
 
 def selective_markdown(result: EvaluationResult) -> list[str]:
@@ -275,13 +258,25 @@ def selective_markdown(result: EvaluationResult) -> list[str]:
         lines.append(f"| {name} | {_fmt(value)} | {shown} |")
     tiers = selective.get("tiers")
     if tiers:
-        lines += ["", "The tiers the product gave, out of fold (precision: the top module is gold; "
-                  "for no_equivalent, the credential has no gold module):", "",
-                  "| tier | credentials | share of all | precision |", "|---|---|---|---|"]
-        lines += [f"| {name} | {row['count']} | {_fmt(row['share'])} | {_fmt(row['precision'])} |"
-                  for name, row in tiers.items()]
-    lines += ["", "![precision-coverage](precision_coverage.png)", "",
-              "![reliability](reliability.png)", ""]
+        lines += [
+            "",
+            "The tiers the product gave, out of fold (precision: the top module is gold; "
+            "for no_equivalent, the credential has no gold module):",
+            "",
+            "| tier | credentials | share of all | precision |",
+            "|---|---|---|---|",
+        ]
+        lines += [
+            f"| {name} | {row['count']} | {_fmt(row['share'])} | {_fmt(row['precision'])} |"
+            for name, row in tiers.items()
+        ]
+    lines += [
+        "",
+        "![precision-coverage](precision_coverage.png)",
+        "",
+        "![reliability](reliability.png)",
+        "",
+    ]
     return lines
 
 
