@@ -87,6 +87,9 @@ def create_app(
         screenings=ScreeningRunner(
             database, store, engine, settings.screening_workers,
             callbacks=CallbackSender.from_settings(database, settings),
+            ray_workers=(
+                settings.screening_ray_workers if settings.screening_executor == "ray" else None
+            ),
         ),
         rate_limiter=RateLimiter(settings.api_rate_limit_per_minute),
         level_estimator=level_estimator,

@@ -1,7 +1,9 @@
 """Batch pre-screening: many credentials against one or more programmes, in background threads.
 
 A screening is stored with all its credential × programme items before it is acknowledged, and
-results are committed in small batches; a screening left unfinished by a stop or a crash is
+screened by the engine's batch runner (``recognition_engine.screening``, as `screen` is) through
+a ledger of its database (``api/screening_ledger.py``): results are committed in small batches,
+each item once; a screening left unfinished by a stop or a crash is
 resumed at the next start, from its first unscreened item. Each screening is split into one lane
 per worker thread (items by id modulo the number of workers), so that one large screening uses
 every worker. The lane that completes a screening writes its callback into the outbox in the same
@@ -22,9 +24,8 @@ from sqlalchemy.orm import Session
 from api.callback_sender import CallbackSender, DeliveryState
 from api.callbacks import Allowlist
 from api.database import Database
-from api.equivalency_rules import EquivalencyRules
 from api.listing import keyset_page
-from api.problems import code_stack, engine_problem, not_found
+from api.problems import code_stack, not_found
 from api.schemas import (
     CallbackDelivery,
     CallbackState,
@@ -37,6 +38,7 @@ from api.schemas import (
     ScreeningResults,
     ScreeningStatus,
 )
+from api.screening_ledger import SavedItem, ScreeningLane
 from api.security import Caller, Role
 from api.store import Store, new_id
 from api.tables import (
@@ -45,8 +47,8 @@ from api.tables import (
     ScreeningRecord,
     utcnow,
 )
-from recognition_engine.domain import MicroCredential, Programme, RecognitionProposal
-from recognition_engine.errors import RecognitionError
+from recognition_engine.domain import RecognitionProposal
+from recognition_engine.screening import Executor, InProcess, OnRay, ScreeningWorker, run
 from recognition_engine.skills.counting import (
     SkillCount,
     SkillRole,
@@ -57,8 +59,9 @@ from recognition_engine.skills.counting import (
 logger = logging.getLogger(__name__)
 
 BATCH = 16  # items screened between two commits
-# Items whose texts are embedded in one model call: on 2 cores the model embeds a screening's
-# texts about 2.3x faster per credential in calls of 64 than of 16 (README, HTTP service).
+# Items whose texts are embedded in one model call, or sent to a Ray actor: on 2 cores the
+# model embeds a screening's texts about 2.3x faster per credential in calls of 64 than of 16
+# (README, HTTP service).
 PREPARED = 64
 
 
@@ -70,12 +73,18 @@ class ScreeningRunner:
         engine,  # noqa: ANN001
         workers: int,
         callbacks: CallbackSender | None = None,
+        *,
+        ray_workers: int | None = None,
     ) -> None:
+        """``ray_workers``: screen on that many Ray actors (one lane a screening) instead of
+        with ``engine`` in ``workers`` lanes of this process."""
         self.callbacks = callbacks  # None: no callback_url is taken
         self.database = database
         self.store = store
         self.engine = engine
         self._workers = workers
+        self._ray_workers = ray_workers
+        self._lanes = 1 if ray_workers else workers
         self._executor: ThreadPoolExecutor | None = None
         self._stopping = threading.Event()
 
@@ -165,8 +174,14 @@ class ScreeningRunner:
             statement = statement.where(ScreeningRecord.status == status.value)
         with self.database.session() as session:
             rows, next_after = keyset_page(
-                session, statement, ScreeningRecord, ScreeningRecord.created_at,
-                after=after, limit=limit, since=since, until=until,
+                session,
+                statement,
+                ScreeningRecord,
+                ScreeningRecord.created_at,
+                after=after,
+                limit=limit,
+                since=since,
+                until=until,
             )
             items = [_public(row[0]) for row in rows]
         return Page[ScreeningPublic](items=items, next_after=next_after)
@@ -231,7 +246,7 @@ class ScreeningRunner:
     def _start_lanes(self, screening_id: str) -> None:
         if self._executor is None:
             raise RuntimeError("the screening runner is not started")
-        for lane in range(self._workers):
+        for lane in range(self._lanes):
             self._executor.submit(self._run, screening_id, lane)
 
     def _run(self, screening_id: str, lane: int) -> None:
@@ -241,7 +256,9 @@ class ScreeningRunner:
             # the type and the stack, never the message: it may quote a credential's text
             logger.error(
                 "screening %s stopped on an unexpected %s\n%s",
-                screening_id, type(error).__name__, code_stack(error),
+                screening_id,
+                type(error).__name__,
+                code_stack(error),
             )
 
     def _screen(self, screening_id: str, lane: int) -> None:
@@ -253,87 +270,50 @@ class ScreeningRunner:
             record.started_at = record.started_at or utcnow()
             programme_ids = list(record.programme_ids)
         programmes = {pid: self.store.programme(pid)[0] for pid in programme_ids}
-        while not self._stopping.is_set():
-            with self.database.session() as session:
-                pending = session.execute(
-                    select(
-                        ScreeningItemRecord.id,
-                        ScreeningItemRecord.programme_id,
-                        ScreeningItemRecord.credential,
-                    )
-                    .where(
-                        ScreeningItemRecord.screening_id == screening_id,
-                        ScreeningItemRecord.state == ItemState.PENDING.value,
-                        ScreeningItemRecord.id % self._workers == lane,
-                    )
-                    .order_by(ScreeningItemRecord.id)
-                    .limit(PREPARED)
-                ).all()
-            if not pending:
-                self._finish_if_done(screening_id)
-                return
-            self._prepare([credential for _, _, credential in pending])
-            for start in range(0, len(pending), BATCH):
-                outcomes = []
-                for item_id, programme_id, credential in pending[start : start + BATCH]:
-                    if self._stopping.is_set():
-                        break
-                    outcomes.append(
-                        (item_id, *self._screen_one(credential, programmes[programme_id]))
-                    )
-                self._save(screening_id, outcomes)
-                if self._stopping.is_set():
-                    break
-
-    def _prepare(self, payloads: list[dict]) -> None:
-        """Embed the batch's texts in one model call; invalid items fail later, one by one."""
-        credentials = []
-        for payload in payloads:
-            try:
-                credentials.append(MicroCredential.model_validate(payload))
-            except ValueError:
-                continue
-        try:
-            self.engine.prepare(credentials)
-        except RecognitionError:
-            logger.warning("screening batch could not be prepared; items run one by one")
-
-    def _screen_one(
-        self, payload: dict, programme: Programme
-    ) -> tuple[str, dict | None, dict | None]:
-        try:
-            credential = MicroCredential.model_validate(payload)
-            proposal: RecognitionProposal = self.engine.recognise([credential], programme)
-            proposal = EquivalencyRules(self.database).apply(proposal, [credential], programme)
-        except RecognitionError as error:
-            return ItemState.FAILED.value, None, engine_problem(error)
-        except Exception as error:  # noqa: BLE001 - one bad item must not stop the batch
-            logger.error(
-                "screening item failed on an unexpected %s\n%s",
-                type(error).__name__, code_stack(error),
+        ledger = ScreeningLane(
+            self.database, screening_id, lane, self._lanes, programmes, self._save
+        )
+        executor: Executor
+        if self._ray_workers is None:
+            worker = ScreeningWorker.around(self.engine, programmes.values())
+            executor = InProcess(worker, BATCH)
+        else:  # the programmes are indexed in data_dir already: the actors load them
+            executor = OnRay(
+                self.engine.settings, list(programmes.values()), self._ray_workers, indexed=True
             )
-            problem = {"type": "urn:recognition-engine:problem:internal-error",
-                       "title": "Internal error", "status": 500, "detail": type(error).__name__}
-            return ItemState.FAILED.value, None, problem
-        return ItemState.DONE.value, proposal.model_dump(mode="json"), None
+        run(ledger, executor, batch_size=PREPARED, stopping=self._stopping)
+        if not self._stopping.is_set():
+            self._finish_if_done(screening_id)
 
-    def _save(self, screening_id: str, outcomes: list) -> None:  # noqa: ANN001
-        done = sum(1 for _, state, _, _ in outcomes if state == ItemState.DONE.value)
+    def _save(self, screening_id: str, outcomes: list[SavedItem]) -> int:
+        """Save the items still pending among ``outcomes`` in one commit; return how many.
+
+        An item another lane or process saved first is left as it is and not counted again.
+        """
+        done = failed = 0
         with self.database.session() as session:
             for item_id, state, proposal, problem in outcomes:
-                session.execute(
+                moved = session.execute(
                     update(ScreeningItemRecord)
-                    .where(ScreeningItemRecord.id == item_id)
+                    .where(
+                        ScreeningItemRecord.id == item_id,
+                        ScreeningItemRecord.state == ItemState.PENDING.value,
+                    )
                     .values(state=state, proposal=proposal, problem=problem)
-                )
+                ).rowcount
+                if state == ItemState.DONE.value:
+                    done += moved
+                else:
+                    failed += moved
             session.execute(
                 update(ScreeningRecord)
                 .where(ScreeningRecord.id == screening_id)
                 .values(
                     completed=ScreeningRecord.completed + done,
-                    failed=ScreeningRecord.failed + (len(outcomes) - done),
+                    failed=ScreeningRecord.failed + failed,
                 )
             )
+        return done + failed
 
     def _finish_if_done(self, screening_id: str) -> None:
         """Mark the screening completed once no lane has anything left."""
@@ -362,8 +342,12 @@ class ScreeningRunner:
                     body = _public(record).model_dump_json(exclude={"callback"})
                     session.add(
                         CallbackDeliveryRecord(
-                            screening_id=screening_id, url=record.callback_url, body=body,
-                            state=DeliveryState.PENDING, attempts=0, next_attempt_at=utcnow(),
+                            screening_id=screening_id,
+                            url=record.callback_url,
+                            body=body,
+                            state=DeliveryState.PENDING,
+                            attempts=0,
+                            next_attempt_at=utcnow(),
                         )
                     )
         if finished.rowcount:

@@ -49,7 +49,7 @@ def screen(
     batch_size: Annotated[int, typer.Option(help="Pairs per batch sent to a worker.")] = 64,
 ) -> None:
     """Pre-screen credentials × programmes into a resumable JSONL file."""
-    from recognition_engine.distributed import screen_locally, screen_on_ray
+    from recognition_engine.screening import screen_locally, screen_on_ray
 
     if engine not in ("local", "ray"):
         raise typer.BadParameter("--engine is 'local' or 'ray'")

@@ -224,6 +224,16 @@ class Settings(BaseSettings):
     screening_workers: int = Field(
         1, ge=1, le=8, description="Background threads that run batch screenings."
     )
+    screening_executor: Literal["in-process", "ray"] = Field(
+        "in-process",
+        description="Where the service's batch screenings are screened: 'in-process' by its "
+        "own engine, in screening_workers threads; 'ray' by screening_ray_workers Ray actors, "
+        "each loading the model (RAY_ADDRESS: a cluster whose nodes share data_dir; needs the "
+        "extra [ray]).",
+    )
+    screening_ray_workers: int = Field(
+        2, ge=1, le=256, description="Ray actors that screen with screening_executor 'ray'."
+    )
     screening_callback_allowlist: list[str] = Field(
         default_factory=list,
         description="Where a screening's callback_url may point (JSON list, e.g. "

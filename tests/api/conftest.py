@@ -30,6 +30,15 @@ def credentials() -> list[dict[str, Any]]:
 
 
 @pytest.fixture(scope="session")
+def english(credentials: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The corpus credentials the English model reads: a test that needs no other model does
+    not load the multilingual one (over a minute on a busy machine)."""
+    found = [c for c in credentials if c.get("language") in ("en", "English")]
+    assert len(found) >= 3
+    return found
+
+
+@pytest.fixture(scope="session")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     settings = make_settings(tmp_path_factory.mktemp("api"), api_rate_limit_per_minute=100_000)
     with make_client(settings) as test_client:

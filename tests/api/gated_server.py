@@ -29,9 +29,10 @@ def hold_after_first_batch() -> None:
     """Make each screening lane stop, once its first batch is committed, until shutdown."""
     save = ScreeningRunner._save
 
-    def save_then_hold(self: ScreeningRunner, screening_id: str, outcomes: list) -> None:
-        save(self, screening_id, outcomes)
+    def save_then_hold(self: ScreeningRunner, screening_id: str, outcomes: list) -> int:
+        saved = save(self, screening_id, outcomes)
         self._stopping.wait()
+        return saved
 
     ScreeningRunner._save = save_then_hold  # type: ignore[method-assign]
 

@@ -15,10 +15,11 @@ from apitest_support import assert_problem, key_headers, make_client, make_setti
 from fastapi.testclient import TestClient
 
 from api.examples import CREDENTIAL, PROGRAMME
-from api.screening import ScreeningRunner
+from api.screening_ledger import ScreeningLane
 from api.security import Role
 from recognition_engine.domain import Programme
 from recognition_engine.errors import RecognitionError
+from recognition_engine.screening import Job, ScreeningWorker
 
 NAME = "Nino Beridze"
 # what pydantic says of a body it refused: the stack shows the line that raises, not this
@@ -88,10 +89,13 @@ class _Engine:
 def test_a_screening_item_that_fails_is_logged_without_its_message(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    runner = ScreeningRunner(None, None, _Engine(), 1)  # type: ignore[arg-type]
+    programme = Programme.model_validate(PROGRAMME)
+    worker = ScreeningWorker.around(_Engine(), [programme])  # type: ignore[arg-type]
+    programmes = {programme.id: programme}
+    lane = ScreeningLane(None, "s", 0, 1, programmes, lambda *_: 0)  # type: ignore[arg-type]
     payload = CREDENTIAL | {"learner": {"name": NAME}}
     with caplog.at_level(logging.DEBUG):
-        state, _, problem = runner._screen_one(payload, Programme.model_validate(PROGRAMME))
+        _, state, _, problem = lane._saved(worker.recognise(Job(1, payload, programme.id), None))
     assert state == "failed" and problem is not None and problem["detail"] == "KeyError"
     assert "KeyError" in caplog.text and NAME not in caplog.text
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from recognition_engine.config import Settings
-from recognition_engine.distributed import (
+from recognition_engine.screening import (
     ScreeningWorker,
     prepared_ahead,
     screen_locally,
@@ -118,7 +118,7 @@ class CrashOnceWorker(ScreeningWorker):
 
     def screen(self, batch):  # noqa: ANN001, ANN201
         marker = Path(os.environ[CRASH_MARKER])
-        if not marker.exists() and any('"mc-db"' in text for text, _ in batch):
+        if not marker.exists() and any(job.credential.get("id") == "mc-db" for job in batch):
             marker.write_text("crashed", encoding="utf-8")
             os._exit(1)
         return super().screen(batch)
