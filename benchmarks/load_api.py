@@ -24,6 +24,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -100,6 +103,34 @@ def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 300) -> 
             pass
         time.sleep(0.2)
     raise SystemExit("the server did not start")
+
+
+@dataclass(frozen=True)
+class Server:
+    url: str
+    key: str  # an admin key
+    process: subprocess.Popen
+    up: float  # seconds from start to the first healthy answer
+
+
+@contextmanager
+def serving(data_dir: Path, embedder: str, workers: int | None, key_name: str) -> Iterator[Server]:
+    """Yield a server started on a fresh database in ``data_dir``, up; stop it after."""
+    database = Database(f"sqlite:///{data_dir / 'recognition.db'}")
+    database.migrate()
+    key, _ = create_key(database, Role.ADMIN, key_name)
+    database.dispose()
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    process = start_server(data_dir, port, embedder, workers)
+    try:
+        yield Server(url, key, process, wait_until_up(url, process))
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
 
 
 async def proposals(
@@ -202,25 +233,12 @@ def main() -> None:
                         help="RECOGNITION_SCREENING_WORKERS for the server (default: settings)")
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory(prefix="load-api-") as folder:
-        data_dir = Path(folder)
-        database = Database(f"sqlite:///{data_dir / 'recognition.db'}")
-        database.migrate()
-        key, _ = create_key(database, Role.ADMIN, "load benchmark")
-        database.dispose()
-        port = free_port()
-        url = f"http://127.0.0.1:{port}"
-        process = start_server(data_dir, port, args.embedder, args.workers)
-        try:
-            print(f"server on {url} ({args.embedder} embedder) up in "
-                  f"{wait_until_up(url, process):.1f} s")
-            asyncio.run(run(args, url, {"X-API-Key": key}))
-        finally:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                process.kill()
+    with (
+        tempfile.TemporaryDirectory(prefix="load-api-") as folder,
+        serving(Path(folder), args.embedder, args.workers, "load benchmark") as server,
+    ):
+        print(f"server on {server.url} ({args.embedder} embedder) up in {server.up:.1f} s")
+        asyncio.run(run(args, server.url, {"X-API-Key": server.key}))
 
 
 if __name__ == "__main__":

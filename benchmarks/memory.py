@@ -22,7 +22,6 @@ import argparse
 import asyncio
 import json
 import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -48,50 +47,35 @@ def server() -> None:
     import httpx
     import load_api
 
-    from api.database import Database
-    from api.security import Role, create_key
+    with (
+        tempfile.TemporaryDirectory(prefix="memory-") as folder,
+        load_api.serving(Path(folder), "sentence-transformers", None, "memory benchmark") as up,
+    ):
+        url, key, process = up.url, up.key, up.process
+        idle = peak_mb(process.pid)
 
-    with tempfile.TemporaryDirectory(prefix="memory-") as folder:
-        data_dir = Path(folder)
-        database = Database(f"sqlite:///{data_dir / 'recognition.db'}")
-        database.migrate()
-        key, _ = create_key(database, Role.ADMIN, "memory benchmark")
-        database.dispose()
-        port = load_api.free_port()
-        url = f"http://127.0.0.1:{port}"
-        process = load_api.start_server(data_dir, port, "sentence-transformers", None)
-        try:
-            load_api.wait_until_up(url, process)
-            idle = peak_mb(process.pid)
+        async def run() -> None:
+            async with httpx.AsyncClient(
+                base_url=url, headers={"X-API-Key": key}, timeout=600
+            ) as http:
+                programme = load_api.load_programme(load_api.PROGRAMME).model_dump(mode="json")
+                (await http.post("/v1/programmes", json=programme)).raise_for_status()
+                for i, credential in enumerate(load_api.corpus_credentials()):
+                    created = await http.post(
+                        "/v1/credentials", json=load_api.unique_copy(credential, f"m{i}")
+                    )
+                    created.raise_for_status()
+                    body = {
+                        "programme_id": programme["id"],
+                        "credential_ids": [created.json()["id"]],
+                    }
+                    (await http.post("/v1/recognitions", json=body)).raise_for_status()
 
-            async def run() -> None:
-                async with httpx.AsyncClient(
-                    base_url=url, headers={"X-API-Key": key}, timeout=600
-                ) as http:
-                    programme = load_api.load_programme(load_api.PROGRAMME).model_dump(mode="json")
-                    (await http.post("/v1/programmes", json=programme)).raise_for_status()
-                    for i, credential in enumerate(load_api.corpus_credentials()):
-                        created = await http.post(
-                            "/v1/credentials", json=load_api.unique_copy(credential, f"m{i}")
-                        )
-                        created.raise_for_status()
-                        body = {
-                            "programme_id": programme["id"],
-                            "credential_ids": [created.json()["id"]],
-                        }
-                        (await http.post("/v1/recognitions", json=body)).raise_for_status()
-
-            asyncio.run(run())
-            print(
-                f"server: VmHWM {idle:.0f} MB after start-up, {peak_mb(process.pid):.0f} MB after "
-                "indexing the shipped programme and one recognition per corpus credential"
-            )
-        finally:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        asyncio.run(run())
+        print(
+            f"server: VmHWM {idle:.0f} MB after start-up, {peak_mb(process.pid):.0f} MB after "
+            "indexing the shipped programme and one recognition per corpus credential"
+        )
 
 
 def build_catalogue(rows: int, folder: Path) -> None:
