@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -23,6 +22,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+from embedding_backends import throughput  # noqa: E402
 
 from recognition_engine.config import Settings  # noqa: E402
 from recognition_engine.ingestion.files import load_programme  # noqa: E402
@@ -71,19 +73,6 @@ def embedders(folder: Path, backends: list[str], minilm: str) -> dict[str, Embed
     english = Settings(data_dir=folder, embedding_backend=minilm, _env_file=None)
     load(f"MiniLM {minilm}", lambda: create_embedder(english, cached=False))
     return made
-
-
-def throughput(timed: dict[str, Embedder], texts: list[str], repeats: int) -> dict[str, float]:
-    """Return the median texts/s of each embedder; they take turns within each repeat."""
-    seconds: dict[str, list[float]] = {name: [] for name in timed}
-    for embedder in timed.values():
-        embedder.embed(texts[:4])  # warm up
-    for _ in range(repeats):
-        for name, embedder in timed.items():
-            started = time.perf_counter()
-            embedder.embed(texts)
-            seconds[name].append(time.perf_counter() - started)
-    return {name: len(texts) / statistics.median(values) for name, values in seconds.items()}
 
 
 def main() -> None:
