@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -92,7 +93,9 @@ class Candidates:
 class SkillTagger:
     """ESCO skills of outcomes. The lexical stage proposes (TF-IDF, and the skills an outcome
     names word for word); the engine's own sentence model, through its embedding cache,
-    re-ranks: a skill's label is embedded the first time it is a candidate, then read back."""
+    re-ranks. Every skill's label is embedded once, in one call, the first time the model
+    re-ranks (read back from the cache from then on, by any process of the deployment): a
+    credential's candidates are then rows of that matrix, not a model call of their own."""
 
     def __init__(
         self,
@@ -105,6 +108,16 @@ class SkillTagger:
         self.lexicon = lexicon
         self.embedder = embedder
         self.params = params or TaggingParams()
+        self._label_vectors: np.ndarray | None = None
+        self._lock = threading.Lock()
+
+    def label_vectors(self) -> np.ndarray:
+        """The model's vector of every skill's label, by taxonomy position."""
+        with self._lock:
+            if self._label_vectors is None:
+                labels = [skill.label for skill in self.taxonomy.skills]
+                self._label_vectors = self.embedder.embed(labels)
+            return self._label_vectors
 
     def candidates(self, outcomes: Sequence[str]) -> Candidates:
         """Return the candidates of each outcome, scored by each stage."""
@@ -140,8 +153,7 @@ class SkillTagger:
     def dense_scores(self, outcomes: Sequence[str], positions: np.ndarray) -> np.ndarray:
         """Return the model's cosine of each outcome with its candidates, shape of positions."""
         unique = np.unique(positions)
-        labels = [self.taxonomy.skills[int(p)].label for p in unique]
-        skill_vectors = self.embedder.embed(labels)
+        skill_vectors = self.label_vectors()[unique]
         outcome_vectors = self.embedder.embed(list(outcomes))
         rows = np.searchsorted(unique, positions)
         return np.einsum("od,okd->ok", outcome_vectors, skill_vectors[rows])
