@@ -43,6 +43,9 @@ def normalise_language(code: str | None) -> str | None:
     return code.strip().split("-")[0].split("_")[0].lower()
 
 
+# A recognition asks the language of the same texts several times (routing to a model, the
+# report's language block, the programme's on every credential): each is detected once.
+@lru_cache(maxsize=4096)
 def detect_language(text: str) -> str | None:
     """Return the ISO 639-1 code of the text's language, None when it has no letters."""
     if not any(char.isalpha() for char in text):
