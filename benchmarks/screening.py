@@ -110,6 +110,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--backends", nargs="+", default=["openvino", "torch"])
     parser.add_argument("--before", type=Path, default=None, help="another checkout to time")
+    parser.add_argument("--before-backends", nargs="+", default=None, help="default: --backends")
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--dataset", type=Path, default=COURSERA, help="coursera-mooc's JSONL")
     args = parser.parse_args()
@@ -120,7 +121,8 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}", flush=True)
     checkouts = {f"screen ({backend})": (REPO, backend) for backend in args.backends}
     if args.before is not None:
-        checkouts |= {f"before ({backend})": (args.before, backend) for backend in args.backends}
+        backends = args.before_backends or args.backends
+        checkouts |= {f"before ({backend})": (args.before, backend) for backend in backends}
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         warm = work / "warm.jsonl"
