@@ -10,31 +10,25 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from pydantic import BaseModel
-
 from recognition_engine.config import Settings
-from recognition_engine.decision import DecisionParams, credential_ects, propose_recognition
+from recognition_engine.decision import DecisionParams, propose_recognition
 from recognition_engine.decision.stacking import MAX_STACKED_CREDENTIALS, check_stacking
 from recognition_engine.domain import MicroCredential, Programme, RecognitionProposal
 from recognition_engine.index import CatalogueEntry, CatalogueIndex
 from recognition_engine.ingestion.language import programme_language
-from recognition_engine.learning.features import Course
-from recognition_engine.learning.model import Ranked
-from recognition_engine.learning.recorded import RecordedDecision, learn_from_decisions
+from recognition_engine.learning.recorded import RecordedDecision
 from recognition_engine.learning.reranking import (
-    LearnedCatalogue,
     has_model,
     model_folder,
     read_card,
 )
 from recognition_engine.levels import LevelEstimator
 from recognition_engine.levels.frameworks import check_programme_levels
-from recognition_engine.matching import MatchParams, ModuleMatch, match_credential
+from recognition_engine.matching import MatchParams, match_credential
 from recognition_engine.models import Embedder, create_embedder
 from recognition_engine.multilingual import (
     catalogue_embedder,
@@ -59,8 +53,9 @@ from recognition_engine.recognition.evidence import (
     language_report,
 )
 from recognition_engine.recognition.judgement import Judgement, judge
+from recognition_engine.recognition.learned import LearnReport, learn, learned_or_cold, rerank
 from recognition_engine.recognition.level_signal import catalogue_signal, estimate_level
-from recognition_engine.recognition.reading import Reading, read_outcomes, texts_to_embed
+from recognition_engine.recognition.reading import read_outcomes, texts_to_embed
 from recognition_engine.registry import ProviderRegistry
 from recognition_engine.skills.engine import EngineSkills
 
@@ -76,20 +71,6 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
-
-
-class LearnReport(BaseModel):
-    """What learning from a programme's recorded decisions did."""
-
-    programme_id: str
-    decisions: int  # module decisions in the precedent memory
-    credentials: int  # decided credentials learned from
-    with_equivalent: int
-    without_equivalent: int
-    unknown_modules: dict[str, int]  # decisions on modules no longer in the catalogue: skipped
-    model_id: str
-    seconds: float
-    card: dict[str, object]
 
 
 class RecognitionEngine:
@@ -204,11 +185,20 @@ class RecognitionEngine:
         matches = match_credential(
             pooled, index, self.embedder, self.match_params, whole_text=whole_text, title=title
         )
-        learned, unreadable = self._learned_or_cold(programme, index)
-        ranked = (
-            self._rerank(learned, credentials, reading, matches) if learned is not None else None
+        learned, unreadable = learned_or_cold(
+            self.catalogue, programme, index, self.embedder.model_id
         )
-        if ranked is not None:
+        ranked = None
+        if learned is not None:
+            ranked = rerank(
+                learned,
+                credentials,
+                reading,
+                matches,
+                self.embedder,
+                self.match_params,
+                self.settings.hours_per_ects,
+            )
             matches = ranked.matches
         judgement = judge(
             ranked,
@@ -262,39 +252,6 @@ class RecognitionEngine:
         )
         return proposal
 
-    def _learned_or_cold(
-        self, programme: Programme, index: CatalogueIndex
-    ) -> tuple[LearnedCatalogue | None, ValueError | None]:
-        """Return the model learned from the programme's decisions (None: untrained), and the
-        error that made it unreadable: a damaged model never fails a proposal, it is made
-        cold, and says so."""
-        try:
-            return self.catalogue.learned_for(programme, index, self.embedder.model_id), None
-        except ValueError as error:
-            logger.warning("learned model of %s unreadable: %s", programme.id, error)
-            return None, error
-
-    def _rerank(
-        self,
-        learned: LearnedCatalogue,
-        credentials: Sequence[MicroCredential],
-        reading: Reading,
-        matches: list[ModuleMatch],
-    ) -> Ranked:
-        """Rerank and calibrate the matches with the model learned from decisions."""
-        title = " + ".join(c.title for c in credentials)
-        workloads = [credential_ects(c, self.settings.hours_per_ects) for c in credentials]
-        ects = sum(w for w in workloads if w)
-        key = credentials[0].id or title if len(credentials) == 1 else title
-        return learned.rerank(
-            Course(key, title, ects or None),
-            reading.pooled,
-            reading.whole_text,
-            matches,
-            self.embedder,
-            self.match_params,
-        )
-
     def prepare(self, credentials: Sequence[MicroCredential]) -> None:
         """Embed in one model call every text that recognising these credentials will need.
 
@@ -312,23 +269,7 @@ class RecognitionEngine:
 
         Saved beside the index; every later recognition against the programme uses it.
         """
-        started = time.perf_counter()
-        index = self.catalogue.index_for(programme)
-        model, read = learn_from_decisions(
-            decisions, programme, index, self.embedder, self.match_params
-        )
-        self.catalogue.save_learned(programme.id, model)
-        return LearnReport(
-            programme_id=programme.id,
-            decisions=len(model.memory),
-            credentials=read.decided,
-            with_equivalent=read.with_equivalent,
-            without_equivalent=read.without_equivalent,
-            unknown_modules=read.unknown_modules,
-            model_id=self.embedder.model_id,
-            seconds=round(time.perf_counter() - started, 3),
-            card=model.card,
-        )
+        return learn(self.catalogue, programme, decisions, self.embedder, self.match_params)
 
     def model_card(self, programme_id: str) -> dict[str, object] | None:
         """Return the card of the model learned for the programme, None if there is none."""
