@@ -3,11 +3,16 @@ credentials that reuse their module's words, and some with no equivalent."""
 
 from __future__ import annotations
 
-import json
 import random
 from pathlib import Path
 
 import pytest
+
+from evaluation.datasets import load_retrieval_task
+from evaluation.protocols import CandidatePool
+from recognition_engine.config import Settings
+from recognition_engine.models import create_embedder
+from tests.evaluation.conftest import write_set
 
 SUBJECTS = {
     "ACC": ("ACIS", ["ledger", "journal", "balance", "costing", "audit", "budget", "equity"]),
@@ -28,43 +33,55 @@ def synthetic_set(seed: int = 3, credentials_per_module: int = 3) -> tuple[list,
             key = f"{m_subject} {1000 + 100 * (n % 2) + n}"
             marker = ["I", "II"][n % 2]
             topic = rng.sample(words, 4)
-            modules.append({
-                "id": key,
-                "title": f"{topic[0].title()} {topic[1].title()} {marker}",
-                "description": " ".join(topic + rng.sample(SHARED, 3)) + ".",
-                "learning_outcomes": [],
-            })
+            modules.append(
+                {
+                    "id": key,
+                    "title": f"{topic[0].title()} {topic[1].title()} {marker}",
+                    "description": " ".join(topic + rng.sample(SHARED, 3)) + ".",
+                    "learning_outcomes": [],
+                }
+            )
             for k in range(credentials_per_module):
                 cid = f"{c_subject} {100 + 10 * n + k} #{k}"
                 # half the words of the module, the rest of the subject: similar, not the same
                 text = topic[:2] + rng.sample(words, 3) + rng.sample(SHARED, 2)
-                credentials.append({
-                    "id": cid,
-                    "title": f"{topic[0].title()} {rng.choice(words).title()} {marker}",
-                    "description": " ".join(text) + ".",
-                    "learning_outcomes": [],
-                })
+                credentials.append(
+                    {
+                        "id": cid,
+                        "title": f"{topic[0].title()} {rng.choice(words).title()} {marker}",
+                        "description": " ".join(text) + ".",
+                        "learning_outcomes": [],
+                    }
+                )
                 qrels.append((cid, key))
     for k in range(6):
-        credentials.append({
-            "id": f"ART {200 + k}",
-            "title": f"Painting Studio {k}",
-            "description": "canvas pigment brush studio portrait colour light.",
-            "learning_outcomes": [],
-        })
+        credentials.append(
+            {
+                "id": f"ART {200 + k}",
+                "title": f"Painting Studio {k}",
+                "description": "canvas pigment brush studio portrait colour light.",
+                "learning_outcomes": [],
+            }
+        )
     return modules, credentials, qrels
 
 
 def write_synthetic(folder: Path, seed: int = 3) -> Path:
     modules, credentials, qrels = synthetic_set(seed)
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "modules.jsonl").write_text("\n".join(json.dumps(m) for m in modules) + "\n")
-    (folder / "credentials.jsonl").write_text("\n".join(json.dumps(c) for c in credentials) + "\n")
-    rows = ["credential_id\tmodule_id\trelevance", *(f"{c}\t{m}\t1" for c, m in qrels)]
-    (folder / "qrels.tsv").write_text("\n".join(rows) + "\n")
-    return folder
+    return write_set(folder, modules, credentials, qrels)
 
 
 @pytest.fixture
 def synthetic_folder(tmp_path: Path) -> Path:
     return write_synthetic(tmp_path / "synthetic-set")
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(embedder="fake", data_dir=tmp_path / "var", index_backend="numpy")
+
+
+@pytest.fixture
+def pool(synthetic_folder: Path, settings: Settings) -> CandidatePool:
+    """The synthetic set's candidates, embedded by the fake embedder."""
+    return CandidatePool(load_retrieval_task(synthetic_folder), create_embedder(settings), settings)

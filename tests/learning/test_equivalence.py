@@ -7,19 +7,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from evaluation.datasets import load_retrieval_task
 from evaluation.protocols import CandidatePool
-from recognition_engine.config import Settings
 from recognition_engine.learning.equivalence import WARM_FEATURES, LogisticModel
 from recognition_engine.learning.model import LearnedModel, train_model
 from recognition_engine.learning.precedents import NO_EQUIVALENT, Precedent, PrecedentMemory
-from recognition_engine.models import create_embedder
-
-
-@pytest.fixture
-def pool(synthetic_folder: Path, tmp_path: Path) -> CandidatePool:
-    settings = Settings(embedder="fake", data_dir=tmp_path / "var", index_backend="numpy")
-    return CandidatePool(load_retrieval_task(synthetic_folder), create_embedder(settings), settings)
 
 
 def test_the_logistic_model_separates_and_round_trips() -> None:
@@ -41,10 +32,13 @@ def test_one_class_gives_the_smoothed_rate() -> None:
 def test_a_no_equivalent_decision_votes_for_no_module_but_is_remembered() -> None:
     vector = np.ones(4, dtype=np.float32) / 2
     memory = PrecedentMemory(
-        [Precedent("ART 101", "painting", NO_EQUIVALENT, accepted=False),
-         Precedent("ART 102", "drawing", NO_EQUIVALENT, accepted=False),
-         Precedent("ACC 101", "ledgers", "ACIS 1001", accepted=True)],
-        np.array([vector] * 3), np.array([vector] * 3),
+        [
+            Precedent("ART 101", "painting", NO_EQUIVALENT, accepted=False),
+            Precedent("ART 102", "drawing", NO_EQUIVALENT, accepted=False),
+            Precedent("ACC 101", "ledgers", "ACIS 1001", accepted=True),
+        ],
+        np.array([vector] * 3),
+        np.array([vector] * 3),
     )
     votes = memory.signals("Q 1", memory.nearest(vector, vector)).votes
     assert set(votes) == {"ACIS 1001"}
@@ -67,8 +61,9 @@ def test_credentials_like_those_judged_without_equivalent_are_less_likely_to_hav
     model = train_model(decided, pool.courses, pool.lexical)
     assert model.equivalence is not None and model.equivalence.names == WARM_FEATURES
     none = model.rank(pool.decided(without[0], {}), pool.courses, pool.lexical)
-    some = model.rank(pool.decided(pool.task.credentials_with_match[0], {}), pool.courses,
-                      pool.lexical)
+    some = model.rank(
+        pool.decided(pool.task.credentials_with_match[0], {}), pool.courses, pool.lexical
+    )
     assert none.has_equivalent is not None and some.has_equivalent is not None
     assert none.has_equivalent < some.has_equivalent
     assert none.confidence is not None and none.confidence <= none.has_equivalent
@@ -78,8 +73,9 @@ def test_credentials_like_those_judged_without_equivalent_are_less_likely_to_hav
 def test_a_saved_model_keeps_its_equivalence_model_and_tiers(
     pool: CandidatePool, tmp_path: Path
 ) -> None:
-    model = train_model([pool.gold_decided(c.id) for c in pool.task.credentials], pool.courses,
-                        pool.lexical)
+    model = train_model(
+        [pool.gold_decided(c.id) for c in pool.task.credentials], pool.courses, pool.lexical
+    )
     model.save(tmp_path / "model")
     again = LearnedModel.load(tmp_path / "model")
     assert again.equivalence == model.equivalence and again.tiers == model.tiers

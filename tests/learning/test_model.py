@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from evaluation.datasets import load_retrieval_task
 from evaluation.protocols import CandidatePool
 from recognition_engine.config import Settings
 from recognition_engine.domain import (
@@ -27,18 +25,7 @@ from recognition_engine.learning.features import sequence_marker, stage_of, subj
 from recognition_engine.learning.model import LearnedModel, train_model
 from recognition_engine.learning.precedents import Precedent, PrecedentMemory
 from recognition_engine.learning.reranking import model_folder
-from recognition_engine.models import create_embedder
 from recognition_engine.service import RecognitionEngine
-
-
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings(embedder="fake", data_dir=tmp_path / "var", index_backend="numpy")
-
-
-@pytest.fixture
-def pool(synthetic_folder: Path, settings: Settings) -> CandidatePool:
-    return CandidatePool(load_retrieval_task(synthetic_folder), create_embedder(settings), settings)
 
 
 def trained(pool: CandidatePool, leave_out: str | None = None) -> LearnedModel:
@@ -83,9 +70,13 @@ def test_calibration_without_both_outcomes_is_the_smoothed_rate() -> None:
 def test_a_rejected_decision_votes_against_its_module() -> None:
     vector = np.ones(4, dtype=np.float32) / 2
     memory = PrecedentMemory(
-        [Precedent("A 1", "a", "M 1", accepted=True), Precedent("B 1", "b", "M 1", accepted=False),
-         Precedent("B 1", "b", "M 2", accepted=True)],
-        np.array([vector] * 3), np.array([vector] * 3),
+        [
+            Precedent("A 1", "a", "M 1", accepted=True),
+            Precedent("B 1", "b", "M 1", accepted=False),
+            Precedent("B 1", "b", "M 2", accepted=True),
+        ],
+        np.array([vector] * 3),
+        np.array([vector] * 3),
     )
     votes = memory.signals("Q 1", memory.nearest(vector, vector)).votes
     assert votes["M 1"] == pytest.approx(0.0)
@@ -112,25 +103,42 @@ def test_a_precedent_changes_the_next_proposal(pool: CandidatePool) -> None:
     assert [m.key for m in after.matches].index(target) < rank_before
     nearest = after.neighbours[0].precedent
     assert (nearest.module_key, nearest.record_id, nearest.decided_on) == (
-        target, "rec-7", "2025-05-01"
+        target,
+        "rec-7",
+        "2025-05-01",
     )
 
 
 def _programme(pool: CandidatePool) -> Programme:
     return Programme(
-        id="synthetic", institution="U", country="DE", title="Catalogue", cycle=Cycle.FIRST,
-        nqf_level=6, eqf_level=6, total_ects=600, framework="EQF",
-        modules=[Module(code=m.id, title=m.title, description=m.description, ects=5)
-                 for m in pool.task.modules],
+        id="synthetic",
+        institution="U",
+        country="DE",
+        title="Catalogue",
+        cycle=Cycle.FIRST,
+        nqf_level=6,
+        eqf_level=6,
+        total_ects=600,
+        framework="EQF",
+        modules=[
+            Module(code=m.id, title=m.title, description=m.description, ects=5)
+            for m in pool.task.modules
+        ],
     )
 
 
 def _credential(pool: CandidatePool, cid: str) -> MicroCredential:
     item = next(c for c in pool.task.credentials if c.id == cid)
     return MicroCredential(
-        id=cid, title=item.title, description=item.description, awarding_body="College",
-        country="US", date_of_issue=dt.date(2025, 1, 1), workload=Workload(ects=5),
-        assessment=AssessmentType.SUPERVISED_EXAM, participation=ParticipationForm.ON_SITE,
+        id=cid,
+        title=item.title,
+        description=item.description,
+        awarding_body="College",
+        country="US",
+        date_of_issue=dt.date(2025, 1, 1),
+        workload=Workload(ects=5),
+        assessment=AssessmentType.SUPERVISED_EXAM,
+        participation=ParticipationForm.ON_SITE,
         quality_assurance=QualityAssurance(type=QualityAssuranceType.EXTERNAL_ACCREDITED),
     )
 
@@ -153,8 +161,10 @@ def test_the_engine_uses_a_saved_model_and_falls_back_without(
     assert warm.tier.decisions == len(pool.task.credentials) - 1
     assert warm.has_equivalent is not None and warm.confidence <= warm.has_equivalent
     assert warm.precedents and warm.precedents[0].credential_id != cid
-    assert all(m.confidence is not None and m.confidence >= settings.min_proposal_confidence
-               for m in warm.modules)
+    assert all(
+        m.confidence is not None and m.confidence >= settings.min_proposal_confidence
+        for m in warm.modules
+    )
 
 
 def test_no_credential_is_featurised_against_its_own_decisions(

@@ -10,7 +10,6 @@ import pytest
 from typer.testing import CliRunner
 
 from cli import build_app
-from evaluation.datasets import load_retrieval_task
 from evaluation.protocols import CandidatePool, credential_folds, warm_protocol
 from evaluation.rankers import EngineRanker
 from evaluation.repeats import HEADLINE, repeated_warm, spread
@@ -18,16 +17,6 @@ from recognition_engine.config import Settings
 from recognition_engine.models import create_embedder
 
 ONLY_DEFAULT = {"default": ("dense", "title", "lexical", "precedents", "subject", "structure")}
-
-
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings(embedder="fake", data_dir=tmp_path / "var", index_backend="numpy")
-
-
-@pytest.fixture
-def pool(synthetic_folder: Path, settings: Settings) -> CandidatePool:
-    return CandidatePool(load_retrieval_task(synthetic_folder), create_embedder(settings), settings)
 
 
 def test_no_fold_is_trained_on_its_own_credentials(pool: CandidatePool) -> None:
@@ -56,9 +45,7 @@ def test_the_held_out_decisions_do_not_change_the_held_out_ranking(pool: Candida
     assert after.trained_on[1] & held
 
 
-def test_cold_run_is_the_engines_ranking(
-    pool: CandidatePool, settings: Settings
-) -> None:
+def test_cold_run_is_the_engines_ranking(pool: CandidatePool, settings: Settings) -> None:
     engine = EngineRanker(create_embedder(settings), settings).rank(pool.task)
     cold = pool.cold_run()
     for cid, scores in engine.items():
@@ -76,8 +63,11 @@ def test_repeats_split_the_folds_differently_and_report_each(
     assert all(set(HEADLINE) <= set(row) for row in rows)
     summary = spread(rows)
     p1 = [row["P@1"] for row in rows]
-    assert summary["P@1"] == {"mean": round(sum(p1) / 2, 4), "min": round(min(p1), 4),
-                              "max": round(max(p1), 4)}
+    assert summary["P@1"] == {
+        "mean": round(sum(p1) / 2, 4),
+        "min": round(min(p1), 4),
+        "max": round(max(p1), 4),
+    }
 
 
 def test_repeats_need_the_warm_protocol(synthetic_folder: Path, tmp_path: Path) -> None:
