@@ -105,7 +105,7 @@ class ScreeningRunner:
             self._start_lanes(screening_id)
 
     def stop(self) -> None:
-        """Stop after the item being screened; unfinished screenings resume at the next start."""
+        """Stop once the items in hand (up to BATCH) are saved; the rest resume at next start."""
         self._stopping.set()
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
