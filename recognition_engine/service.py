@@ -16,7 +16,7 @@ from pathlib import Path
 
 from recognition_engine.config import Settings
 from recognition_engine.decision import DecisionParams, propose_recognition
-from recognition_engine.decision.stacking import MAX_STACKED_CREDENTIALS, check_stacking
+from recognition_engine.decision.stacking import check_stacking
 from recognition_engine.domain import MicroCredential, Programme, RecognitionProposal
 from recognition_engine.index import CatalogueEntry, CatalogueIndex
 from recognition_engine.ingestion.language import programme_language
@@ -52,7 +52,7 @@ from recognition_engine.recognition.evidence import (
     engine_block,
     language_report,
 )
-from recognition_engine.recognition.judgement import Judgement, judge
+from recognition_engine.recognition.judgement import judge
 from recognition_engine.recognition.learned import LearnReport, learn, learned_or_cold, rerank
 from recognition_engine.recognition.level_signal import catalogue_signal, estimate_level
 from recognition_engine.recognition.reading import read_outcomes, texts_to_embed
@@ -60,14 +60,11 @@ from recognition_engine.registry import ProviderRegistry
 from recognition_engine.skills.engine import EngineSkills
 
 __all__ = [
-    "MAX_STACKED_CREDENTIALS",
     "IndexReport",
-    "Judgement",
     "LearnReport",
     "RecognitionEngine",
     "catalogue_entries",
     "catalogue_entry",
-    "check_stacking",
 ]
 
 logger = logging.getLogger(__name__)
