@@ -14,7 +14,7 @@ from cli import build_app
 from recognition_engine.config import Settings
 from recognition_engine.domain import ModuleSkills, SkillRef
 from recognition_engine.service import RecognitionEngine
-from tests.conftest import FAKE_MIN_PROPOSAL_SCORE, make_credential, make_programme
+from tests.conftest import make_credential, make_programme
 from tests.ingestion.digital.conftest import EDC_EXAMPLE, OB3_EXAMPLE
 
 runner = CliRunner()
@@ -108,13 +108,9 @@ def test_a_missing_file_is_a_clear_error() -> None:
     assert "no such file" in result.output
 
 
-def test_count_counts_a_screenings_skills_and_filters_its_pairs(tmp_path: Path) -> None:
-    settings = Settings(
-        data_dir=tmp_path / "var",
-        embedder="fake",
-        min_proposal_score=FAKE_MIN_PROPOSAL_SCORE,
-        _env_file=None,
-    )
+def test_count_counts_a_screenings_skills_and_filters_its_pairs(
+    tmp_path: Path, settings: Settings
+) -> None:
     proposal = RecognitionEngine(settings).recognise([make_credential()], make_programme())
     assert proposal.modules
     proposal.modules[0].skills = ModuleSkills(shared=[SkillRef(uri="esco:sql", label="SQL")])
@@ -146,18 +142,12 @@ def test_count_counts_a_screenings_skills_and_filters_its_pairs(tmp_path: Path) 
     assert bad.exit_code != 0
 
 
-def test_the_recognise_report_lists_each_modules_skills(tmp_path: Path) -> None:
+def test_the_recognise_report_lists_each_modules_skills(settings: Settings) -> None:
     from rich.console import Console
 
     from cli.i18n import Reader
     from cli.render import render_proposal
 
-    settings = Settings(
-        data_dir=tmp_path / "var",
-        embedder="fake",
-        min_proposal_score=FAKE_MIN_PROPOSAL_SCORE,
-        _env_file=None,
-    )
     proposal = RecognitionEngine(settings).recognise([make_credential()], make_programme())
     proposal.modules[0].skills = ModuleSkills(
         shared=[SkillRef(uri="esco:sql", label="SQL")],
