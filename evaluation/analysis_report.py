@@ -68,24 +68,14 @@ def write_analysis(analyses: list[CorpusAnalysis], folder: Path) -> Path:
     save(figure, folder / "bloom.png")
 
     figure, grid = plt.subplots(1, 2, figsize=(10, 3.6))
-    for a in analyses:
-        grid[0].hist(
-            a.words_per_outcome_values,
-            bins=np.arange(0, 61, 2),
-            alpha=0.55,
-            density=True,
-            label=a.name,
-        )
-        grid[1].hist(
-            a.outcomes_per_item_values,
-            bins=np.arange(0, 31, 1),
-            alpha=0.55,
-            density=True,
-            label=a.name,
-        )
-    grid[0].set_title("words per outcome")
-    grid[1].set_title("outcomes per item")
-    for axes in grid:
+    histograms = (
+        ("words per outcome", "words_per_outcome_values", np.arange(0, 61, 2)),
+        ("outcomes per item", "outcomes_per_item_values", np.arange(0, 31, 1)),
+    )
+    for axes, (title, values, bins) in zip(grid, histograms, strict=True):
+        for a in analyses:
+            axes.hist(getattr(a, values), bins=bins, alpha=0.55, density=True, label=a.name)
+        axes.set_title(title)
         axes.legend(fontsize=8)
     save(figure, folder / "lengths.png")
 
