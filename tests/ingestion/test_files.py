@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -43,22 +44,21 @@ def test_missing_file(tmp_path: Path) -> None:
         load_programme(tmp_path / "nowhere.yaml")
 
 
-def test_empty_file(tmp_path: Path) -> None:
-    (tmp_path / "empty.yaml").write_text("")
-    with pytest.raises(InvalidInput, match="empty"):
-        load_credentials(tmp_path / "empty.yaml")
-
-
-def test_malformed_yaml_names_the_line(tmp_path: Path) -> None:
-    (tmp_path / "bad.yaml").write_text("title: x\n  - : [unclosed\n")
-    with pytest.raises(InvalidInput, match="malformed YAML at line"):
-        load_credentials(tmp_path / "bad.yaml")
-
-
-def test_malformed_json(tmp_path: Path) -> None:
-    (tmp_path / "bad.json").write_text('{"title": ')
-    with pytest.raises(InvalidInput, match="malformed JSON at line 1"):
-        load_programme(tmp_path / "bad.json")
+@pytest.mark.parametrize(
+    ("name", "text", "load", "says"),
+    [
+        ("empty.yaml", "", load_credentials, "empty"),
+        ("bad.yaml", "title: x\n  - : [unclosed\n", load_credentials, "malformed YAML at line"),
+        ("bad.json", '{"title": ', load_programme, "malformed JSON at line 1"),
+    ],
+    ids=["empty", "malformed-yaml-names-the-line", "malformed-json-names-the-line"],
+)
+def test_a_file_that_cannot_be_read_says_why(
+    tmp_path: Path, name: str, text: str, load: Callable[[Path], object], says: str
+) -> None:
+    (tmp_path / name).write_text(text)
+    with pytest.raises(InvalidInput, match=says):
+        load(tmp_path / name)
 
 
 def test_huge_file_is_refused_before_reading(tmp_path: Path) -> None:
