@@ -14,7 +14,7 @@ import os
 from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from tqdm import tqdm
 
@@ -125,7 +125,7 @@ class JsonlLedger:
 
 
 def _line(outcome: Outcome) -> dict[str, Any]:
-    credential_id, programme_id = outcome.job.key  # type: ignore[misc]
+    credential_id, programme_id = cast(tuple[str, str], outcome.job.key)
     record: dict[str, Any] = {"credential_id": credential_id, "programme_id": programme_id}
     if outcome.proposal is not None:
         return record | {"status": "done", "proposal": outcome.proposal.model_dump(mode="json")}

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from contextlib import closing
 from pathlib import Path
 from typing import Any, Protocol
@@ -24,7 +24,7 @@ from recognition_engine.screening.worker import ScreeningWorker, prepared_ahead
 
 
 class Executor(Protocol):
-    def screen(self, batches: Iterator[list[Job]]) -> Iterator[list[Outcome]]:
+    def screen(self, batches: Iterator[list[Job]]) -> Generator[list[Outcome], None, None]:
         """The outcomes of the batches' jobs, list by list, as they are screened."""
         ...
 
@@ -36,7 +36,7 @@ class InProcess:
         self.worker = worker
         self.commit_every = commit_every
 
-    def screen(self, batches: Iterator[list[Job]]) -> Iterator[list[Outcome]]:
+    def screen(self, batches: Iterator[list[Job]]) -> Generator[list[Outcome], None, None]:
         worker = self.worker
         parsed = ((jobs, worker.parse(jobs)) for jobs in batches)
         for jobs, credentials in prepared_ahead(parsed, lambda item: worker.prepare(item[1])):
@@ -69,7 +69,7 @@ class OnRay:
         self.workers = workers
         self.worker_class = worker_class
 
-    def screen(self, batches: Iterator[list[Job]]) -> Iterator[list[Outcome]]:
+    def screen(self, batches: Iterator[list[Job]]) -> Generator[list[Outcome], None, None]:
         import ray
 
         pending_batches = list(batches)
