@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
+import pytest
 from alembic import command
 from fastapi.testclient import TestClient
 
@@ -19,6 +21,18 @@ from recognition_engine.models import HashingEmbedder
 from recognition_engine.service import RecognitionEngine
 
 CORPORA = Path(__file__).resolve().parents[2] / "corpora"
+POSTGRES_URL = os.environ.get("RECOGNITION_TEST_POSTGRES_URL")
+# The databases a test runs on: SQLite always, PostgreSQL where a test server is given.
+DATABASES = [
+    "sqlite",
+    pytest.param(
+        "postgres",
+        marks=[
+            pytest.mark.postgres,
+            pytest.mark.skipif(not POSTGRES_URL, reason="set RECOGNITION_TEST_POSTGRES_URL"),
+        ],
+    ),
+]
 
 
 def corpus_programme() -> dict[str, Any]:

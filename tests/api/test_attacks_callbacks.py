@@ -9,7 +9,6 @@ deadline for a hung server only."""
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 from collections.abc import Iterator
@@ -20,15 +19,13 @@ from typing import Any
 
 import httpx
 import pytest
-from apitest_support import assert_problem, downgrade_to_base
+from apitest_support import DATABASES, POSTGRES_URL, assert_problem, downgrade_to_base
 from callback_receiver import DEADLINE, Receiver, verify
 from test_server import create_key, server, wait_for
 
 from api.database import Database
 from api.security import Role
 from api.security import create_key as create_key_in
-
-POSTGRES_URL = os.environ.get("RECOGNITION_TEST_POSTGRES_URL")
 
 
 @dataclass
@@ -40,18 +37,7 @@ class Service:
     settings: dict[str, Any] = field(default_factory=dict)
 
 
-@pytest.fixture(
-    params=[
-        "sqlite",
-        pytest.param(
-            "postgres",
-            marks=[
-                pytest.mark.postgres,
-                pytest.mark.skipif(not POSTGRES_URL, reason="set RECOGNITION_TEST_POSTGRES_URL"),
-            ],
-        ),
-    ]
-)
+@pytest.fixture(params=DATABASES)
 def service(request: pytest.FixtureRequest, tmp_path: Path) -> Service:
     data_dir = tmp_path / "var"
     if request.param == "sqlite":

@@ -4,7 +4,6 @@ stops at its end date; what cannot stand as a rule is refused; the tables keep t
 
 from __future__ import annotations
 
-import os
 import time
 import uuid
 from collections.abc import Iterator
@@ -12,7 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from apitest_support import assert_problem, downgrade_to_base, key_headers, make_client
+from apitest_support import (
+    DATABASES,
+    POSTGRES_URL,
+    assert_problem,
+    downgrade_to_base,
+    key_headers,
+    make_client,
+)
 from apitest_support import make_settings as settings_in
 from fastapi.testclient import TestClient
 from sqlalchemy import text
@@ -21,21 +27,10 @@ from sqlalchemy.exc import DatabaseError
 from api.database import Database
 from api.security import Role
 
-POSTGRES_URL = os.environ.get("RECOGNITION_TEST_POSTGRES_URL")
-
 
 @pytest.fixture(
     scope="module",
-    params=[
-        "sqlite",
-        pytest.param(
-            "postgres",
-            marks=[
-                pytest.mark.postgres,
-                pytest.mark.skipif(not POSTGRES_URL, reason="set RECOGNITION_TEST_POSTGRES_URL"),
-            ],
-        ),
-    ],
+    params=DATABASES,
 )
 def service(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
