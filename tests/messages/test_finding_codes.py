@@ -49,7 +49,7 @@ def test_every_finding_call_is_followed_to_its_values(hook: ModuleType) -> None:
 def test_every_finding_code_is_registered_and_dotted(table: dict[str, Any]) -> None:
     assert TEXT not in table  # the code of sentences stored before codes existed
     for code, row in table.items():
-        assert code in MESSAGES, f"{code}: register it in recognition_engine/messages/codes.py"
+        assert code in MESSAGES, f"{code}: register it in recognition_engine/messages/codes/"
         assert "." in code and code == code.lower(), code
         assert row.elements and row.verdicts and row.blocking, code
 
