@@ -128,13 +128,13 @@ def test_one_credential_against_several_programmes(
     screener: dict,
     programme: dict,
     programme_id: str,
-    credentials: list[dict[str, Any]],
+    english: list[dict[str, Any]],
 ) -> None:
     other = programme | {"id": "second-programme"}
     assert client.post("/v1/programmes", json=other, headers=admin).status_code in (201, 409)
     response = client.post(
         "/v1/screenings",
-        json={"programme_ids": [programme_id, "second-programme"], "credentials": credentials[:1]},
+        json={"programme_ids": [programme_id, "second-programme"], "credentials": english[:1]},
         headers=screener,
     )
     status = wait_for(client, response.json()["id"], screener)
