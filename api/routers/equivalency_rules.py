@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Path, Query, Response, status
+from pydantic import BeforeValidator
 
 from api.equivalency_rules import EquivalencyRules
 from api.equivalency_schemas import (
@@ -64,6 +66,17 @@ def create_equivalency_rule(
     return public
 
 
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def iso_date_only(value: object) -> object:
+    """An ISO date as written (YYYY-MM-DD), not any value pydantic could read as a date (``0``
+    is a Unix time to it)."""
+    if isinstance(value, str) and not ISO_DATE.fullmatch(value):
+        raise ValueError("an ISO date, YYYY-MM-DD")
+    return value
+
+
 @router.get(
     "",
     response_model=Page[EquivalencyRulePublic],
@@ -75,7 +88,9 @@ def list_equivalency_rules(
     rules: Rules,
     after: After = None,
     limit: Limit = 50,
-    active_on: Annotated[dt.date | None, Query(description="An ISO date.")] = None,
+    active_on: Annotated[
+        dt.date | None, BeforeValidator(iso_date_only), Query(description="An ISO date.")
+    ] = None,
     programme_id: Annotated[str | None, Query(max_length=100)] = None,
 ) -> Page[EquivalencyRulePublic]:
     return rules.page(after, limit, active_on, programme_id)

@@ -175,8 +175,9 @@ def _own_format(record: Any, source: str, written_as: CredentialFormat) -> Micro
     if not isinstance(record, Mapping):
         raise InvalidInput(f"{source}: expected a mapping of fields, got {type(record).__name__}")
     claimed = [key for key in ENGINE_STATED if record.get(key) is not None]
-    sent = {key: value for key, value in record.items() if key not in ENGINE_STATED}
-    credential = _validate_strictly(sent, source)
+    # validated as sent, claims and all (a malformed claim is an error, as its schema says),
+    # then the claims are replaced by the engine's reading
+    credential = _validate_strictly(record, source)
     notes = []
     if claimed:
         notes.append(
