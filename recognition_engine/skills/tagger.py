@@ -93,9 +93,9 @@ class Candidates:
 class SkillTagger:
     """ESCO skills of outcomes. The lexical stage proposes (TF-IDF, and the skills an outcome
     names word for word); the engine's own sentence model, through its embedding cache,
-    re-ranks. Every skill's label is embedded once, in one call, the first time the model
-    re-ranks (read back from the cache from then on, by any process of the deployment): a
-    credential's candidates are then rows of that matrix, not a model call of their own."""
+    re-ranks. A skill's label is embedded the first time it is a candidate, with the other new
+    candidates of the same call, and kept (and read back from the cache by any process of the
+    deployment after)."""
 
     def __init__(
         self,
@@ -108,16 +108,23 @@ class SkillTagger:
         self.lexicon = lexicon
         self.embedder = embedder
         self.params = params or TaggingParams()
-        self._label_vectors: np.ndarray | None = None
+        self._label_vectors: dict[int, np.ndarray] = {}
         self._lock = threading.Lock()
 
-    def label_vectors(self) -> np.ndarray:
-        """The model's vector of every skill's label, by taxonomy position."""
+    def label_vectors(self, positions: np.ndarray) -> np.ndarray:
+        """The model's vectors of the labels of the skills at ``positions`` (taxonomy order).
+
+        Only labels some outcome has as a candidate are embedded, those of one call together;
+        each is kept for the next call. (Embedding all 13,412 labels at the first call cost
+        half a minute in every fresh data folder, for the few hundred a catalogue needs.)
+        """
         with self._lock:
-            if self._label_vectors is None:
-                labels = [skill.label for skill in self.taxonomy.skills]
-                self._label_vectors = self.embedder.embed(labels)
-            return self._label_vectors
+            missing = [int(p) for p in positions if int(p) not in self._label_vectors]
+            if missing:
+                labels = [self.taxonomy.skills[p].label for p in missing]
+                for position, vector in zip(missing, self.embedder.embed(labels), strict=True):
+                    self._label_vectors[position] = vector
+            return np.stack([self._label_vectors[int(p)] for p in positions])
 
     def candidates(self, outcomes: Sequence[str]) -> Candidates:
         """Return the candidates of each outcome, scored by each stage."""
@@ -153,7 +160,7 @@ class SkillTagger:
     def dense_scores(self, outcomes: Sequence[str], positions: np.ndarray) -> np.ndarray:
         """Return the model's cosine of each outcome with its candidates, shape of positions."""
         unique = np.unique(positions)
-        skill_vectors = self.label_vectors()[unique]
+        skill_vectors = self.label_vectors(unique)
         outcome_vectors = self.embedder.embed(list(outcomes))
         rows = np.searchsorted(unique, positions)
         return np.einsum("od,okd->ok", outcome_vectors, skill_vectors[rows])
