@@ -47,6 +47,10 @@ def environment(data_dir: Path, **settings: Any) -> dict[str, str]:
         # the tests poll until the server is done: on a busy machine that may take minutes,
         # and the polls must never meet the rate limit
         "RECOGNITION_API_RATE_LIMIT_PER_MINUTE": "1000000",
+        # no ESCO tagging at each fresh server's first indexing (the lexicon alone takes seconds
+        # a process): these servers test the service, tests/skills and the skills API tests
+        # test skills; a test that wants them passes skills=True
+        "RECOGNITION_SKILLS": "false",
         "PYTHONPATH": str(REPO),
     }
     env |= {f"RECOGNITION_{name.upper()}": str(value) for name, value in settings.items()}
