@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -57,7 +58,8 @@ def index(
     """Build the index of a programme catalogue, or update it after the catalogue changed.
 
     A ``modules.jsonl`` in the equivalence format (one course a line) is indexed as a course
-    catalogue under the name of its folder.
+    catalogue under the name of its folder. With ESCO skills on, every skill's label is embedded
+    too (once a data folder and model), so that no recognition waits for one.
     """
     settings = load_settings()
     engine = RecognitionEngine(settings)
@@ -74,6 +76,12 @@ def index(
         f"{state}; {report.embedded} texts embedded, {report.reused} from the cache; "
         f"{report.seconds:.1f} s"
     )
+    started = time.perf_counter()
+    if labels := engine.skills.prepare():
+        console.print(
+            f"ESCO skills: {labels} labels embedded or read from the cache; "
+            f"{time.perf_counter() - started:.1f} s"
+        )
 
 
 def recognise(

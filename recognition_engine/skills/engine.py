@@ -71,6 +71,11 @@ class EngineSkills:
             index.module_skills is None or index.module_skills_version != self.version
         )
 
+    def prepare(self) -> int:
+        """Embed every ESCO label into the embedding cache, as a deployment's set-up (``index``)
+        does, so that recognitions never wait for a label; return how many (0: skills off)."""
+        return self.tagger.embed_all_labels() if self.enabled else 0
+
     def tag_modules(self, index: CatalogueIndex) -> None:
         """Tag every module of a freshly built index, to be saved with it."""
         if self.enabled:

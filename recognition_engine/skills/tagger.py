@@ -126,6 +126,14 @@ class SkillTagger:
                     self._label_vectors[position] = vector
             return np.stack([self._label_vectors[int(p)] for p in positions])
 
+    def embed_all_labels(self) -> int:
+        """Embed every skill's label now (through the embedding cache, so that later processes
+        of the deployment read them back instead of embedding them as candidates come); return
+        how many labels there are."""
+        count = len(self.taxonomy.skills)
+        self.label_vectors(np.arange(count))
+        return count
+
     def candidates(self, outcomes: Sequence[str]) -> Candidates:
         """Return the candidates of each outcome, scored by each stage."""
         if len(outcomes) > _CHUNK:  # a whole catalogue: a (outcomes, skills) block at a time

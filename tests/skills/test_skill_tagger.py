@@ -71,3 +71,30 @@ def test_a_whole_catalogue_is_tagged_in_chunks_as_one_call_would(
 def test_skills_rank_by_best_score_and_name_the_outcomes_at_the_threshold() -> None:
     ranked = rank_skills([{1: 0.4, 2: 0.9}, {1: 0.7}], threshold=0.6)
     assert [(s.position, s.score, s.outcomes) for s in ranked] == [(2, 0.9, [0]), (1, 0.7, [1])]
+
+
+class CountingEmbedder(HashingEmbedder):
+    """The fake embedder, counting the texts it is asked for."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.texts: list[str] = []
+
+    def embed(self, texts, *, progress: bool = False) -> np.ndarray:  # noqa: ANN001
+        self.texts.extend(texts)
+        return super().embed(texts, progress=progress)
+
+
+def test_after_every_label_is_embedded_tagging_embeds_only_the_outcomes(
+    tagger: SkillTagger,
+) -> None:
+    counting = CountingEmbedder()
+    prepared = SkillTagger(tagger.taxonomy, tagger.lexicon, counting)
+    assert prepared.embed_all_labels() == len(tagger.taxonomy.skills)
+    assert len(counting.texts) == len(tagger.taxonomy.skills)
+    counting.texts.clear()
+    outcomes = ["Write SQL queries", "Configure routers in a network"]
+    assert prepared.tag(outcomes) == SkillTagger(
+        tagger.taxonomy, tagger.lexicon, HashingEmbedder()
+    ).tag(outcomes)
+    assert counting.texts == outcomes
