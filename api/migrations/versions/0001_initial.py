@@ -5,8 +5,6 @@ Revises:
 Create Date: 2025-11-22
 """
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 
@@ -14,8 +12,6 @@ from api.migrations.ddl import allow_changes, refuse_changes
 
 revision: str = "0001"
 down_revision: str | None = None
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 # The audit trail is append-only: the database itself refuses to change or remove a row.
 APPEND_ONLY = ("recognitions", "decisions")

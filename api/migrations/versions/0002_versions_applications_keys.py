@@ -19,7 +19,6 @@ Create Date: 2025-11-24
 """
 
 from collections import defaultdict
-from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -29,8 +28,6 @@ from api.migrations.ddl import allow_changes, refuse_changes
 
 revision: str = "0002"
 down_revision: str | None = "0001"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 KEY_COLUMNS = ("expires_at", "revoked_at", "last_used_at")
 

@@ -16,16 +16,12 @@ Revises: 0004
 Create Date: 2026-12-07
 """
 
-from collections.abc import Sequence
-
 from alembic import op
 
 from api.migrations.ddl import allow_replace, refuse_replace
 
 revision: str = "0005"
 down_revision: str | None = "0004"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 # Each append-only table and the columns of its primary key.
 APPEND_ONLY = {

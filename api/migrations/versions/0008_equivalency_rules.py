@@ -18,8 +18,6 @@ from api.migrations.ddl import allow_changes, allow_replace, refuse_changes, ref
 
 revision: str = "0008"
 down_revision: str | None = "0007"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 # Each append-only table and the columns of its primary key.
 APPEND_ONLY = {"equivalency_rules": ("id",), "equivalency_rule_ends": ("id",)}
