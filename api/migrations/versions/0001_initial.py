@@ -5,15 +5,13 @@ Revises:
 Create Date: 2025-11-22
 """
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 
+from api.migrations.ddl import allow_changes, refuse_changes
+
 revision: str = "0001"
 down_revision: str | None = None
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 # The audit trail is append-only: the database itself refuses to change or remove a row.
 APPEND_ONLY = ("recognitions", "decisions")
@@ -101,48 +99,13 @@ def upgrade() -> None:
     )
     op.create_index("ix_screening_items_screening_id", "screening_items", ["screening_id"])
     for table in APPEND_ONLY:
-        _refuse_changes(table)
+        refuse_changes(table)
 
 
 def downgrade() -> None:
     for table in APPEND_ONLY:
-        _allow_changes(table)
+        allow_changes(table)
     for table in ("screening_items", "screenings", "decisions", "recognitions", "credentials",
                   "programmes", "api_keys"):
         op.drop_table(table)
 
-
-def _refuse_changes(table: str) -> None:
-    dialect = op.get_bind().dialect.name
-    if dialect == "sqlite":
-        for event in ("UPDATE", "DELETE"):
-            op.execute(
-                f"CREATE TRIGGER {table}_refuse_{event.lower()} BEFORE {event} ON {table} "
-                f"BEGIN SELECT RAISE(ABORT, '{table} are append-only'); END"
-            )
-    elif dialect == "postgresql":
-        op.execute(
-            f"CREATE FUNCTION {table}_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$ "
-            f"BEGIN RAISE EXCEPTION '{table} are append-only'; END $$"
-        )
-        op.execute(
-            f"CREATE TRIGGER {table}_refuse_change BEFORE UPDATE OR DELETE ON {table} "
-            f"FOR EACH ROW EXECUTE FUNCTION {table}_refuse_change()"
-        )
-        op.execute(
-            f"CREATE TRIGGER {table}_refuse_truncate BEFORE TRUNCATE ON {table} "
-            f"FOR EACH STATEMENT EXECUTE FUNCTION {table}_refuse_change()"
-        )
-    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
-        raise NotImplementedError(f"no append-only triggers for {dialect}")
-
-
-def _allow_changes(table: str) -> None:
-    dialect = op.get_bind().dialect.name
-    if dialect == "sqlite":
-        for event in ("update", "delete"):
-            op.execute(f"DROP TRIGGER IF EXISTS {table}_refuse_{event}")
-    elif dialect == "postgresql":
-        op.execute(f"DROP TRIGGER IF EXISTS {table}_refuse_change ON {table}")
-        op.execute(f"DROP TRIGGER IF EXISTS {table}_refuse_truncate ON {table}")
-        op.execute(f"DROP FUNCTION IF EXISTS {table}_refuse_change()")

@@ -19,16 +19,15 @@ Create Date: 2025-11-24
 """
 
 from collections import defaultdict
-from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
 
+from api.migrations.ddl import allow_changes, refuse_changes
+
 revision: str = "0002"
 down_revision: str | None = "0001"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 KEY_COLUMNS = ("expires_at", "revoked_at", "last_used_at")
 
@@ -141,7 +140,7 @@ def _keep_programme_versions() -> None:
             for row in rows
         ],
     )
-    _refuse_changes("programme_versions")
+    refuse_changes("programme_versions")
 
 
 def _drop_programme_versions() -> None:
@@ -162,7 +161,7 @@ def _drop_programme_versions() -> None:
             ),
         )
     ).mappings().all()
-    _allow_changes("programme_versions")
+    allow_changes("programme_versions")
     op.drop_table("programme_versions")
     op.drop_table("programmes")
     old = op.create_table(
@@ -214,47 +213,9 @@ def _rewrite_requested_by(*, name_to_id: bool) -> None:
     ]
     if not pairs:
         return
-    _allow_changes("recognitions")
+    allow_changes("recognitions")
     bind.execute(
         sa.text("UPDATE recognitions SET requested_by = :new WHERE requested_by = :old"), pairs
     )
-    _refuse_changes("recognitions")
+    refuse_changes("recognitions")
 
-
-# --- append-only triggers (as in 0001) -----------------------------------------------------
-
-
-def _refuse_changes(table: str) -> None:
-    dialect = op.get_bind().dialect.name
-    if dialect == "sqlite":
-        for event in ("UPDATE", "DELETE"):
-            op.execute(
-                f"CREATE TRIGGER {table}_refuse_{event.lower()} BEFORE {event} ON {table} "
-                f"BEGIN SELECT RAISE(ABORT, '{table} are append-only'); END"
-            )
-    elif dialect == "postgresql":
-        op.execute(
-            f"CREATE FUNCTION {table}_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$ "
-            f"BEGIN RAISE EXCEPTION '{table} are append-only'; END $$"
-        )
-        op.execute(
-            f"CREATE TRIGGER {table}_refuse_change BEFORE UPDATE OR DELETE ON {table} "
-            f"FOR EACH ROW EXECUTE FUNCTION {table}_refuse_change()"
-        )
-        op.execute(
-            f"CREATE TRIGGER {table}_refuse_truncate BEFORE TRUNCATE ON {table} "
-            f"FOR EACH STATEMENT EXECUTE FUNCTION {table}_refuse_change()"
-        )
-    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
-        raise NotImplementedError(f"no append-only triggers for {dialect}")
-
-
-def _allow_changes(table: str) -> None:
-    dialect = op.get_bind().dialect.name
-    if dialect == "sqlite":
-        for event in ("update", "delete"):
-            op.execute(f"DROP TRIGGER IF EXISTS {table}_refuse_{event}")
-    elif dialect == "postgresql":
-        op.execute(f"DROP TRIGGER IF EXISTS {table}_refuse_change ON {table}")
-        op.execute(f"DROP TRIGGER IF EXISTS {table}_refuse_truncate ON {table}")
-        op.execute(f"DROP FUNCTION IF EXISTS {table}_refuse_change()")

@@ -16,14 +16,12 @@ Revises: 0004
 Create Date: 2026-12-07
 """
 
-from collections.abc import Sequence
-
 from alembic import op
+
+from api.migrations.ddl import allow_replace, refuse_replace
 
 revision: str = "0005"
 down_revision: str | None = "0004"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 # Each append-only table and the columns of its primary key.
 APPEND_ONLY = {
@@ -37,16 +35,11 @@ def upgrade() -> None:
     if op.get_bind().dialect.name != "sqlite":
         return
     for table, key in APPEND_ONLY.items():
-        taken = " AND ".join(f"{column} = NEW.{column}" for column in key)
-        op.execute(
-            f"CREATE TRIGGER {table}_refuse_replace BEFORE INSERT ON {table} "
-            f"WHEN EXISTS (SELECT 1 FROM {table} WHERE {taken}) "
-            f"BEGIN SELECT RAISE(ABORT, '{table} are append-only'); END"
-        )
+        refuse_replace(table, key)
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name != "sqlite":
         return
     for table in APPEND_ONLY:
-        op.execute(f"DROP TRIGGER IF EXISTS {table}_refuse_replace")
+        allow_replace(table)

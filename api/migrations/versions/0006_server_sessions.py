@@ -12,15 +12,11 @@ Revises: 0005
 Create Date: 2026-12-07
 """
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0006"
 down_revision: str | None = "0005"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 SCRATCH = "idempotency_keys_rebuilt"
 COPIED = "idempotency_key, request_hash, status, headers, body, created_at, expires_at"

@@ -13,15 +13,11 @@ Revises: 0006
 Create Date: 2026-12-07
 """
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0007"
 down_revision: str | None = "0006"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 MOVE_TO_OUTBOX = """
 INSERT INTO callback_deliveries

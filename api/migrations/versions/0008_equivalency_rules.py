@@ -14,13 +14,13 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from api.migrations.ddl import allow_changes, allow_replace, refuse_changes, refuse_replace
+
 revision: str = "0008"
 down_revision: str | None = "0007"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
-# Each append-only table and the column of its primary key.
-APPEND_ONLY = {"equivalency_rules": "id", "equivalency_rule_ends": "id"}
+# Each append-only table and the columns of its primary key.
+APPEND_ONLY = {"equivalency_rules": ("id",), "equivalency_rule_ends": ("id",)}
 
 
 def upgrade() -> None:
@@ -71,43 +71,13 @@ def downgrade() -> None:
     op.drop_table("equivalency_rules")
 
 
-def _refuse_changes(table: str, key: str) -> None:
-    dialect = op.get_bind().dialect.name
-    if dialect == "sqlite":
-        for event in ("UPDATE", "DELETE"):
-            op.execute(
-                f"CREATE TRIGGER {table}_refuse_{event.lower()} BEFORE {event} ON {table} "
-                f"BEGIN SELECT RAISE(ABORT, '{table} are append-only'); END"
-            )
-        # REPLACE deletes the row in the way without a DELETE trigger (see 0005)
-        op.execute(
-            f"CREATE TRIGGER {table}_refuse_replace BEFORE INSERT ON {table} "
-            f"WHEN EXISTS (SELECT 1 FROM {table} WHERE {key} = NEW.{key}) "
-            f"BEGIN SELECT RAISE(ABORT, '{table} are append-only'); END"
-        )
-    elif dialect == "postgresql":
-        op.execute(
-            f"CREATE FUNCTION {table}_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$ "
-            f"BEGIN RAISE EXCEPTION '{table} are append-only'; END $$"
-        )
-        op.execute(
-            f"CREATE TRIGGER {table}_refuse_change BEFORE UPDATE OR DELETE ON {table} "
-            f"FOR EACH ROW EXECUTE FUNCTION {table}_refuse_change()"
-        )
-        op.execute(
-            f"CREATE TRIGGER {table}_refuse_truncate BEFORE TRUNCATE ON {table} "
-            f"FOR EACH STATEMENT EXECUTE FUNCTION {table}_refuse_change()"
-        )
-    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
-        raise NotImplementedError(f"no append-only triggers for {dialect}")
+def _refuse_changes(table: str, key: Sequence[str]) -> None:
+    refuse_changes(table)
+    if op.get_bind().dialect.name == "sqlite":
+        refuse_replace(table, key)
 
 
 def _allow_changes(table: str) -> None:
-    dialect = op.get_bind().dialect.name
-    if dialect == "sqlite":
-        for event in ("update", "delete", "replace"):
-            op.execute(f"DROP TRIGGER IF EXISTS {table}_refuse_{event}")
-    elif dialect == "postgresql":
-        op.execute(f"DROP TRIGGER IF EXISTS {table}_refuse_change ON {table}")
-        op.execute(f"DROP TRIGGER IF EXISTS {table}_refuse_truncate ON {table}")
-        op.execute(f"DROP FUNCTION IF EXISTS {table}_refuse_change()")
+    allow_changes(table)
+    if op.get_bind().dialect.name == "sqlite":
+        allow_replace(table)
