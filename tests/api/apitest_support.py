@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from alembic import command
 from fastapi.testclient import TestClient
+from sqlalchemy import text
+from sqlalchemy.exc import DatabaseError
 
 from api import create_app
 from api.database import Database, alembic_config
@@ -74,6 +77,14 @@ def assert_problem(response: Any, status: int, slug: str | None = None) -> dict[
     if slug is not None:
         assert body["type"].endswith(":" + slug), body["type"]
     return body
+
+
+def assert_append_only(database: Database, statements: Iterable[str]) -> None:
+    """Check that the database refuses every one of ``statements`` as a change to an
+    append-only table, each in a transaction of its own."""
+    for statement in statements:
+        with pytest.raises(DatabaseError, match="append-only"), database.engine.begin() as db:
+            db.execute(text(statement))
 
 
 def downgrade_to_base(database: Database) -> None:

@@ -26,8 +26,8 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import func, select, text, update
-from sqlalchemy.exc import DatabaseError
+from apitest_support import assert_append_only
+from sqlalchemy import func, select, update
 from test_server import DEADLINE, keys_cli, server, wait_for
 from typer.testing import CliRunner
 
@@ -317,12 +317,10 @@ def test_the_database_refuses_to_rewrite_the_history(
 
         with backend.database() as database:
             dialect = database.engine.dialect.name
-            for statement in rewrites(
-                dialect, recognition["id"], decision.json()["id"], programme["id"]
-            ):
-                with pytest.raises(DatabaseError, match="append-only"), database.engine.begin() \
-                        as connection:
-                    connection.execute(text(statement))
+            assert_append_only(
+                database,
+                rewrites(dialect, recognition["id"], decision.json()["id"], programme["id"]),
+            )
 
         after = (http.get(decisions_url).json(), http.get(f"/v1/recognitions/{recognition['id']}")
                  .json(), http.get(f"/v1/programmes/{programme['id']}/versions/1").json())

@@ -14,6 +14,7 @@ import pytest
 from apitest_support import (
     DATABASES,
     POSTGRES_URL,
+    assert_append_only,
     assert_problem,
     downgrade_to_base,
     key_headers,
@@ -22,7 +23,6 @@ from apitest_support import (
 from apitest_support import make_settings as settings_in
 from fastapi.testclient import TestClient
 from sqlalchemy import text
-from sqlalchemy.exc import DatabaseError
 
 from api.database import Database
 from api.security import Role
@@ -303,9 +303,7 @@ def test_the_database_refuses_to_rewrite_a_rule_or_its_history(
 
     database = service.app.state.services.database
     dialect = database.engine.dialect.name
-    for statement in _rewrites(dialect, rule["id"], decision["id"]):
-        with pytest.raises(DatabaseError, match="append-only"), database.engine.begin() as db:
-            db.execute(text(statement))
+    assert_append_only(database, _rewrites(dialect, rule["id"], decision["id"]))
 
     after = service.get(f"/v1/equivalency-rules/{rule['id']}", headers=keys["evaluator"]).json()
     assert after == before
