@@ -28,7 +28,7 @@ import httpx
 import pytest
 from apitest_support import assert_append_only
 from sqlalchemy import func, select, update
-from test_server import DEADLINE, keys_cli, server, wait_for
+from test_server import DEADLINE, keys_cli, recognise, server, wait_for
 from typer.testing import CliRunner
 
 from api.database import Database
@@ -303,12 +303,7 @@ def test_the_database_refuses_to_rewrite_the_history(
     with server(backend.data_dir, **backend.settings) as (url, _), httpx.Client(
         base_url=url, headers={"X-API-Key": key}, timeout=DEADLINE
     ) as http:
-        assert http.post("/v1/programmes", json=programme).status_code == 201
-        credential_id = http.post("/v1/credentials", json=credentials[0]).json()["id"]
-        recognition = http.post(
-            "/v1/recognitions",
-            json={"programme_id": programme["id"], "credential_ids": [credential_id]},
-        ).json()
+        recognition = recognise(http, programme, credentials[0])
         decisions_url = f"/v1/recognitions/{recognition['id']}/decisions"
         decision = http.post(decisions_url, json={"action": "reject", "reason": "as decided"})
         assert decision.status_code == 201

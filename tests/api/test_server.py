@@ -142,6 +142,18 @@ def wait_for(
         time.sleep(0.1)
 
 
+def recognise(
+    http: httpx.Client, programme: dict[str, Any], credential: dict[str, Any]
+) -> dict[str, Any]:
+    """Return the recognition of ``credential`` against ``programme``, both stored first."""
+    assert http.post("/v1/programmes", json=programme).status_code == 201
+    credential_id = http.post("/v1/credentials", json=credential).json()["id"]
+    return http.post(
+        "/v1/recognitions",
+        json={"programme_id": programme["id"], "credential_ids": [credential_id]},
+    ).json()
+
+
 def completed(status: dict[str, Any]) -> bool:
     return status["status"] == "completed"
 
@@ -156,12 +168,8 @@ def test_real_server_survives_sigkill(
         base_url=url, headers=headers, timeout=DEADLINE
     ) as http:
         assert http.get("/ready").json()["status"] == "ready"
-        assert http.post("/v1/programmes", json=programme).status_code == 201
-        credential_id = http.post("/v1/credentials", json=credentials[0]).json()["id"]
-        recognition = http.post(
-            "/v1/recognitions",
-            json={"programme_id": programme["id"], "credential_ids": [credential_id]},
-        ).json()
+        recognition = recognise(http, programme, credentials[0])
+        [credential_id] = recognition["credential_ids"]
         decision = http.post(
             f"/v1/recognitions/{recognition['id']}/decisions",
             json={"action": "reject", "reason": "written before the crash"},
