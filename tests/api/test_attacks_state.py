@@ -26,9 +26,9 @@ from typing import Any
 
 import httpx
 import pytest
-from apitest_support import assert_append_only
+from apitest_support import assert_append_only, completed, past_the_first_batch, wait_for
 from sqlalchemy import func, select, update
-from test_server import DEADLINE, keys_cli, recognise, server, wait_for
+from test_server import DEADLINE, keys_cli, recognise, server
 from typer.testing import CliRunner
 
 from api.database import Database
@@ -418,7 +418,7 @@ def test_a_screening_is_seen_by_the_key_that_asked_and_by_admins_only(
         for key in (owner, admin):
             with api(key) as http:
                 for screening_id in (by_api, by_page):
-                    wait_for(http, screening_id, lambda status: status["status"] == "completed")
+                    wait_for(http, screening_id, completed)
                     results = http.get(f"/v1/screenings/{screening_id}/results")
                     assert results.status_code == 200
                 listed = {item["id"] for item in http.get("/v1/screenings?limit=200")
@@ -475,7 +475,7 @@ def test_reads_answer_while_a_screening_runs(
             "/v1/screenings", json={"programme_ids": [programme["id"]], "credentials": batch}
         ).json()["id"]
         # the server holds the screening after its first committed batch: it is running
-        held = wait_for(http, screening, lambda s: s["completed"] + s["failed"] >= BATCH)
+        held = wait_for(http, screening, past_the_first_batch)
         assert held["status"] == "running"
         for path in ("/health", "/ready", "/v1/programmes", f"/v1/screenings/{screening}",
                      f"/v1/screenings/{screening}/results", "/v1/recognitions"):

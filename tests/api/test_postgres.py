@@ -5,7 +5,6 @@ The tables of the service in that database are dropped and re-created."""
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from apitest_support import (
     key_headers,
     make_client,
     make_settings,
+    wait_for,
 )
 from fastapi.testclient import TestClient
 from sqlalchemy import select, text
@@ -92,12 +92,7 @@ def test_full_flow_and_restart_on_postgres(
             json={"programme_ids": [programme["id"]], "credentials": credentials},
             headers=admin,
         ).json()
-        deadline = time.monotonic() + 300  # a hung screening, not a slow one
-        while client.get(f"/v1/screenings/{screening['id']}", headers=admin).json()[
-            "status"
-        ] != "completed":
-            assert time.monotonic() < deadline
-            time.sleep(0.05)
+        wait_for(client, screening["id"], headers=admin)
 
     with pg_client(data_dir) as client:  # a restart: everything acknowledged is there
         assert client.get("/ready", headers=admin).json()["status"] == "ready"

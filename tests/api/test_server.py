@@ -12,13 +12,14 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
 import typer
+from apitest_support import completed, past_the_first_batch, wait_for
 from typer.testing import CliRunner
 
 from api.screening import BATCH
@@ -127,21 +128,6 @@ def server(
                 process.wait()
 
 
-def wait_for(
-    http: httpx.Client, screening_id: str, reached: Callable[[dict[str, Any]], bool],
-    seconds: float = DEADLINE,
-) -> dict[str, Any]:
-    """Poll the screening until ``reached(status)``; fail after ``seconds``."""
-    deadline = time.monotonic() + seconds
-    while True:
-        status = http.get(f"/v1/screenings/{screening_id}").json()
-        if reached(status):
-            return status
-        if time.monotonic() > deadline:
-            raise AssertionError(f"screening did not get there: {status}")
-        time.sleep(0.1)
-
-
 def recognise(
     http: httpx.Client, programme: dict[str, Any], credential: dict[str, Any]
 ) -> dict[str, Any]:
@@ -152,10 +138,6 @@ def recognise(
         "/v1/recognitions",
         json={"programme_id": programme["id"], "credential_ids": [credential_id]},
     ).json()
-
-
-def completed(status: dict[str, Any]) -> bool:
-    return status["status"] == "completed"
 
 
 def test_real_server_survives_sigkill(
@@ -180,9 +162,7 @@ def test_real_server_survives_sigkill(
             "/v1/screenings", json={"programme_ids": [programme["id"]], "credentials": batch}
         ).json()
         # The server holds the screening once its first batch is committed: kill it there.
-        held = wait_for(
-            http, screening["id"], lambda status: status["completed"] + status["failed"] >= BATCH
-        )
+        held = wait_for(http, screening["id"], past_the_first_batch)
         assert held["status"] == "running"
         assert held["completed"] + held["failed"] == BATCH < len(batch)
         process.send_signal(signal.SIGKILL)
