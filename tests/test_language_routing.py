@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from recognition_engine.config import Settings
 from recognition_engine.errors import InvalidInput
 from recognition_engine.messages import codes
 from recognition_engine.models import HashingEmbedder
@@ -17,7 +16,7 @@ from recognition_engine.multilingual import (
     split_by_reading,
 )
 from recognition_engine.service import RecognitionEngine
-from tests.conftest import FAKE_MIN_PROPOSAL_SCORE, make_credential, make_programme
+from tests.conftest import fake_settings, make_credential, make_programme
 
 ENGLISH = [
     "Configure routers and switches in a small office local area network",
@@ -29,18 +28,8 @@ GEORGIAN = [
 ]
 
 
-def _settings(tmp_path: Path, multilingual: str) -> Settings:
-    return Settings(
-        data_dir=tmp_path / "var",
-        embedder="fake",
-        min_proposal_score=FAKE_MIN_PROPOSAL_SCORE,
-        multilingual=multilingual,
-        _env_file=None,
-    )
-
-
 def test_the_english_model_reads_english_and_unknown_only(tmp_path: Path) -> None:
-    settings = _settings(tmp_path, "off")
+    settings = fake_settings(tmp_path, multilingual="off")
     mixed = make_credential(learning_outcomes=[*ENGLISH, GEORGIAN[0]])
     read, unread = split_by_reading(mixed.learning_outcomes, mixed, english_profile(settings))
     assert read == ENGLISH and unread == ["ka"]
@@ -64,7 +53,7 @@ def test_a_mixed_outcome_list_is_routed_by_each_outcome() -> None:
 
 def test_unread_outcomes_are_left_out_with_a_finding(tmp_path: Path) -> None:
     credential = make_credential(learning_outcomes=[*ENGLISH, *GEORGIAN])
-    proposal = RecognitionEngine(_settings(tmp_path, "off")).recognise(
+    proposal = RecognitionEngine(fake_settings(tmp_path, multilingual="off")).recognise(
         [credential], make_programme()
     )
     [note] = [f for f in proposal.findings if f.code == codes.OUTCOMES_LANGUAGE_NOT_READ]
@@ -75,12 +64,13 @@ def test_unread_outcomes_are_left_out_with_a_finding(tmp_path: Path) -> None:
 
 def test_a_credential_wholly_unread_is_refused(tmp_path: Path) -> None:
     credential = make_credential(title="ქსელის ადმინისტრირება", learning_outcomes=GEORGIAN)
+    engine = RecognitionEngine(fake_settings(tmp_path, multilingual="off"))
     with pytest.raises(InvalidInput, match="ka"):
-        RecognitionEngine(_settings(tmp_path, "off")).recognise([credential], make_programme())
+        engine.recognise([credential], make_programme())
 
 
 def test_english_is_matched_as_before(tmp_path: Path) -> None:
-    proposal = RecognitionEngine(_settings(tmp_path, "off")).recognise(
+    proposal = RecognitionEngine(fake_settings(tmp_path, multilingual="off")).recognise(
         [make_credential()], make_programme()
     )
     assert not [f for f in proposal.findings if f.code == codes.OUTCOMES_LANGUAGE_NOT_READ]
@@ -89,7 +79,8 @@ def test_english_is_matched_as_before(tmp_path: Path) -> None:
 def test_only_a_deployment_without_the_multilingual_model_checks_what_it_reads(
     tmp_path: Path,
 ) -> None:
-    off = _settings(tmp_path, "off")
+    off = fake_settings(tmp_path, multilingual="off")
     assert reading_profile(HashingEmbedder(), off) == english_profile(off)
     # routing has already sent every other language to the multilingual model
-    assert reading_profile(HashingEmbedder(), _settings(tmp_path, "non-english")) is None
+    routed = fake_settings(tmp_path, multilingual="non-english")
+    assert reading_profile(HashingEmbedder(), routed) is None

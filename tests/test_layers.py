@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.import_scan import imported_packages
+
 REPO = Path(__file__).resolve().parents[1]
 # package -> the top-level packages it must never name
 FORBIDDEN = {
@@ -18,13 +20,9 @@ FORBIDDEN = {
 
 def _named_packages(tree: ast.AST) -> set[str]:
     """Top-level packages named by imports or by dotted strings such as 'api.commands'."""
-    names: set[str] = set()
+    names = imported_packages(tree)
     for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names.update(alias.name.split(".")[0] for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module.split(".")[0])
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
             head = node.value.split(".")[0]
             if "." in node.value and " " not in node.value and head.isidentifier():
                 names.add(head)

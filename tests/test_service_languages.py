@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from recognition_engine.config import Settings
 from recognition_engine.domain import ProposalStatus
 from recognition_engine.service import RecognitionEngine
-from tests.conftest import FAKE_MIN_PROPOSAL_SCORE, make_credential, make_programme
+from tests.conftest import fake_settings, make_credential, make_programme
 
 GEORGIAN_OUTCOMES = [
     "როუტერებისა და კომუტატორების კონფიგურირება მცირე ოფისის ლოკალურ ქსელში",
@@ -17,18 +16,8 @@ GEORGIAN_OUTCOMES = [
 ]
 
 
-def _settings(tmp_path: Path, multilingual: str) -> Settings:
-    return Settings(
-        data_dir=tmp_path / "var",
-        embedder="fake",
-        min_proposal_score=FAKE_MIN_PROPOSAL_SCORE,
-        multilingual=multilingual,
-        _env_file=None,
-    )
-
-
 def test_off_reads_everything_on_the_english_model(tmp_path: Path) -> None:
-    proposal = RecognitionEngine(_settings(tmp_path, "off")).recognise(
+    proposal = RecognitionEngine(fake_settings(tmp_path, multilingual="off")).recognise(
         [make_credential()], make_programme()
     )
     assert proposal.engine["multilingual"] == "off"
@@ -36,7 +25,7 @@ def test_off_reads_everything_on_the_english_model(tmp_path: Path) -> None:
 
 
 def test_non_english_keeps_an_english_pair_on_the_english_model(tmp_path: Path) -> None:
-    proposal = RecognitionEngine(_settings(tmp_path, "non-english")).recognise(
+    proposal = RecognitionEngine(fake_settings(tmp_path, multilingual="non-english")).recognise(
         [make_credential()], make_programme()
     )
     assert proposal.engine["model"] == "hashing-256"
@@ -45,7 +34,7 @@ def test_non_english_keeps_an_english_pair_on_the_english_model(tmp_path: Path) 
 
 
 def test_a_georgian_credential_is_read_by_the_multilingual_model(tmp_path: Path) -> None:
-    settings = _settings(tmp_path, "non-english").model_copy(update={"min_proposal_score": 0.55})
+    settings = fake_settings(tmp_path, multilingual="non-english", min_proposal_score=0.55)
     engine = RecognitionEngine(settings)
     credential = make_credential(
         title="ქსელის ადმინისტრირება", learning_outcomes=GEORGIAN_OUTCOMES, language="ka"
@@ -77,7 +66,7 @@ def test_an_unrelated_georgian_credential_covers_no_module(tmp_path: Path) -> No
         ],
         language="ka",
     )
-    proposal = RecognitionEngine(_settings(tmp_path, "non-english")).recognise(
+    proposal = RecognitionEngine(fake_settings(tmp_path, multilingual="non-english")).recognise(
         [credential], make_programme()
     )
     assert proposal.engine["model"].startswith("e5:multilingual-e5-small")

@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import os
+import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from alembic import command
 from fastapi.testclient import TestClient
+from sqlalchemy import text
+from sqlalchemy.exc import DatabaseError
 
 from api import create_app
 from api.database import Database, alembic_config
 from api.examples import CREDENTIAL, CREDENTIAL_2, PROGRAMME
+from api.screening import BATCH
 from api.security import Role, create_key
 from recognition_engine.config import Settings
 from recognition_engine.errors import InvalidInput
@@ -20,6 +26,8 @@ from recognition_engine.ingestion.files import load_credentials, load_programme
 from recognition_engine.models import HashingEmbedder
 from recognition_engine.service import RecognitionEngine
 
+# However busy the machine: a wait for a screening is a ceiling for a hung one, not a deadline.
+SCREENING_CEILING_SECONDS = 600
 CORPORA = Path(__file__).resolve().parents[2] / "corpora"
 POSTGRES_URL = os.environ.get("RECOGNITION_TEST_POSTGRES_URL")
 # The databases a test runs on: SQLite always, PostgreSQL where a test server is given.
@@ -74,6 +82,42 @@ def assert_problem(response: Any, status: int, slug: str | None = None) -> dict[
     if slug is not None:
         assert body["type"].endswith(":" + slug), body["type"]
     return body
+
+
+def completed(status: dict[str, Any]) -> bool:
+    return status["status"] == "completed"
+
+
+def past_the_first_batch(status: dict[str, Any]) -> bool:
+    """Whether the screening has committed its first batch (a held screening stops there)."""
+    return status["completed"] + status["failed"] >= BATCH
+
+
+def wait_for(
+    http: httpx.Client,
+    screening_id: str,
+    reached: Callable[[dict[str, Any]], bool] = completed,
+    *,
+    headers: dict[str, str] | None = None,
+    seconds: float = SCREENING_CEILING_SECONDS,
+) -> dict[str, Any]:
+    """Poll the screening until ``reached(status)`` (by default: completed) and return that
+    status, failing only past ``seconds``, a ceiling that a working screening does not reach."""
+    deadline = time.monotonic() + seconds
+    while True:
+        status = http.get(f"/v1/screenings/{screening_id}", headers=headers).json()
+        if reached(status):
+            return status
+        assert time.monotonic() < deadline, f"screening {screening_id} did not get there: {status}"
+        time.sleep(0.05)
+
+
+def assert_append_only(database: Database, statements: Iterable[str]) -> None:
+    """Check that the database refuses every one of ``statements`` as a change to an
+    append-only table, each in a transaction of its own."""
+    for statement in statements:
+        with pytest.raises(DatabaseError, match="append-only"), database.engine.begin() as db:
+            db.execute(text(statement))
 
 
 def downgrade_to_base(database: Database) -> None:

@@ -19,9 +19,9 @@ from typing import Any
 
 import httpx
 import pytest
-from apitest_support import DATABASES, POSTGRES_URL, assert_problem, downgrade_to_base
+from apitest_support import DATABASES, POSTGRES_URL, assert_problem, downgrade_to_base, wait_for
 from callback_receiver import DEADLINE, Receiver, verify
-from test_server import create_key, server, wait_for
+from test_server import create_key, server
 
 from api.database import Database
 from api.security import Role

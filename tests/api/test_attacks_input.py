@@ -24,8 +24,14 @@ from typing import Any
 
 import httpx
 import pytest
-from apitest_support import corpus_credentials, corpus_programme, downgrade_to_base
-from test_server import DEADLINE, completed, create_key, server, wait_for
+from apitest_support import (
+    completed,
+    corpus_credentials,
+    corpus_programme,
+    downgrade_to_base,
+    wait_for,
+)
+from test_server import DEADLINE, create_key, server
 
 from api.database import Database
 

@@ -26,9 +26,9 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import func, select, text, update
-from sqlalchemy.exc import DatabaseError
-from test_server import DEADLINE, keys_cli, server, wait_for
+from apitest_support import assert_append_only, completed, past_the_first_batch, wait_for
+from sqlalchemy import func, select, update
+from test_server import DEADLINE, keys_cli, recognise, server
 from typer.testing import CliRunner
 
 from api.database import Database
@@ -303,12 +303,7 @@ def test_the_database_refuses_to_rewrite_the_history(
     with server(backend.data_dir, **backend.settings) as (url, _), httpx.Client(
         base_url=url, headers={"X-API-Key": key}, timeout=DEADLINE
     ) as http:
-        assert http.post("/v1/programmes", json=programme).status_code == 201
-        credential_id = http.post("/v1/credentials", json=credentials[0]).json()["id"]
-        recognition = http.post(
-            "/v1/recognitions",
-            json={"programme_id": programme["id"], "credential_ids": [credential_id]},
-        ).json()
+        recognition = recognise(http, programme, credentials[0])
         decisions_url = f"/v1/recognitions/{recognition['id']}/decisions"
         decision = http.post(decisions_url, json={"action": "reject", "reason": "as decided"})
         assert decision.status_code == 201
@@ -317,12 +312,10 @@ def test_the_database_refuses_to_rewrite_the_history(
 
         with backend.database() as database:
             dialect = database.engine.dialect.name
-            for statement in rewrites(
-                dialect, recognition["id"], decision.json()["id"], programme["id"]
-            ):
-                with pytest.raises(DatabaseError, match="append-only"), database.engine.begin() \
-                        as connection:
-                    connection.execute(text(statement))
+            assert_append_only(
+                database,
+                rewrites(dialect, recognition["id"], decision.json()["id"], programme["id"]),
+            )
 
         after = (http.get(decisions_url).json(), http.get(f"/v1/recognitions/{recognition['id']}")
                  .json(), http.get(f"/v1/programmes/{programme['id']}/versions/1").json())
@@ -425,7 +418,7 @@ def test_a_screening_is_seen_by_the_key_that_asked_and_by_admins_only(
         for key in (owner, admin):
             with api(key) as http:
                 for screening_id in (by_api, by_page):
-                    wait_for(http, screening_id, lambda status: status["status"] == "completed")
+                    wait_for(http, screening_id, completed)
                     results = http.get(f"/v1/screenings/{screening_id}/results")
                     assert results.status_code == 200
                 listed = {item["id"] for item in http.get("/v1/screenings?limit=200")
@@ -482,7 +475,7 @@ def test_reads_answer_while_a_screening_runs(
             "/v1/screenings", json={"programme_ids": [programme["id"]], "credentials": batch}
         ).json()["id"]
         # the server holds the screening after its first committed batch: it is running
-        held = wait_for(http, screening, lambda s: s["completed"] + s["failed"] >= BATCH)
+        held = wait_for(http, screening, past_the_first_batch)
         assert held["status"] == "running"
         for path in ("/health", "/ready", "/v1/programmes", f"/v1/screenings/{screening}",
                      f"/v1/screenings/{screening}/results", "/v1/recognitions"):

@@ -8,15 +8,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from apitest_support import assert_problem, key_headers, make_client, make_settings
-from callback_receiver import DEADLINE, Receiver, verify
+from apitest_support import assert_problem, key_headers, make_client, make_settings, wait_for
+from callback_receiver import Receiver, verify
 from fastapi.testclient import TestClient
 
 from api.callbacks import Allowlist, is_public, post_once, screening_secret, signature
@@ -39,21 +38,6 @@ def app_allowing(tmp_path: Path, *entries: str, **settings: Any) -> TestClient:
             **settings,
         )
     )
-
-
-def wait_until(
-    client: TestClient,
-    headers: dict[str, str],
-    screening_id: str,
-    reached: Callable[[dict[str, Any]], bool],
-) -> dict[str, Any]:
-    deadline = time.monotonic() + DEADLINE
-    while True:
-        status = client.get(f"/v1/screenings/{screening_id}", headers=headers).json()
-        if reached(status):
-            return status
-        assert time.monotonic() < deadline, f"the screening did not get there: {status}"
-        time.sleep(0.05)
 
 
 def test_a_completed_screening_calls_back_signed_with_its_own_secret(
@@ -79,8 +63,8 @@ def test_a_completed_screening_calls_back_signed_with_its_own_secret(
             "delivered_at": None,
         }
         screening_id = created.json()["id"]
-        status = wait_until(
-            client, admin, screening_id, lambda s: s["callback"]["state"] == "delivered"
+        status = wait_for(
+            client, screening_id, lambda s: s["callback"]["state"] == "delivered", headers=admin
         )
         assert "callback_secret" not in status  # shown once, at creation
     assert status["callback"]["attempts"] == 2 and status["callback"]["last_status"] == 204

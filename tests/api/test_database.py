@@ -5,13 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from apitest_support import downgrade_to_base
+from apitest_support import assert_append_only, downgrade_to_base
 from sqlalchemy import inspect, text
-from sqlalchemy.exc import DatabaseError
 
 from api.database import MIGRATIONS, Database, alembic_config
 from api.examples import CREDENTIAL, PROGRAMME
@@ -104,16 +102,14 @@ def test_sqlite_refuses_every_way_to_rewrite_an_append_only_row(tmp_path: Path) 
             connection.execute(text(f"INSERT INTO {table} {row}"))
         assert connection.scalar(text("PRAGMA recursive_triggers")) == 0
     for table, (row, change) in APPEND_ONLY.items():
-        for statement in (
+        assert_append_only(database, (
             f"REPLACE INTO {table} {row}",
             f"INSERT OR REPLACE INTO {table} {row}",
             f"INSERT INTO {table} {row} ON CONFLICT DO UPDATE SET {change}",
             f"UPDATE {table} SET {change}",
             f"UPDATE OR REPLACE {table} SET {change}",
             f"DELETE FROM {table}",
-        ):
-            with pytest.raises(DatabaseError, match="append-only"), database.engine.begin() as c:
-                c.execute(text(statement))
+        ))
     with database.engine.connect() as connection:
         assert connection.scalar(text("SELECT reason FROM decisions")) == "kept"
         assert connection.scalar(text("SELECT requested_by FROM recognitions")) == "k"
@@ -167,8 +163,7 @@ def check_upgrade_from_0001(database: Database) -> None:
         fingerprint = connection.scalar(text("SELECT fingerprint FROM credentials"))
     assert requested == {"r1": "k1", "r2": "twin"}
     assert fingerprint == MicroCredential.model_validate(CREDENTIAL).content_fingerprint()
-    with pytest.raises(DatabaseError, match="append-only"), database.engine.begin() as conn:
-        conn.execute(text("UPDATE recognitions SET requested_by = 'forged'"))
+    assert_append_only(database, ["UPDATE recognitions SET requested_by = 'forged'"])
 
     with database.engine.begin() as connection:
         command.downgrade(alembic_config(connection), "0001")

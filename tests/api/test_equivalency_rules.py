@@ -4,25 +4,27 @@ stops at its end date; what cannot stand as a rule is refused; the tables keep t
 
 from __future__ import annotations
 
-import time
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from apitest_support import (
     DATABASES,
     POSTGRES_URL,
+    assert_append_only,
     assert_problem,
     downgrade_to_base,
     key_headers,
     make_client,
+    wait_for,
 )
 from apitest_support import make_settings as settings_in
 from fastapi.testclient import TestClient
 from sqlalchemy import text
-from sqlalchemy.exc import DatabaseError
 
 from api.database import Database
 from api.security import Role
@@ -68,28 +70,72 @@ def programme_id(
     return own["id"]
 
 
-def propose(
-    client: TestClient, keys: dict[str, dict[str, str]], programme_id: str, credential: dict
-) -> dict[str, Any]:
-    stored = client.post("/v1/credentials", json=credential, headers=keys["screening"])
-    assert stored.status_code == 201, stored.text
-    answer = client.post(
-        "/v1/recognitions",
-        json={"programme_id": programme_id, "credential_ids": [stored.json()["id"]]},
-        headers=keys["screening"],
-    )
-    assert answer.status_code == 201, answer.text
-    return answer.json()
+@dataclass(frozen=True)
+class Desk:
+    """The service as an office uses it for these tests: a key per role and a programme of
+    their own."""
+
+    client: TestClient
+    keys: dict[str, dict[str, str]]
+    programme_id: str
+
+    def propose(self, credential: dict[str, Any]) -> dict[str, Any]:
+        """Return the recognition of ``credential`` against the programme, as screening."""
+        screening = self.keys["screening"]
+        stored = self.client.post("/v1/credentials", json=credential, headers=screening)
+        assert stored.status_code == 201, stored.text
+        answer = self.client.post(
+            "/v1/recognitions",
+            json={"programme_id": self.programme_id, "credential_ids": [stored.json()["id"]]},
+            headers=screening,
+        )
+        assert answer.status_code == 201, answer.text
+        return answer.json()
+
+    def decide(self, recognition_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        """Return the evaluator's decision ``body`` on the recognition, as recorded."""
+        url = f"/v1/recognitions/{recognition_id}/decisions"
+        answer = self.client.post(url, json=body, headers=self.keys["evaluator"])
+        assert answer.status_code == 201, answer.text
+        return answer.json()
+
+    def award(
+        self, recognition_id: str, awards: list[dict[str, Any]], reason: str = "r"
+    ) -> dict[str, Any]:
+        """Return the decision that modifies the proposal to award ``awards`` (module, ECTS)."""
+        body = {"action": "modify", "reason": reason, "modules": awards}
+        return self.decide(recognition_id, body)
+
+    def make_rule(
+        self, decision_id: int, headers: dict[str, str] | None = None, **fields: Any
+    ) -> httpx.Response:
+        """Ask for a standing rule from the decision, valid from 2026-01-01 unless ``fields``
+        say otherwise; the evaluator asks unless ``headers`` are given."""
+        body = {"decision_id": decision_id, "valid_from": "2026-01-01", "note": "n"} | fields
+        return self.client.post(
+            "/v1/equivalency-rules", json=body, headers=headers or self.keys["evaluator"]
+        )
+
+    def end_rule(
+        self, rule_id: str, body: dict[str, Any], headers: dict[str, str] | None = None
+    ) -> httpx.Response:
+        """Ask to end the rule; the evaluator asks unless ``headers`` are given."""
+        return self.client.post(
+            f"/v1/equivalency-rules/{rule_id}/end",
+            json=body,
+            headers=headers or self.keys["evaluator"],
+        )
+
+    def modified_to_one_ects(self, credential: dict[str, Any]) -> dict[str, Any]:
+        """Return the decision that awards 1 ECTS of the first module proposed or considered."""
+        recognition = self.propose(credential)
+        module = recognition["proposal"]["considered"] or recognition["proposal"]["modules"]
+        return self.award(recognition["id"], [{"module_code": module[0]["module_code"], "ects": 1}])
 
 
-def decide(
-    client: TestClient, keys: dict[str, dict[str, str]], recognition_id: str, body: dict
-) -> dict[str, Any]:
-    answer = client.post(
-        f"/v1/recognitions/{recognition_id}/decisions", json=body, headers=keys["evaluator"]
-    )
-    assert answer.status_code == 201, answer.text
-    return answer.json()
+@pytest.fixture(scope="module")
+def desk(service: TestClient, keys: dict[str, dict[str, str]], programme_id: str) -> Desk:
+    return Desk(service, keys, programme_id)
 
 
 def issued(credential: dict[str, Any], day: str, **changes: Any) -> dict[str, Any]:
@@ -106,45 +152,16 @@ def rule_findings(proposal: dict[str, Any], code: str) -> list[dict[str, Any]]:
     return [f for f in proposal["findings"] if f["code"] == code]
 
 
-def modified_to_one_ects(
-    client: TestClient, keys: dict[str, dict[str, str]], programme_id: str, credential: dict
-) -> dict[str, Any]:
-    """Return the decision that awards 1 ECTS of the first module proposed or considered."""
-    recognition = propose(client, keys, programme_id, credential)
-    module = recognition["proposal"]["considered"] or recognition["proposal"]["modules"]
-    award = {"module_code": module[0]["module_code"], "ects": 1}
-    body = {"action": "modify", "reason": "r", "modules": [award]}
-    return decide(client, keys, recognition["id"], body)
-
-
 def test_a_standing_rule_applies_to_the_next_identical_credential_and_stops_at_its_end_date(
-    service: TestClient,
-    keys: dict[str, dict[str, str]],
-    programme_id: str,
-    programme: dict[str, Any],
-    credentials: list[dict[str, Any]],
+    desk: Desk, programme: dict[str, Any], credentials: list[dict[str, Any]]
 ) -> None:
     first = by_id(credentials, "ge-cloud-fundamentals")
-    decided = propose(service, keys, programme_id, issued(first, "2026-01-15"))
+    decided = desk.propose(issued(first, "2026-01-15"))
     # a module the evaluator chose: the last of the catalogue, whatever the engine proposed
     module = programme["modules"][-1]
     award = {"module_code": module["code"], "ects": min(module["ects"], 3)}
-    decision = decide(
-        service,
-        keys,
-        decided["id"],
-        {"action": "modify", "reason": "the course is our module", "modules": [award]},
-    )
-    made = service.post(
-        "/v1/equivalency-rules",
-        json={
-            "decision_id": decision["id"],
-            "valid_from": "2026-01-01",
-            "valid_until": None,
-            "note": "agreed by the faculty board",
-        },
-        headers=keys["evaluator"],
-    )
+    decision = desk.award(decided["id"], [award], reason="the course is our module")
+    made = desk.make_rule(decision["id"], valid_until=None, note="agreed by the faculty board")
     assert made.status_code == 201, made.text
     rule = made.json()
     assert made.headers["location"] == f"/v1/equivalency-rules/{rule['id']}"
@@ -158,7 +175,7 @@ def test_a_standing_rule_applies_to_the_next_identical_credential_and_stops_at_i
         title="  " + first["title"].upper(),
         awarding_body=first["awarding_body"].lower(),
     )
-    proposal = propose(service, keys, programme_id, same)["proposal"]
+    proposal = desk.propose(same)["proposal"]
     by_rule = [m for m in proposal["modules"] if m["rule_id"] == rule["id"]]
     assert [(m["module_code"], m["proposed_ects"]) for m in by_rule] == [
         (award["module_code"], award["ects"])
@@ -172,30 +189,30 @@ def test_a_standing_rule_applies_to_the_next_identical_credential_and_stops_at_i
     assert applied[0]["source"]["date"] == "2026-01-01"
     assert proposal["status"] != "no_recognition_proposed"
 
-    ended = service.post(
-        f"/v1/equivalency-rules/{rule['id']}/end",
-        json={"ends_on": "2026-06-30", "note": "the provider changed the course"},
-        headers=keys["evaluator"],
+    ended = desk.end_rule(
+        rule["id"], {"ends_on": "2026-06-30", "note": "the provider changed the course"}
     )
     assert ended.status_code == 200, ended.text
     assert ended.json()["valid_until"] == "2026-06-30"
-    history = service.get(f"/v1/equivalency-rules/{rule['id']}", headers=keys["screening"]).json()
+    history = desk.client.get(
+        f"/v1/equivalency-rules/{rule['id']}", headers=desk.keys["screening"]
+    ).json()
     assert [end["ends_on"] for end in history["ends"]] == ["2026-06-30"]
     assert history["valid_until_as_made"] is None
 
-    on_the_last_day = propose(service, keys, programme_id, issued(first, "2026-06-30"))
+    on_the_last_day = desk.propose(issued(first, "2026-06-30"))
     assert [m["rule_id"] for m in on_the_last_day["proposal"]["modules"]] == [rule["id"]]
-    after = propose(service, keys, programme_id, issued(first, "2026-07-01"))["proposal"]
+    after = desk.propose(issued(first, "2026-07-01"))["proposal"]
     assert all(m["rule_id"] is None for m in after["modules"])
     expired = rule_findings(after, "equivalency.rule_expired")
     assert [f["source"]["id"] for f in expired] == [rule["id"]]
     assert "2026-07-01" in expired[0]["message"]
 
     def listed(day: str) -> list[str]:
-        page = service.get(
+        page = desk.client.get(
             "/v1/equivalency-rules",
-            params={"active_on": day, "programme_id": programme_id},
-            headers=keys["evaluator"],
+            params={"active_on": day, "programme_id": desk.programme_id},
+            headers=desk.keys["evaluator"],
         )
         assert page.status_code == 200, page.text
         return [item["id"] for item in page.json()["items"]]
@@ -206,109 +223,62 @@ def test_a_standing_rule_applies_to_the_next_identical_credential_and_stops_at_i
 
 
 def test_what_cannot_stand_as_a_rule_is_refused(
-    service: TestClient,
-    keys: dict[str, dict[str, str]],
-    programme_id: str,
-    credentials: list[dict[str, Any]],
+    desk: Desk, credentials: list[dict[str, Any]]
 ) -> None:
-    recognition = propose(
-        service, keys, programme_id, issued(by_id(credentials, "mooc-sql-databases"), "2026-02-01")
-    )
-    rejected = decide(service, keys, recognition["id"], {"action": "reject", "reason": "no"})
+    recognition = desk.propose(issued(by_id(credentials, "mooc-sql-databases"), "2026-02-01"))
+    rejected = desk.decide(recognition["id"], {"action": "reject", "reason": "no"})
 
-    def make(decision_id: int, headers: dict[str, str] | None = None, **extra: Any) -> Any:
-        body = {"decision_id": decision_id, "valid_from": "2026-01-01", "note": "n"} | extra
-        return service.post(
-            "/v1/equivalency-rules", json=body, headers=headers or keys["evaluator"]
-        )
-
-    assert_problem(make(rejected["id"]), 409, "conflict")
-    assert_problem(make(10_000_000), 404, "not-found")
-    assert_problem(make(rejected["id"], keys["screening"]), 403)
-    assert_problem(make(rejected["id"], valid_until="2025-01-01"), 422)
+    assert_problem(desk.make_rule(rejected["id"]), 409, "conflict")
+    assert_problem(desk.make_rule(10_000_000), 404, "not-found")
+    assert_problem(desk.make_rule(rejected["id"], desk.keys["screening"]), 403)
+    assert_problem(desk.make_rule(rejected["id"], valid_until="2025-01-01"), 422)
     # a rejection superseded by an accept: the accept stands, the rejection never can
-    accepted = decide(
-        service,
-        keys,
-        recognition["id"],
-        {
-            "action": "modify",
-            "reason": "on review",
-            "modules": [
-                {
-                    "module_code": recognition["proposal"]["considered"][0]["module_code"]
-                    if recognition["proposal"]["considered"]
-                    else recognition["proposal"]["modules"][0]["module_code"],
-                    "ects": 1,
-                }
-            ],
-        },
-    )
-    assert_problem(make(rejected["id"]), 409, "conflict")
-    rule = make(accepted["id"], valid_until="2026-12-31")
+    proposal = recognition["proposal"]
+    module = (proposal["considered"] or proposal["modules"])[0]["module_code"]
+    accepted = desk.award(recognition["id"], [{"module_code": module, "ects": 1}], "on review")
+    assert_problem(desk.make_rule(rejected["id"]), 409, "conflict")
+    rule = desk.make_rule(accepted["id"], valid_until="2026-12-31")
     assert rule.status_code == 201, rule.text
-    end = f"/v1/equivalency-rules/{rule.json()['id']}/end"
-    later = service.post(end, json={"ends_on": "2027-01-31"}, headers=keys["evaluator"])
-    assert_problem(later, 409, "conflict")
-    before = service.post(end, json={"ends_on": "2025-12-31"}, headers=keys["evaluator"])
-    assert_problem(before, 409, "conflict")
-    assert_problem(service.post(end, json={}, headers=keys["screening"]), 403)
-    missing = service.post("/v1/equivalency-rules/nope/end", json={}, headers=keys["evaluator"])
-    assert_problem(missing, 404, "not-found")
-    assert service.get(end.removesuffix("/end"), headers=keys["evaluator"]).json()["ends"] == []
+    rule_id = rule.json()["id"]
+    assert_problem(desk.end_rule(rule_id, {"ends_on": "2027-01-31"}), 409, "conflict")
+    assert_problem(desk.end_rule(rule_id, {"ends_on": "2025-12-31"}), 409, "conflict")
+    assert_problem(desk.end_rule(rule_id, {}, desk.keys["screening"]), 403)
+    assert_problem(desk.end_rule("nope", {}), 404, "not-found")
+    kept = desk.client.get(f"/v1/equivalency-rules/{rule_id}", headers=desk.keys["evaluator"])
+    assert kept.json()["ends"] == []
 
 
-def test_a_retried_request_makes_one_rule(
-    service: TestClient,
-    keys: dict[str, dict[str, str]],
-    programme_id: str,
-    credentials: list[dict[str, Any]],
-) -> None:
+def test_a_retried_request_makes_one_rule(desk: Desk, credentials: list[dict[str, Any]]) -> None:
     credential = issued(by_id(credentials, "ge-pilot-gis-for-tourism"), "2026-03-01")
-    decision = modified_to_one_ects(service, keys, programme_id, credential)
-    headers = keys["evaluator"] | {"Idempotency-Key": uuid.uuid4().hex}
-    body = {"decision_id": decision["id"], "valid_from": "2026-01-01", "note": "once"}
-    first = service.post("/v1/equivalency-rules", json=body, headers=headers)
-    again = service.post("/v1/equivalency-rules", json=body, headers=headers)
+    decision = desk.modified_to_one_ects(credential)
+    headers = desk.keys["evaluator"] | {"Idempotency-Key": uuid.uuid4().hex}
+    first = desk.make_rule(decision["id"], headers, note="once")
+    again = desk.make_rule(decision["id"], headers, note="once")
     assert first.status_code == again.status_code == 201
     assert first.json()["id"] == again.json()["id"]
-    listed = service.get(
+    listed = desk.client.get(
         "/v1/equivalency-rules",
-        params={"programme_id": programme_id, "limit": 200},
-        headers=keys["evaluator"],
+        params={"programme_id": desk.programme_id, "limit": 200},
+        headers=desk.keys["evaluator"],
     ).json()["items"]
     assert [item["id"] for item in listed].count(first.json()["id"]) == 1
 
 
 def test_the_database_refuses_to_rewrite_a_rule_or_its_history(
-    service: TestClient,
-    keys: dict[str, dict[str, str]],
-    programme_id: str,
-    credentials: list[dict[str, Any]],
+    desk: Desk, credentials: list[dict[str, Any]]
 ) -> None:
     credential = issued(by_id(credentials, "am-network-security-essentials-1"), "2026-04-01")
-    decision = modified_to_one_ects(service, keys, programme_id, credential)
-    rule = service.post(
-        "/v1/equivalency-rules",
-        json={"decision_id": decision["id"], "valid_from": "2026-01-01", "note": "kept"},
-        headers=keys["evaluator"],
-    ).json()
-    ended = service.post(
-        f"/v1/equivalency-rules/{rule['id']}/end",
-        json={"ends_on": "2026-05-01"},
-        headers=keys["evaluator"],
-    )
-    assert ended.status_code == 200
-    before = service.get(f"/v1/equivalency-rules/{rule['id']}", headers=keys["evaluator"]).json()
+    decision = desk.modified_to_one_ects(credential)
+    rule = desk.make_rule(decision["id"], note="kept").json()
+    assert desk.end_rule(rule["id"], {"ends_on": "2026-05-01"}).status_code == 200
+    url = f"/v1/equivalency-rules/{rule['id']}"
+    before = desk.client.get(url, headers=desk.keys["evaluator"]).json()
 
-    database = service.app.state.services.database
+    database = desk.client.app.state.services.database
     dialect = database.engine.dialect.name
-    for statement in _rewrites(dialect, rule["id"], decision["id"]):
-        with pytest.raises(DatabaseError, match="append-only"), database.engine.begin() as db:
-            db.execute(text(statement))
+    assert_append_only(database, _rewrites(dialect, rule["id"], decision["id"]))
 
-    after = service.get(f"/v1/equivalency-rules/{rule['id']}", headers=keys["evaluator"]).json()
-    assert after == before
+    assert desk.client.get(url, headers=desk.keys["evaluator"]).json() == before
 
 
 def _rewrites(dialect: str, rule_id: str, decision_id: int) -> list[str]:
@@ -368,49 +338,29 @@ def test_the_rule_tables_migrate_down_and_up(tmp_path: Path) -> None:
 
 
 def test_a_screening_applies_the_rule_and_every_language_renders_it(
-    service: TestClient,
-    keys: dict[str, dict[str, str]],
-    programme_id: str,
-    programme: dict[str, Any],
-    credentials: list[dict[str, Any]],
+    desk: Desk, programme: dict[str, Any], credentials: list[dict[str, Any]]
 ) -> None:
     course = by_id(credentials, "ge-pilot-python-r-data-analysis-medicine")
-    recognition = propose(service, keys, programme_id, issued(course, "2026-05-01"))
+    recognition = desk.propose(issued(course, "2026-05-01"))
     module = programme["modules"][0]
-    decision = decide(
-        service,
-        keys,
-        recognition["id"],
-        {
-            "action": "modify",
-            "reason": "r",
-            "modules": [{"module_code": module["code"], "ects": 2}],
-        },
-    )
-    rule = service.post(
-        "/v1/equivalency-rules",
-        json={"decision_id": decision["id"], "valid_from": "2026-01-01", "note": "n"},
-        headers=keys["evaluator"],
-    ).json()
+    decision = desk.award(recognition["id"], [{"module_code": module["code"], "ects": 2}])
+    rule = desk.make_rule(decision["id"]).json()
 
-    next_one = propose(service, keys, programme_id, issued(course, "2026-05-02"))
-    georgian = service.get(
+    next_one = desk.propose(issued(course, "2026-05-02"))
+    georgian = desk.client.get(
         f"/v1/recognitions/{next_one['id']}",
-        headers=keys["screening"] | {"Accept-Language": "ka"},
+        headers=desk.keys["screening"] | {"Accept-Language": "ka"},
     ).json()["proposal"]
     [applied] = [f for f in rule_findings(georgian, "equivalency.rule_applied") if f["module_code"]]
     assert rule["id"] in applied["message"] and "მუდმივი წესით" in applied["message"]
 
-    screening = service.post(
+    screening = desk.client.post(
         "/v1/screenings",
-        json={"programme_ids": [programme_id], "credentials": [issued(course, "2026-05-03")]},
-        headers=keys["screening"],
+        json={"programme_ids": [desk.programme_id], "credentials": [issued(course, "2026-05-03")]},
+        headers=desk.keys["screening"],
     )
     assert screening.status_code == 202, screening.text
     url = f"/v1/screenings/{screening.json()['id']}"
-    deadline = time.monotonic() + 120  # a deadline for a hung runner, not a wait for it
-    while service.get(url, headers=keys["screening"]).json()["status"] != "completed":
-        assert time.monotonic() < deadline, "the screening did not complete"
-        time.sleep(0.05)
-    [item] = service.get(f"{url}/results", headers=keys["screening"]).json()["items"]
+    wait_for(desk.client, screening.json()["id"], headers=desk.keys["screening"])
+    [item] = desk.client.get(f"{url}/results", headers=desk.keys["screening"]).json()["items"]
     assert [m["rule_id"] for m in item["proposal"]["modules"]] == [rule["id"]]

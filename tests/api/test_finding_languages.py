@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 import re
-import time
 from typing import Any
 
 import pytest
+from apitest_support import wait_for
 from fastapi.testclient import TestClient
 
 from recognition_engine.messages import render
@@ -126,12 +126,7 @@ def test_screening_results_are_read_in_the_language_asked(
 ) -> None:
     body = {"programme_ids": [programme_id], "credentials": credentials[:2]}
     screening = client.post("/v1/screenings", json=body, headers=screener).json()["id"]
-    deadline = time.monotonic() + 60
-    while client.get(f"/v1/screenings/{screening}", headers=screener).json()["status"] != (
-        "completed"
-    ):
-        assert time.monotonic() < deadline, "the screening did not complete"
-        time.sleep(0.05)
+    wait_for(client, screening, headers=screener)
     url = f"/v1/screenings/{screening}/results"
     response = client.get(url, headers=screener | {"Accept-Language": "ka"})
     assert response.headers["Content-Language"] == "ka"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from apitest_support import wait_for
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
-from test_screenings import wait_for
 
 from api.screening_ledger import ScreeningLane
 from api.tables import ScreeningItemRecord
@@ -17,7 +17,7 @@ def test_an_item_saved_again_is_neither_rewritten_nor_counted_twice(
 ) -> None:
     body = {"programme_ids": [programme_id], "credentials": english[:2]}
     screening_id = client.post("/v1/screenings", json=body, headers=screener).json()["id"]
-    first = wait_for(client, screening_id, screener)
+    first = wait_for(client, screening_id, headers=screener)
     runner = client.app.state.services.screenings
     database = client.app.state.services.database
     with database.session() as session:
@@ -42,7 +42,7 @@ def test_lanes_hand_out_their_own_pending_items_once_in_id_order(
     database = client.app.state.services.database
     body = {"programme_ids": [programme_id], "credentials": english[:3]}
     screening_id = client.post("/v1/screenings", json=body, headers=screener).json()["id"]
-    wait_for(client, screening_id, screener)
+    wait_for(client, screening_id, headers=screener)
     with database.session() as session:  # as if the screening were left unfinished
         session.execute(
             update(ScreeningItemRecord)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from apitest_support import key_headers, make_settings
+from apitest_support import key_headers, make_settings, wait_for
 from fastapi.testclient import TestClient
 
 from api.app import create_app
@@ -17,17 +16,6 @@ from recognition_engine.models import HashingEmbedder
 from recognition_engine.service import RecognitionEngine
 from recognition_engine.skills.tagger import TaggingParams
 from tests.conftest import FAKE_MIN_PROPOSAL_SCORE
-
-
-def completed(client: TestClient, screening_id: str, headers: dict) -> None:
-    deadline = time.monotonic() + 120
-    while True:
-        status = client.get(f"/v1/screenings/{screening_id}", headers=headers).json()
-        if status["status"] in ("completed", "failed"):
-            assert status["status"] == "completed", status
-            return
-        assert time.monotonic() < deadline, f"the screening did not complete: {status}"
-        time.sleep(0.05)
 
 
 @pytest.fixture
@@ -52,7 +40,10 @@ def test_skills_are_counted_and_results_filtered_by_skill(
     english = [c for c in credentials if c.get("language") in ("en", "English")]
     body = {"programme_ids": [programme["id"]], "credentials": english}
     screening_id = client.post("/v1/screenings", json=body, headers=screener).json()["id"]
-    completed(client, screening_id, screener)
+    ended = wait_for(
+        client, screening_id, lambda s: s["status"] in ("completed", "failed"), headers=screener
+    )
+    assert ended["status"] == "completed", ended
     base = f"/v1/screenings/{screening_id}"
 
     counts = client.get(f"{base}/skills", headers=screener).json()

@@ -2,13 +2,18 @@ from __future__ import annotations
 
 import json
 import threading
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from apitest_support import assert_problem, key_headers, make_client, make_settings
+from apitest_support import (
+    assert_problem,
+    key_headers,
+    make_client,
+    make_settings,
+    past_the_first_batch,
+    wait_for,
+)
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
@@ -17,31 +22,6 @@ from api.security import Role
 from api.tables import ScreeningItemRecord
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-# However busy the machine: the waits below are ceilings for a hung screening, not deadlines.
-CEILING_SECONDS = 600
-
-
-def completed(status: dict) -> bool:
-    return status["status"] == "completed"
-
-
-def wait_for(
-    client: TestClient,
-    screening_id: str,
-    headers: dict,
-    reached: Callable[[dict], bool] = completed,
-    seconds: float = CEILING_SECONDS,
-) -> dict:
-    """Poll the screening until ``reached(status)`` (by default: completed), failing only
-    past a ceiling that a working screening does not reach."""
-    deadline = time.monotonic() + seconds
-    while True:
-        status = client.get(f"/v1/screenings/{screening_id}", headers=headers).json()
-        if reached(status):
-            return status
-        if time.monotonic() > deadline:
-            raise AssertionError(f"screening {screening_id} did not get there: {status}")
-        time.sleep(0.05)
 
 
 def test_screening_runs_and_pages_its_results(
@@ -61,7 +41,7 @@ def test_screening_runs_and_pages_its_results(
     assert response.json()["status"] in {"queued", "running", "completed"}
     screening_id = response.json()["id"]
     assert response.headers["location"] == f"/v1/screenings/{screening_id}"
-    status = wait_for(client, screening_id, screener)
+    status = wait_for(client, screening_id, headers=screener)
     assert status["completed"] + status["failed"] == status["total"] == len(credentials)
 
     first = client.get(f"/v1/screenings/{screening_id}/results?limit=2", headers=screener).json()
@@ -110,7 +90,7 @@ def test_server_answers_while_a_screening_runs(
     assert response.status_code == 202
     screening_id = response.json()["id"]
     try:
-        wait_for(client, screening_id, screener, lambda s: s["completed"] + s["failed"] >= BATCH)
+        wait_for(client, screening_id, past_the_first_batch, headers=screener)
         assert client.get("/health").status_code == 200
         assert client.get("/v1/programmes", headers=screener).status_code == 200
         status = client.get(f"/v1/screenings/{screening_id}", headers=screener).json()
@@ -118,7 +98,7 @@ def test_server_answers_while_a_screening_runs(
         assert status["completed"] + status["failed"] == BATCH < len(many)
     finally:
         release.set()
-    final = wait_for(client, screening_id, screener)
+    final = wait_for(client, screening_id, headers=screener)
     assert final["completed"] + final["failed"] == len(many)
 
 
@@ -137,7 +117,7 @@ def test_one_credential_against_several_programmes(
         json={"programme_ids": [programme_id, "second-programme"], "credentials": english[:1]},
         headers=screener,
     )
-    status = wait_for(client, response.json()["id"], screener)
+    status = wait_for(client, response.json()["id"], headers=screener)
     assert status["total"] == 2
     items = client.get(f"/v1/screenings/{status['id']}/results", headers=screener).json()["items"]
     assert {item["programme_id"] for item in items} == {programme_id, "second-programme"}
@@ -177,7 +157,7 @@ def test_several_workers_share_one_screening(
             json={"programme_ids": [programme["id"]], "credentials": batch},
             headers=headers,
         )
-        status = wait_for(client, response.json()["id"], headers)
+        status = wait_for(client, response.json()["id"], headers=headers)
         assert status["completed"] + status["failed"] == 20
         items = client.get(
             f"/v1/screenings/{status['id']}/results?limit=50", headers=headers

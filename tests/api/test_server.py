@@ -12,13 +12,14 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
 import typer
+from apitest_support import completed, past_the_first_batch, wait_for
 from typer.testing import CliRunner
 
 from api.screening import BATCH
@@ -127,23 +128,16 @@ def server(
                 process.wait()
 
 
-def wait_for(
-    http: httpx.Client, screening_id: str, reached: Callable[[dict[str, Any]], bool],
-    seconds: float = DEADLINE,
+def recognise(
+    http: httpx.Client, programme: dict[str, Any], credential: dict[str, Any]
 ) -> dict[str, Any]:
-    """Poll the screening until ``reached(status)``; fail after ``seconds``."""
-    deadline = time.monotonic() + seconds
-    while True:
-        status = http.get(f"/v1/screenings/{screening_id}").json()
-        if reached(status):
-            return status
-        if time.monotonic() > deadline:
-            raise AssertionError(f"screening did not get there: {status}")
-        time.sleep(0.1)
-
-
-def completed(status: dict[str, Any]) -> bool:
-    return status["status"] == "completed"
+    """Return the recognition of ``credential`` against ``programme``, both stored first."""
+    assert http.post("/v1/programmes", json=programme).status_code == 201
+    credential_id = http.post("/v1/credentials", json=credential).json()["id"]
+    return http.post(
+        "/v1/recognitions",
+        json={"programme_id": programme["id"], "credential_ids": [credential_id]},
+    ).json()
 
 
 def test_real_server_survives_sigkill(
@@ -156,12 +150,8 @@ def test_real_server_survives_sigkill(
         base_url=url, headers=headers, timeout=DEADLINE
     ) as http:
         assert http.get("/ready").json()["status"] == "ready"
-        assert http.post("/v1/programmes", json=programme).status_code == 201
-        credential_id = http.post("/v1/credentials", json=credentials[0]).json()["id"]
-        recognition = http.post(
-            "/v1/recognitions",
-            json={"programme_id": programme["id"], "credential_ids": [credential_id]},
-        ).json()
+        recognition = recognise(http, programme, credentials[0])
+        [credential_id] = recognition["credential_ids"]
         decision = http.post(
             f"/v1/recognitions/{recognition['id']}/decisions",
             json={"action": "reject", "reason": "written before the crash"},
@@ -172,9 +162,7 @@ def test_real_server_survives_sigkill(
             "/v1/screenings", json={"programme_ids": [programme["id"]], "credentials": batch}
         ).json()
         # The server holds the screening once its first batch is committed: kill it there.
-        held = wait_for(
-            http, screening["id"], lambda status: status["completed"] + status["failed"] >= BATCH
-        )
+        held = wait_for(http, screening["id"], past_the_first_batch)
         assert held["status"] == "running"
         assert held["completed"] + held["failed"] == BATCH < len(batch)
         process.send_signal(signal.SIGKILL)

@@ -6,28 +6,23 @@ import json
 from pathlib import Path
 
 import pytest
-import yaml
 from typer.testing import CliRunner
 
 from cli import build_app
-from tests.conftest import FAKE_MIN_PROPOSAL_SCORE, make_credential, make_programme
+from tests.conftest import make_credential
 
 runner = CliRunner()
 
 
 @pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("RECOGNITION_EMBEDDER", "fake")
-    monkeypatch.setenv("RECOGNITION_MIN_PROPOSAL_SCORE", str(FAKE_MIN_PROPOSAL_SCORE))
-    monkeypatch.setenv("RECOGNITION_DATA_DIR", str(tmp_path / "var"))
-    (tmp_path / "programme.yaml").write_text(
-        yaml.safe_dump(make_programme().model_dump(mode="json"))
-    )
+def env(cli_env: Path) -> Path:
+    """Return the ``cli_env`` folder with credentials.jsonl, two credentials, beside the
+    programme."""
     credentials = [make_credential(), make_credential(id="mc-2", title="Networks again")]
-    (tmp_path / "credentials.jsonl").write_text(
+    (cli_env / "credentials.jsonl").write_text(
         "".join(c.model_dump_json() + "\n" for c in credentials)
     )
-    return tmp_path
+    return cli_env
 
 
 def test_screen_locally_then_resume(env: Path) -> None:

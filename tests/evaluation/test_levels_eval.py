@@ -47,6 +47,11 @@ def bloom_rows(topics: list[str]) -> list[dict]:
     ]
 
 
+def stage_item(key: str, title: str, stage: str, description: str) -> dict:
+    """Return an item of a stage set as its items.jsonl holds it."""
+    return {"id": key, "title": title, "stage": stage, "description": description}
+
+
 @pytest.fixture
 def bloom_dir(tmp_path: Path) -> Path:
     write_jsonl(tmp_path / "bloom" / "outcomes.jsonl", bloom_rows(TOPICS))
@@ -104,24 +109,19 @@ def test_bloom_cross_validated_fine_tunes_in_each_fold(bloom_dir: Path) -> None:
 
 def test_stage_auroc_ignores_other_stages(tmp_path: Path) -> None:
     lower = [
-        {
-            "id": f"l{i}",
-            "title": "Intro",
-            "stage": "lower",
-            "description": f"Describe the basic {t}. List the parts of the {t}.",
-        }
+        stage_item(f"l{i}", "Intro", "lower", f"Describe the basic {t}. List the parts of the {t}.")
         for i, t in enumerate(TOPICS)
     ]
     upper = [
-        {
-            "id": f"u{i}",
-            "title": "Advanced",
-            "stage": "upper",
-            "description": f"Critically evaluate research on {t}. Design original {t}.",
-        }
+        stage_item(
+            f"u{i}",
+            "Advanced",
+            "upper",
+            f"Critically evaluate research on {t}. Design original {t}.",
+        )
         for i, t in enumerate(TOPICS)
     ]
-    other = [{"id": "g", "title": "Thesis", "stage": "graduate", "description": "Research."}]
+    other = [stage_item("g", "Thesis", "graduate", "Research.")]
     write_jsonl(tmp_path / "items.jsonl", lower + upper + other)
     result = evaluate_stage(tmp_path, HashingEmbedder())
     assert result["task"] == "stage"
@@ -136,12 +136,7 @@ def test_stage_reads_depth_cues_and_prerequisites_from_the_raw_description(
 ) -> None:
     # Same outcomes everywhere: only the title and the "Pre:" tail the splitter cuts tell apart.
     rows = [
-        {
-            "id": f"{stage}{i}",
-            "title": f"{title} {t}",
-            "stage": stage,
-            "description": f"Explain the {t}. Apply the {t}.{tail}",
-        }
+        stage_item(f"{stage}{i}", f"{title} {t}", stage, f"Explain the {t}. Apply the {t}.{tail}")
         for i, t in enumerate(TOPICS)
         for stage, title, tail in (
             ("lower", "Introduction to", ""),
@@ -175,22 +170,10 @@ def stage_rows() -> list[dict]:
     """Lower- and upper-division items whose vocabulary differs, as a catalogue's years do."""
     rows = []
     for i, topic in enumerate(TOPICS * 3):
-        rows.append(
-            {
-                "id": f"l{i}",
-                "title": f"Basic {topic}",
-                "stage": "lower",
-                "description": f"Describe the basic {topic}. List the parts of the {topic}.",
-            }
-        )
-        rows.append(
-            {
-                "id": f"u{i}",
-                "title": f"Seminar on {topic}",
-                "stage": "upper",
-                "description": f"Critically evaluate research on {topic}. Design new {topic}.",
-            }
-        )
+        lower = f"Describe the basic {topic}. List the parts of the {topic}."
+        upper = f"Critically evaluate research on {topic}. Design new {topic}."
+        rows.append(stage_item(f"l{i}", f"Basic {topic}", "lower", lower))
+        rows.append(stage_item(f"u{i}", f"Seminar on {topic}", "upper", upper))
     return rows
 
 

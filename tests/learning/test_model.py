@@ -2,30 +2,23 @@
 
 from __future__ import annotations
 
-import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from evaluation.protocols import CandidatePool
+from evaluation.selective import as_credential
 from recognition_engine.config import Settings
-from recognition_engine.domain import (
-    AssessmentType,
-    Cycle,
-    MicroCredential,
-    Module,
-    ParticipationForm,
-    Programme,
-    QualityAssurance,
-    QualityAssuranceType,
-    Workload,
-)
+from recognition_engine.domain import Programme, RecognitionProposal
 from recognition_engine.learning.calibration import Calibrator
 from recognition_engine.learning.features import sequence_marker, stage_of, subject_of
 from recognition_engine.learning.model import LearnedModel, train_model
 from recognition_engine.learning.precedents import Precedent, PrecedentMemory
 from recognition_engine.learning.reranking import model_folder
 from recognition_engine.service import RecognitionEngine
+from tests.conftest import make_programme
 
 
 def trained(pool: CandidatePool, leave_out: str | None = None) -> LearnedModel:
@@ -109,52 +102,43 @@ def test_a_precedent_changes_the_next_proposal(pool: CandidatePool) -> None:
     )
 
 
-def _programme(pool: CandidatePool) -> Programme:
-    return Programme(
-        id="synthetic",
-        institution="U",
-        country="DE",
-        title="Catalogue",
-        cycle=Cycle.FIRST,
-        nqf_level=6,
-        eqf_level=6,
-        total_ects=600,
-        framework="EQF",
-        modules=[
-            Module(code=m.id, title=m.title, description=m.description, ects=5)
-            for m in pool.task.modules
-        ],
-    )
+@dataclass(frozen=True)
+class Office:
+    """The engine with the synthetic set's catalogue as a programme, and where the programme's
+    learned model is kept."""
+
+    engine: RecognitionEngine
+    programme: Programme
+    pool: CandidatePool
+    model_folder: Path
+
+    def recognise(self, credential_id: str) -> RecognitionProposal:
+        """Return the proposal for one of the set's credentials."""
+        item = next(c for c in self.pool.task.credentials if c.id == credential_id)
+        return self.engine.recognise([as_credential(item)], self.programme)
 
 
-def _credential(pool: CandidatePool, cid: str) -> MicroCredential:
-    item = next(c for c in pool.task.credentials if c.id == cid)
-    return MicroCredential(
-        id=cid,
-        title=item.title,
-        description=item.description,
-        awarding_body="College",
-        country="US",
-        date_of_issue=dt.date(2025, 1, 1),
-        workload=Workload(ects=5),
-        assessment=AssessmentType.SUPERVISED_EXAM,
-        participation=ParticipationForm.ON_SITE,
-        quality_assurance=QualityAssurance(type=QualityAssuranceType.EXTERNAL_ACCREDITED),
-    )
+@pytest.fixture
+def office(pool: CandidatePool, settings: Settings) -> Office:
+    modules = [
+        {"code": m.id, "title": m.title, "description": m.description, "ects": 5}
+        for m in pool.task.modules
+    ]
+    programme = make_programme(id="synthetic", title="Catalogue", modules=modules)
+    folder = model_folder(settings.data_dir, programme.id)
+    return Office(RecognitionEngine(settings), programme, pool, folder)
 
 
 def test_the_engine_uses_a_saved_model_and_falls_back_without(
-    pool: CandidatePool, settings: Settings
+    office: Office, pool: CandidatePool, settings: Settings
 ) -> None:
-    engine = RecognitionEngine(settings)
-    programme = _programme(pool)
     cid = pool.task.credentials_with_match[1]
-    cold = engine.recognise([_credential(pool, cid)], programme)
+    cold = office.recognise(cid)
     assert cold.confidence is None and cold.confidence_tier is None and not cold.precedents
     assert all(m.confidence is None for m in cold.modules)
 
-    trained(pool, leave_out=cid).save(model_folder(settings.data_dir, programme.id))
-    warm = engine.recognise([_credential(pool, cid)], programme)
+    trained(pool, leave_out=cid).save(office.model_folder)
+    warm = office.recognise(cid)
     assert warm.confidence is not None and 0 <= warm.confidence <= 1
     assert warm.confidence_tier in {"confirmed", "possible", "review", "no_equivalent"}
     assert warm.tier is not None and warm.tier.basis == "institution"
@@ -189,15 +173,11 @@ def test_no_credential_is_featurised_against_its_own_decisions(
 
 
 def test_a_damaged_model_falls_back_to_cold_with_a_finding(
-    pool: CandidatePool, settings: Settings
+    office: Office, pool: CandidatePool
 ) -> None:
-    engine = RecognitionEngine(settings)
-    programme = _programme(pool)
-    folder = model_folder(settings.data_dir, programme.id)
-    trained(pool).save(folder)
-    (folder / "ranker.txt").write_text("not a LightGBM model")
-    cid = pool.task.credentials_with_match[2]
-    proposal = engine.recognise([_credential(pool, cid)], programme)
+    trained(pool).save(office.model_folder)
+    (office.model_folder / "ranker.txt").write_text("not a LightGBM model")
+    proposal = office.recognise(pool.task.credentials_with_match[2])
     assert proposal.confidence is None and proposal.tier is None
     damaged = [f for f in proposal.findings if "could not be read" in f.reason]
     assert damaged and damaged[0].verdict == "warning"
@@ -205,33 +185,29 @@ def test_a_damaged_model_falls_back_to_cold_with_a_finding(
 
 
 def test_a_model_learned_with_another_embedding_model_is_set_aside(
-    pool: CandidatePool, settings: Settings
+    office: Office, pool: CandidatePool
 ) -> None:
     """Its precedent vectors are another model's: the proposal is made cold, and says why."""
-    engine = RecognitionEngine(settings)
-    programme = _programme(pool)
     cid = pool.task.credentials_with_match[2]
     model = trained(pool)
-    model.model_id = engine.embedder.model_id
-    model.save(model_folder(settings.data_dir, programme.id))
-    assert engine.recognise([_credential(pool, cid)], programme).tier is not None
+    model.model_id = office.engine.embedder.model_id
+    model.save(office.model_folder)
+    assert office.recognise(cid).tier is not None
 
     model.model_id = "st:another-model:0123456789abcdef"
-    model.save(model_folder(settings.data_dir, programme.id))
-    proposal = engine.recognise([_credential(pool, cid)], programme)
+    model.save(office.model_folder)
+    proposal = office.recognise(cid)
     assert proposal.confidence is None and proposal.tier is None
     set_aside = [f for f in proposal.findings if any("another-model" in e for e in f.evidence)]
     assert set_aside and set_aside[0].verdict == "warning"
 
 
 def test_a_proposal_cites_the_similar_credentials_judged_to_have_no_equivalent(
-    pool: CandidatePool, settings: Settings
+    office: Office, pool: CandidatePool
 ) -> None:
-    engine = RecognitionEngine(settings)
-    programme = _programme(pool)
     without = pool.task.credentials_without_match
-    trained(pool, leave_out=without[0]).save(model_folder(settings.data_dir, programme.id))
-    proposal = engine.recognise([_credential(pool, without[0])], programme)
+    trained(pool, leave_out=without[0]).save(office.model_folder)
+    proposal = office.recognise(without[0])
     assert any(p.module_code is None for p in proposal.precedents)
     cited = [r for r in proposal.reasons if "judged to have no equivalent" in r]
     assert cited and "Painting Studio" in cited[0]

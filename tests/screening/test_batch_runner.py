@@ -8,6 +8,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -135,32 +136,32 @@ def local_ray(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     ray.shutdown()
 
 
+def screened_locally_and_on_ray(
+    settings: Settings, folder: Path, **ray_options: Any
+) -> tuple[dict[tuple[str, str], dict], dict[tuple[str, str], dict], int]:
+    """Return the local and the Ray screening by pair, and how many lines Ray wrote."""
+    local, distributed = folder / "local.jsonl", folder / "ray.jsonl"
+    screen_locally(settings, credentials(), programmes(), local)
+    written = screen_on_ray(
+        settings, credentials(), programmes(), distributed, workers=2, **ray_options
+    )
+    return by_pair(local), by_pair(distributed), written
+
+
 def test_ray_gives_the_single_process_results(
     settings: Settings, tmp_path: Path, local_ray: Path
 ) -> None:
-    local, distributed = tmp_path / "local.jsonl", tmp_path / "ray.jsonl"
-    screen_locally(settings, credentials(), programmes(), local)
-    written = screen_on_ray(
-        settings, credentials(), programmes(), distributed, workers=2, batch_size=1
-    )
+    local, distributed, written = screened_locally_and_on_ray(settings, tmp_path, batch_size=1)
     assert written == 6
-    assert by_pair(distributed) == by_pair(local)
+    assert distributed == local
 
 
 def test_a_worker_killed_mid_run_loses_and_duplicates_nothing(
     settings: Settings, tmp_path: Path, local_ray: Path
 ) -> None:
-    local, distributed = tmp_path / "local.jsonl", tmp_path / "ray.jsonl"
-    screen_locally(settings, credentials(), programmes(), local)
-    written = screen_on_ray(
-        settings,
-        credentials(),
-        programmes(),
-        distributed,
-        workers=2,
-        batch_size=2,
-        worker_class=CrashOnceWorker,
+    local, distributed, written = screened_locally_and_on_ray(
+        settings, tmp_path, batch_size=2, worker_class=CrashOnceWorker
     )
     assert local_ray.exists()  # a worker did die
     assert written == 6
-    assert by_pair(distributed) == by_pair(local)
+    assert distributed == local
