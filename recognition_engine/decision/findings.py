@@ -431,25 +431,24 @@ def assess_described_module(
 
 def assess_similarity(module_code: str, score: float, minimum: float) -> Finding | None:
     """Too weak an overall match: the module is not proposed, whatever its coverage."""
-    if score >= minimum:
-        return None
-    return finding(
-        Element.LEARNING_OUTCOMES,
-        Verdict.SUBSTANTIAL_DIFFERENCE,
-        coded(codes.OUTCOMES_SIMILARITY_LOW, score=score, minimum=minimum),
-        blocking=True,
-        module_code=module_code,
-    )
+    return _blocks_below(module_code, codes.OUTCOMES_SIMILARITY_LOW, minimum, score=score)
 
 
 def assess_confidence(module_code: str, confidence: float, minimum: float) -> Finding | None:
     """Too unlikely to be right, by the model learned from decisions: not proposed."""
-    if confidence >= minimum:
+    return _blocks_below(module_code, codes.OUTCOMES_CONFIDENCE_LOW, minimum,
+                         confidence=confidence)
+
+
+def _blocks_below(module_code: str, code: str, minimum: float, **measured: float) -> Finding | None:
+    """Return a blocking finding for the module when its one measure is below ``minimum``."""
+    (value,) = measured.values()
+    if value >= minimum:
         return None
     return finding(
         Element.LEARNING_OUTCOMES,
         Verdict.SUBSTANTIAL_DIFFERENCE,
-        coded(codes.OUTCOMES_CONFIDENCE_LOW, confidence=confidence, minimum=minimum),
+        coded(code, **measured, minimum=minimum),
         blocking=True,
         module_code=module_code,
     )
