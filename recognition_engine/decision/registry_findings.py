@@ -49,46 +49,11 @@ def assess_registry(
     in_force = [(match, record) for match in matches for record in match.entry.valid_on(issued)]
     if in_force:
         match, record = max(in_force, key=lambda pair: _institutional_first(pair[1]))
-        return finding(
-            Element.QUALITY_ASSURANCE,
-            Verdict.PASS,
-            coded(
-                codes.REGISTRY_REGISTERED,
-                body=body,
-                register=_register(match),
-                name=match.matched_name,
-                how=match.how.value,
-                name_kind=match.name_kind.value,
-                record=record.id,
-                agency=record.agency,
-                valid_from=_day(record.valid_from),
-                valid_until=_day(record.valid_until),
-            ),
-            evidence=_evidence(match),
-            source=_source(match, record),
-        )
+        return _registered(body, match, record)
     if all(not m.entry.records for m in matches):
         # listed, with no report imported (a DEQAR institutions export alone): the listing is
         # the register's word that it underwent external QA
-        match = matches[0]
-        return finding(
-            Element.QUALITY_ASSURANCE,
-            Verdict.PASS,
-            coded(
-                codes.REGISTRY_REGISTERED,
-                body=body,
-                register=_register(match),
-                name=match.matched_name,
-                how=match.how.value,
-                name_kind=match.name_kind.value,
-                record=match.entry.key,
-                agency=None,
-                valid_from=None,
-                valid_until=None,
-            ),
-            evidence=_evidence(match),
-            source=_source(match, None),
-        )
+        return _registered(body, matches[0], None)
     match = matches[0]
     latest = max(
         (r for m in matches for r in m.entry.records),
@@ -109,6 +74,35 @@ def assess_registry(
         ),
         evidence=_evidence(match),
         source=_source(match, latest),
+    )
+
+
+def _registered(body: str, match: RegistryMatch, record: QARecord | None) -> Finding:
+    """Return the pass of an awarding body the register lists, citing the QA ``record`` in force
+    at issue (None: listed with no QA report imported, the listing is the record)."""
+    if record is None:
+        cited = {"record": match.entry.key, "agency": None, "valid_from": None, "valid_until": None}
+    else:
+        cited = {
+            "record": record.id,
+            "agency": record.agency,
+            "valid_from": _day(record.valid_from),
+            "valid_until": _day(record.valid_until),
+        }
+    return finding(
+        Element.QUALITY_ASSURANCE,
+        Verdict.PASS,
+        coded(
+            codes.REGISTRY_REGISTERED,
+            body=body,
+            register=_register(match),
+            name=match.matched_name,
+            how=match.how.value,
+            name_kind=match.name_kind.value,
+            **cited,
+        ),
+        evidence=_evidence(match),
+        source=_source(match, record),
     )
 
 
