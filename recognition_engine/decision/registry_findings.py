@@ -15,6 +15,7 @@ from recognition_engine.domain import (
     Element,
     Finding,
     FindingSource,
+    MessageParam,
     MicroCredential,
     SourceKind,
     Verdict,
@@ -54,26 +55,20 @@ def assess_registry(
         # listed, with no report imported (a DEQAR institutions export alone): the listing is
         # the register's word that it underwent external QA
         return _registered(body, matches[0], None)
-    match = matches[0]
     latest = max(
         (r for m in matches for r in m.entry.records),
         key=lambda r: r.valid_until or r.valid_from or issued,
     )
-    return finding(
-        Element.QUALITY_ASSURANCE,
+    return _register_finding(
         Verdict.SUBSTANTIAL_DIFFERENCE,
-        coded(
-            codes.REGISTRY_EXPIRED,
-            body=body,
-            register=_register(match),
-            name=match.matched_name,
-            issued=issued.isoformat(),
-            record=latest.id,
-            agency=latest.agency,
-            valid_until=_day(latest.valid_until),
-        ),
-        evidence=_evidence(match),
-        source=_source(match, latest),
+        codes.REGISTRY_EXPIRED,
+        body,
+        matches[0],
+        latest,
+        issued=issued.isoformat(),
+        record=latest.id,
+        agency=latest.agency,
+        valid_until=_day(latest.valid_until),
     )
 
 
@@ -89,20 +84,36 @@ def _registered(body: str, match: RegistryMatch, record: QARecord | None) -> Fin
             "valid_from": _day(record.valid_from),
             "valid_until": _day(record.valid_until),
         }
+    return _register_finding(
+        Verdict.PASS,
+        codes.REGISTRY_REGISTERED,
+        body,
+        match,
+        record,
+        how=match.how.value,
+        name_kind=match.name_kind.value,
+        **cited,
+    )
+
+
+def _register_finding(
+    verdict: Verdict,
+    code: str,
+    body: str,
+    match: RegistryMatch,
+    qa_record: QARecord | None,
+    /,
+    **params: MessageParam,
+) -> Finding:
+    """Return the finding saying ``code`` of the awarding ``body`` as the register's ``match``
+    names it, citing ``qa_record`` (None: the register's entry)."""
+    said = coded(code, body=body, register=_register(match), name=match.matched_name, **params)
     return finding(
         Element.QUALITY_ASSURANCE,
-        Verdict.PASS,
-        coded(
-            codes.REGISTRY_REGISTERED,
-            body=body,
-            register=_register(match),
-            name=match.matched_name,
-            how=match.how.value,
-            name_kind=match.name_kind.value,
-            **cited,
-        ),
+        verdict,
+        said,
         evidence=_evidence(match),
-        source=_source(match, record),
+        source=_source(match, qa_record),
     )
 
 
