@@ -115,25 +115,26 @@ class _Context:
             date=self.profile.captured.isoformat() if self.profile.captured else None,
         )
 
-    def finding(
-        self,
-        element: Element,
-        verdict: Verdict,
-        code: str,
-        *,
-        blocking: bool = False,
-        evidence: Sequence[str] = (),
-        **params: MessageParam,
-    ) -> Finding:
-        """Return the rule's finding saying ``code``: it cites the rule and names its basis."""
-        return finding(
-            element,
-            verdict,
-            coded(code, **params, basis=self.basis),
-            blocking=blocking,
-            evidence=evidence,
-            source=self.source,
-        )
+
+def _policy_finding(
+    context: _Context,
+    element: Element,
+    verdict: Verdict,
+    code: str,
+    *,
+    blocking: bool = False,
+    evidence: Sequence[str] = (),
+    **params: MessageParam,
+) -> Finding:
+    """Return the rule's finding saying ``code``: it cites the rule and names its basis."""
+    return finding(
+        element,
+        verdict,
+        coded(code, **params, basis=context.basis),
+        blocking=blocking,
+        evidence=evidence,
+        source=context.source,
+    )
 
 
 def _ects(
@@ -144,7 +145,8 @@ def _ects(
     within = (rule.min_ects is None or ects >= rule.min_ects) and (
         rule.max_ects is None or ects <= rule.max_ects
     )
-    return context.finding(
+    return _policy_finding(
+        context,
         Element.WORKLOAD,
         Verdict.PASS if within else Verdict.SUBSTANTIAL_DIFFERENCE,
         codes.POLICY_ECTS_WITHIN if within else codes.POLICY_ECTS_OUTSIDE,
@@ -158,7 +160,8 @@ def _ects(
 def _cycle_cap(context: _Context, rule: CycleCapEcts, programme: Programme) -> Finding:
     own = programme.recognition_policy.cap_ects(programme.total_ects)
     cap = rule.caps[programme.eqf_level]
-    return context.finding(
+    return _policy_finding(
+        context,
         Element.WORKLOAD,
         Verdict.WARNING if cap < own else Verdict.PASS,
         codes.POLICY_CYCLE_CAP,
@@ -170,10 +173,15 @@ def _cycle_cap(context: _Context, rule: CycleCapEcts, programme: Programme) -> F
 
 def _vocational(context: _Context, rule: VocationalLevel5, credential: MicroCredential) -> Finding:
     if rule.allowed:
-        return context.finding(
-            Element.LEVEL, Verdict.PASS, codes.POLICY_VOCATIONAL_ALLOWED, title=credential.title
+        return _policy_finding(
+            context,
+            Element.LEVEL,
+            Verdict.PASS,
+            codes.POLICY_VOCATIONAL_ALLOWED,
+            title=credential.title,
         )
-    return context.finding(
+    return _policy_finding(
+        context,
         Element.LEVEL,
         Verdict.SUBSTANTIAL_DIFFERENCE,
         codes.POLICY_VOCATIONAL_REFUSED,
@@ -185,13 +193,15 @@ def _vocational(context: _Context, rule: VocationalLevel5, credential: MicroCred
 def _institution(context: _Context, rule: InstitutionField, programme: Programme) -> Finding:
     found = best_match(programme.institution, [e.institution for e in rule.entries])
     if found is None:
-        return context.finding(
+        return _policy_finding(
+            context,
             Element.QUALITY_ASSURANCE,
             Verdict.SUBSTANTIAL_DIFFERENCE,
             codes.POLICY_INSTITUTION_NOT_LISTED,
             institution=programme.institution,
         )
-    return context.finding(
+    return _policy_finding(
+        context,
         Element.QUALITY_ASSURANCE,
         Verdict.PASS,
         codes.POLICY_INSTITUTION_LISTED,
@@ -215,7 +225,8 @@ def _conditions(
     failed: list[str] = [condition for condition in rule.require if not met[condition]]
     evidence = _accredited_evidence(credential, matches)
     if failed:
-        return context.finding(
+        return _policy_finding(
+            context,
             Element.QUALITY_ASSURANCE,
             Verdict.SUBSTANTIAL_DIFFERENCE,
             codes.POLICY_CONDITIONS_FAILED,
@@ -224,7 +235,8 @@ def _conditions(
             title=credential.title,
             failed=failed,
         )
-    return context.finding(
+    return _policy_finding(
+        context,
         Element.QUALITY_ASSURANCE,
         Verdict.PASS,
         codes.POLICY_CONDITIONS_MET,
