@@ -22,24 +22,20 @@ import json
 import os
 import random
 import statistics
-import sys
 import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+from checkout import REPO
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-
-from evaluation.datasets import RetrievalTask, load_retrieval_task  # noqa: E402
-from evaluation.metrics import ranking_metrics  # noqa: E402
-from evaluation.rankers import EngineRanker  # noqa: E402
-from recognition_engine.config import Settings  # noqa: E402
-from recognition_engine.matching import credential_text  # noqa: E402
-from recognition_engine.models import Embedder, create_embedder  # noqa: E402
+from evaluation.datasets import RetrievalTask, load_retrieval_task
+from evaluation.metrics import ranking_metrics
+from evaluation.rankers import EngineRanker
+from recognition_engine.config import Settings
+from recognition_engine.matching import credential_text
+from recognition_engine.models import Embedder, create_embedder
 
 VARIANTS = ("torch", "onnx", "onnx-int8", "openvino")
 

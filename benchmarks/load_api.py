@@ -31,14 +31,12 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from checkout import REPO
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-
-from api.database import Database  # noqa: E402
-from api.security import Role, create_key  # noqa: E402
-from recognition_engine.errors import InvalidInput  # noqa: E402
-from recognition_engine.ingestion.files import load_credentials, load_programme  # noqa: E402
+from api.database import Database
+from api.security import Role, create_key
+from recognition_engine.errors import InvalidInput
+from recognition_engine.ingestion.files import load_credentials, load_programme
 
 PROGRAMME = REPO / "corpora" / "programmes" / "ge-computer-engineering-bsc.yaml"
 

@@ -15,22 +15,18 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(REPO / "benchmarks"))
+from checkout import REPO
+from embedding_backends import throughput
 
-from embedding_backends import throughput  # noqa: E402
-
-from recognition_engine.config import Settings  # noqa: E402
-from recognition_engine.ingestion.files import load_programme  # noqa: E402
-from recognition_engine.ingestion.outcomes import outcomes_of  # noqa: E402
-from recognition_engine.models import Embedder, create_embedder  # noqa: E402
-from recognition_engine.models.factory import create_multilingual_embedder  # noqa: E402
+from recognition_engine.config import Settings
+from recognition_engine.ingestion.files import load_programme
+from recognition_engine.ingestion.outcomes import outcomes_of
+from recognition_engine.models import Embedder, create_embedder
+from recognition_engine.models.factory import create_multilingual_embedder
 
 CORPORA = REPO / "corpora" / "programmes"
 LANGUAGES = {

@@ -18,15 +18,13 @@ import argparse
 import json
 import random
 import statistics
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+import checkout  # noqa: F401 - this checkout's code, ahead of an installed copy
 
-from recognition_engine.domain import DescribedItem  # noqa: E402
-from recognition_engine.ingestion.outcomes import outcomes_of  # noqa: E402
+from recognition_engine.domain import DescribedItem
+from recognition_engine.ingestion.outcomes import outcomes_of
 
 SEED = 20260101
 

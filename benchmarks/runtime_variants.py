@@ -25,34 +25,28 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import checkout  # noqa: F401 - this checkout's code, ahead of an installed copy
 import numpy as np
+from screening import unique_copies
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(REPO / "benchmarks"))
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-
-from screening import unique_copies  # noqa: E402
-
-import corpora  # noqa: E402
-from recognition_engine.ingestion.files import load_programme  # noqa: E402
-from recognition_engine.ingestion.outcomes import outcomes_of  # noqa: E402
-from recognition_engine.matching import credential_text  # noqa: E402
-from recognition_engine.models import bundled_model_path  # noqa: E402
-from recognition_engine.models.export import (  # noqa: E402
+import corpora
+from recognition_engine.ingestion.files import load_programme
+from recognition_engine.ingestion.outcomes import outcomes_of
+from recognition_engine.matching import credential_text
+from recognition_engine.models import bundled_model_path
+from recognition_engine.models.export import (
     INPUTS,
     export_folder,
     exported_model,
 )
-from recognition_engine.models.identity import model_fingerprint  # noqa: E402
-from recognition_engine.models.runtime_backend import batches_by_length, padded_batch  # noqa: E402
-from recognition_engine.service import catalogue_entries  # noqa: E402
+from recognition_engine.models.identity import model_fingerprint
+from recognition_engine.models.runtime_backend import batches_by_length, padded_batch
+from recognition_engine.service import catalogue_entries
 
 Run = Callable[[dict[str, np.ndarray]], np.ndarray]
 MAX_TOKENS = 256

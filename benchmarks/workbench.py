@@ -15,21 +15,18 @@ from __future__ import annotations
 import argparse
 import re
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+from checkout import REPO
+from fastapi.testclient import TestClient
 
-from fastapi.testclient import TestClient  # noqa: E402
-
-from api import create_app  # noqa: E402
-from api.security import Role, create_key  # noqa: E402
-from recognition_engine.config import Settings  # noqa: E402
-from recognition_engine.errors import InvalidInput  # noqa: E402
-from recognition_engine.ingestion.files import load_credentials, load_programme  # noqa: E402
+from api import create_app
+from api.security import Role, create_key
+from recognition_engine.config import Settings
+from recognition_engine.errors import InvalidInput
+from recognition_engine.ingestion.files import load_credentials, load_programme
 
 PROGRAMME = REPO / "corpora" / "programmes" / "ge-computer-engineering-bsc.yaml"
 CREDENTIALS = REPO / "corpora" / "credentials"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 import typer
 from pydantic import ValidationError
@@ -66,3 +66,14 @@ def handles_errors(command: Callable[P, R]) -> Callable[P, R]:
             raise typer.Exit(exit_code(error)) from error
 
     return wrapper
+
+
+def add_group(
+    parent: typer.Typer, name: str, summary: str, commands: dict[str, Callable[..., Any]]
+) -> typer.Typer:
+    """Return the command group ``name``, added to ``parent`` with ``commands`` by their names."""
+    group = typer.Typer(help=summary, no_args_is_help=True)
+    for command_name, command in commands.items():
+        group.command(command_name)(command)
+    parent.add_typer(group, name=name)
+    return group

@@ -9,19 +9,23 @@ from typing import Annotated
 
 import typer
 
-from cli.common import console, handles_errors, load_settings
+from cli.common import add_group, console, handles_errors, load_settings
 from recognition_engine.errors import InvalidInput
 
 
 def register(app: typer.Typer) -> None:
-    group = typer.Typer(help="Provider registers: DEQAR and national lists.", no_args_is_help=True)
-    imports = typer.Typer(help="Import a register into the data folder.", no_args_is_help=True)
-    imports.command("deqar")(import_deqar)
-    imports.command("national")(import_national)
-    group.add_typer(imports, name="import")
-    group.command("status")(status)
-    group.command("lookup")(lookup)
-    app.add_typer(group, name="registry")
+    group = add_group(
+        app,
+        "registry",
+        "Provider registers: DEQAR and national lists.",
+        {"status": status, "lookup": lookup},
+    )
+    add_group(
+        group,
+        "import",
+        "Import a register into the data folder.",
+        {"deqar": import_deqar, "national": import_national},
+    )
 
 
 @handles_errors

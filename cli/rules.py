@@ -8,20 +8,19 @@ from typing import Annotated
 
 import typer
 
-from cli.common import console, handles_errors, load_settings
+from cli.common import add_group, console, handles_errors, load_settings
 from recognition_engine.config import Settings
 from recognition_engine.domain import MicroCredential, Programme, RecognitionProposal
 from recognition_engine.errors import InvalidInput
 
 
 def register(app: typer.Typer) -> None:
-    rules = typer.Typer(
-        help="Standing equivalency rules (made from decisions in the workbench or the API).",
-        no_args_is_help=True,
+    add_group(
+        app,
+        "rules",
+        "Standing equivalency rules (made from decisions in the workbench or the API).",
+        {"list": list_rules, "end": end_rule},
     )
-    rules.command("list")(list_rules)
-    rules.command("end")(end_rule)
-    app.add_typer(rules, name="rules")
 
 
 def apply_standing_rules(

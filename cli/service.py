@@ -6,16 +6,17 @@ import datetime as dt
 
 import typer
 
-from cli.common import console, handles_errors, load_settings
+from cli.common import add_group, console, handles_errors, load_settings
 
 
 def register(app: typer.Typer) -> None:
     app.command("serve")(serve)
-    keys = typer.Typer(help="API keys of the HTTP service.", no_args_is_help=True)
-    keys.command("create")(create_key_command)
-    keys.command("list")(list_keys_command)
-    keys.command("revoke")(revoke_key_command)
-    app.add_typer(keys, name="keys")
+    add_group(
+        app,
+        "keys",
+        "API keys of the HTTP service.",
+        {"create": create_key_command, "list": list_keys_command, "revoke": revoke_key_command},
+    )
 
 
 @handles_errors

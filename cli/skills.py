@@ -9,18 +9,17 @@ from typing import Annotated, Any
 
 import typer
 
-from cli.common import console, handles_errors, load_settings
+from cli.common import add_group, console, handles_errors, load_settings
 from recognition_engine.errors import InvalidInput
 
 
 def register(app: typer.Typer) -> None:
-    skills = typer.Typer(
-        help="ESCO skills: tag credentials, describe the taxonomy.", no_args_is_help=True
+    add_group(
+        app,
+        "skills",
+        "ESCO skills: tag credentials, describe the taxonomy.",
+        {"tag": tag, "info": info, "count": count},
     )
-    skills.command("tag")(tag)
-    skills.command("info")(info)
-    skills.command("count")(count)
-    app.add_typer(skills, name="skills")
 
 
 @handles_errors

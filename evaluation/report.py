@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from evaluation.datasets import RetrievalTask, Run
-from evaluation.figures import pyplot, save
+from evaluation.figures import pyplot, save, save_line_chart
 from evaluation.harness import EvaluationResult
 from evaluation.metrics import RANKING_METRICS
 from evaluation.selective import CredentialDecisions, curves
@@ -93,12 +93,7 @@ def plot_gold_ranks(result: EvaluationResult, path: Path) -> None:
         ranks = np.array([c.gold_rank.get(name) or 10**9 for c in matched])
         axes.plot(ks, [(ranks <= k).mean() if len(ranks) else 0 for k in ks], label=name)
     axes.set_xscale("log")
-    axes.set_xlabel("rank k")
-    axes.set_ylabel("share with gold in top k")
-    axes.set_ylim(0, 1)
-    axes.grid(alpha=0.3)
-    axes.legend(fontsize=8)
-    save(figure, path)
+    save_line_chart(figure, axes, path, xlabel="rank k", ylabel="share with gold in top k")
 
 
 def _fmt(value: float | int | None) -> str:
@@ -195,13 +190,15 @@ def plot_selective(decisions: Sequence[CredentialDecisions], label: str, path: P
     figure, axes = plt.subplots(figsize=(5.5, 4))
     axes.plot(coverage, precision, marker=".", markersize=3, label=label)
     axes.axhline(0.9, color="grey", linestyle="--", linewidth=0.8, label="precision 0.9")
-    axes.set_xlabel("coverage (share of all credentials with a proposal)")
-    axes.set_ylabel("precision (first proposed module is gold)")
-    axes.set_xlim(0, 1)
-    axes.set_ylim(0, 1.02)
-    axes.grid(alpha=0.3)
-    axes.legend(fontsize=8)
-    save(figure, path)
+    save_line_chart(
+        figure,
+        axes,
+        path,
+        xlabel="coverage (share of all credentials with a proposal)",
+        ylabel="precision (first proposed module is gold)",
+        xlim=(0, 1),
+        ylim=(0, 1.02),
+    )
 
 
 def plot_reliability(
@@ -225,13 +222,14 @@ def plot_reliability(
     axes.plot(centres, accuracy, marker="o", label=label)
     for x, y, n in zip(centres, accuracy, counts, strict=True):
         axes.annotate(str(n), (x, y), textcoords="offset points", xytext=(4, -10), fontsize=7)
-    axes.set_xlabel("confidence that the top module is right")
-    axes.set_ylabel("share right")
-    axes.set_xlim(0, 1)
-    axes.set_ylim(0, 1)
-    axes.grid(alpha=0.3)
-    axes.legend(fontsize=8)
-    save(figure, path)
+    save_line_chart(
+        figure,
+        axes,
+        path,
+        xlabel="confidence that the top module is right",
+        ylabel="share right",
+        xlim=(0, 1),
+    )
 
 
 def selective_markdown(result: EvaluationResult) -> list[str]:

@@ -9,12 +9,15 @@ own. Each setting's description is its documentation: the docs' settings page is
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from recognition_engine.url_allowlist import parse_location
+
+ZeroToOne = Annotated[float, Field(ge=0, le=1)]
+"""A cosine similarity, a share of outcomes or a calibrated confidence."""
 
 
 class Settings(BaseSettings):
@@ -98,47 +101,39 @@ class Settings(BaseSettings):
     neighbours_per_outcome: int = Field(
         50, ge=1, le=1000, description="Module outcomes retrieved per credential outcome."
     )
-    outcome_match_threshold: float = Field(
-        0.5, ge=0, le=1, description="Similarity at which a module outcome counts as covered."
+    outcome_match_threshold: ZeroToOne = Field(
+        0.5, description="Similarity at which a module outcome counts as covered."
     )
-    partial_coverage: float = Field(
-        0.5, ge=0, le=1, description="Share of a module's outcomes covered for partial recognition."
+    partial_coverage: ZeroToOne = Field(
+        0.5, description="Share of a module's outcomes covered for partial recognition."
     )
-    full_coverage: float = Field(
-        0.8, ge=0, le=1, description="Share of a module's outcomes covered for full recognition."
+    full_coverage: ZeroToOne = Field(
+        0.8, description="Share of a module's outcomes covered for full recognition."
     )
-    min_proposal_score: float = Field(
-        0.55, ge=0, le=1, description="Module score below which nothing is proposed (abstention)."
+    min_proposal_score: ZeroToOne = Field(
+        0.55, description="Module score below which nothing is proposed (abstention)."
     )
     # the same two thresholds on multilingual-e5-small's scale, where unrelated texts score about
     # 0.8; measured on random pairs of the VT catalogue, no gold involved (README "Languages",
     # benchmarks/multilingual.py --calibration-outcomes)
-    multilingual_outcome_match_threshold: float = Field(
+    multilingual_outcome_match_threshold: ZeroToOne = Field(
         0.864,
-        ge=0,
-        le=1,
         description="outcome_match_threshold for texts the multilingual model reads: MiniLM's "
         "0.5, carried to e5's scale (99.75% of unrelated outcome pairs below it on both).",
     )
-    multilingual_min_proposal_score: float = Field(
+    multilingual_min_proposal_score: ZeroToOne = Field(
         0.83,
-        ge=0,
-        le=1,
         description="min_proposal_score for texts the multilingual model reads: above 95% of "
         "unrelated credential-module pairs on e5. Looser than MiniLM's place (99.7%, 0.86 on "
         "e5), which refuses right cross-lingual modules; outcome coverage decides there.",
     )
-    min_proposal_confidence: float = Field(
+    min_proposal_confidence: ZeroToOne = Field(
         0.5,
-        ge=0,
-        le=1,
         description="With a model learned from decisions (learn): calibrated confidence below "
         "which a module is not proposed, in place of min_proposal_score.",
     )
-    level_estimate_min_confidence: float = Field(
+    level_estimate_min_confidence: ZeroToOne = Field(
         0.8,
-        ge=0,
-        le=1,
         description="Calibrated confidence from which an estimated level below the declared one "
         "counts (out of fold, estimates at 0.8 or more were right 93% of the time).",
     )

@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from recognition_engine.decision.findings import finding
 from recognition_engine.decision.proposal import proposal_status
 from recognition_engine.domain import (
     ConsideredModule,
@@ -258,15 +259,8 @@ def _source(rule: EquivalencyRule) -> FindingSource:
 def _rule_finding(
     rule: EquivalencyRule, verdict: Verdict, said: Message, module_code: str | None = None
 ) -> Finding:
-    return Finding(
-        element=Element.LEARNING_OUTCOMES,
-        scope=Scope.MODULE if module_code else Scope.PROGRAMME,
-        module_code=module_code,
-        verdict=verdict,
-        code=said.code,
-        params=said.params,
-        message=said.message,
-        source=_source(rule),
+    return finding(
+        Element.LEARNING_OUTCOMES, verdict, said, module_code=module_code, source=_source(rule)
     )
 
 
@@ -317,15 +311,8 @@ def _blocked(match: RuleMatch) -> Finding:
 def _nothing_left(rule: EquivalencyRule, module_code: str) -> Finding:
     """The cap is spent before the rule's module: it is not proposed, and the finding says why."""
     said = coded(codes.WORKLOAD_NOTHING_LEFT_FOR_MODULE)
-    return Finding(
-        element=Element.WORKLOAD,
-        scope=Scope.MODULE,
-        module_code=module_code,
-        verdict=Verdict.WARNING,
-        code=said.code,
-        params=said.params,
-        message=said.message,
-        source=_source(rule),
+    return finding(
+        Element.WORKLOAD, Verdict.WARNING, said, module_code=module_code, source=_source(rule)
     )
 
 

@@ -210,58 +210,48 @@ def assess_level(
                     else codes.LEVEL_NOT_DECLARED_ESTIMATED)
             said = coded(code, estimate=estimate.eqf_level, confidence=estimate.confidence,
                          required=required, **where)
-        return finding(
-            Element.LEVEL, Verdict.WARNING, said, module_code=module_code, evidence=evidence
-        )
+        return _level_finding(Verdict.WARNING, said, module_code, evidence)
     if declared < required:
+        below = {"declared": declared, "required": required}
         if module_code:
-            return finding(
-                Element.LEVEL,
-                Verdict.SUBSTANTIAL_DIFFERENCE,
-                coded(codes.LEVEL_BELOW_MODULE, declared=declared, required=required,
-                      module_code=module_code),
-                blocking=True,
-                module_code=module_code,
-                evidence=evidence,
-            )
+            said = coded(codes.LEVEL_BELOW_MODULE, **below, module_code=module_code)
+            return _level_finding(Verdict.SUBSTANTIAL_DIFFERENCE, said, module_code, evidence,
+                          blocking=True)
         lowest = required if lowest_module_level is None else lowest_module_level
         if declared < lowest:
-            return finding(
-                Element.LEVEL,
-                Verdict.SUBSTANTIAL_DIFFERENCE,
-                coded(codes.LEVEL_BELOW_EVERY_MODULE, declared=declared, required=required,
-                      lowest=lowest),
-                blocking=True,
-                evidence=evidence,
-            )
-        return finding(
-            Element.LEVEL,
-            Verdict.WARNING,
-            coded(codes.LEVEL_BELOW_PROGRAMME, declared=declared, required=required),
-            evidence=evidence,
-        )
+            said = coded(codes.LEVEL_BELOW_EVERY_MODULE, **below, lowest=lowest)
+            return _level_finding(Verdict.SUBSTANTIAL_DIFFERENCE, said, module_code, evidence,
+                          blocking=True)
+        said = coded(codes.LEVEL_BELOW_PROGRAMME, **below)
+        return _level_finding(Verdict.WARNING, said, module_code, evidence)
     if estimate is not None and estimate.eqf_level < declared and not module_code:
         read = {"declared": declared, "estimate": estimate.eqf_level,
                 "confidence": estimate.confidence}
         if estimate.confidence >= min_confidence:
-            return finding(
-                Element.LEVEL,
-                Verdict.SUBSTANTIAL_DIFFERENCE,
-                coded(codes.LEVEL_ESTIMATE_BELOW, **read),
-                evidence=evidence,
-            )
-        return finding(
-            Element.LEVEL,
-            Verdict.PASS,
-            coded(codes.LEVEL_ESTIMATE_UNCERTAIN, **read, required=required),
-            evidence=evidence,
-        )
+            said = coded(codes.LEVEL_ESTIMATE_BELOW, **read)
+            return _level_finding(Verdict.SUBSTANTIAL_DIFFERENCE, said, module_code, evidence)
+        said = coded(codes.LEVEL_ESTIMATE_UNCERTAIN, **read, required=required)
+        return _level_finding(Verdict.PASS, said, module_code, evidence)
     code = codes.LEVEL_MEETS_MODULE if module_code else codes.LEVEL_MEETS
     return finding(
         Element.LEVEL,
         Verdict.PASS,
         coded(code, declared=declared, required=required, **where),
         module_code=module_code,
+    )
+
+
+def _level_finding(
+    verdict: Verdict,
+    said: Message,
+    module_code: str | None,
+    evidence: list[str],
+    *,
+    blocking: bool = False,
+) -> Finding:
+    """Return a level finding of the scope (``module_code``), with the estimate's evidence."""
+    return finding(
+        Element.LEVEL, verdict, said, blocking=blocking, module_code=module_code, evidence=evidence
     )
 
 
@@ -431,25 +421,24 @@ def assess_described_module(
 
 def assess_similarity(module_code: str, score: float, minimum: float) -> Finding | None:
     """Too weak an overall match: the module is not proposed, whatever its coverage."""
-    if score >= minimum:
-        return None
-    return finding(
-        Element.LEARNING_OUTCOMES,
-        Verdict.SUBSTANTIAL_DIFFERENCE,
-        coded(codes.OUTCOMES_SIMILARITY_LOW, score=score, minimum=minimum),
-        blocking=True,
-        module_code=module_code,
-    )
+    return _blocks_below(module_code, codes.OUTCOMES_SIMILARITY_LOW, minimum, score=score)
 
 
 def assess_confidence(module_code: str, confidence: float, minimum: float) -> Finding | None:
     """Too unlikely to be right, by the model learned from decisions: not proposed."""
-    if confidence >= minimum:
+    return _blocks_below(module_code, codes.OUTCOMES_CONFIDENCE_LOW, minimum,
+                         confidence=confidence)
+
+
+def _blocks_below(module_code: str, code: str, minimum: float, **measured: float) -> Finding | None:
+    """Return a blocking finding for the module when its one measure is below ``minimum``."""
+    (value,) = measured.values()
+    if value >= minimum:
         return None
     return finding(
         Element.LEARNING_OUTCOMES,
         Verdict.SUBSTANTIAL_DIFFERENCE,
-        coded(codes.OUTCOMES_CONFIDENCE_LOW, confidence=confidence, minimum=minimum),
+        coded(code, **measured, minimum=minimum),
         blocking=True,
         module_code=module_code,
     )

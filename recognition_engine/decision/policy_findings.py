@@ -14,6 +14,7 @@ from recognition_engine.domain import (
     Element,
     Finding,
     FindingSource,
+    MessageParam,
     MicroCredential,
     Programme,
     SourceKind,
@@ -115,6 +116,27 @@ class _Context:
         )
 
 
+def _policy_finding(
+    context: _Context,
+    element: Element,
+    verdict: Verdict,
+    code: str,
+    *,
+    blocking: bool = False,
+    evidence: Sequence[str] = (),
+    **params: MessageParam,
+) -> Finding:
+    """Return the rule's finding saying ``code``: it cites the rule and names its basis."""
+    return finding(
+        element,
+        verdict,
+        coded(code, **params, basis=context.basis),
+        blocking=blocking,
+        evidence=evidence,
+        source=context.source,
+    )
+
+
 def _ects(
     context: _Context, rule: MicrocredentialEcts, credential: MicroCredential, hours_per_ects: float
 ) -> Finding:
@@ -123,79 +145,68 @@ def _ects(
     within = (rule.min_ects is None or ects >= rule.min_ects) and (
         rule.max_ects is None or ects <= rule.max_ects
     )
-    return finding(
+    return _policy_finding(
+        context,
         Element.WORKLOAD,
         Verdict.PASS if within else Verdict.SUBSTANTIAL_DIFFERENCE,
-        coded(
-            codes.POLICY_ECTS_WITHIN if within else codes.POLICY_ECTS_OUTSIDE,
-            title=credential.title,
-            ects=round(ects, 2),
-            min_ects=rule.min_ects,
-            max_ects=rule.max_ects,
-            basis=context.basis,
-        ),
-        source=context.source,
+        codes.POLICY_ECTS_WITHIN if within else codes.POLICY_ECTS_OUTSIDE,
+        title=credential.title,
+        ects=round(ects, 2),
+        min_ects=rule.min_ects,
+        max_ects=rule.max_ects,
     )
 
 
 def _cycle_cap(context: _Context, rule: CycleCapEcts, programme: Programme) -> Finding:
     own = programme.recognition_policy.cap_ects(programme.total_ects)
     cap = rule.caps[programme.eqf_level]
-    return finding(
+    return _policy_finding(
+        context,
         Element.WORKLOAD,
         Verdict.WARNING if cap < own else Verdict.PASS,
-        coded(
-            codes.POLICY_CYCLE_CAP,
-            cap=cap,
-            level=programme.eqf_level,
-            programme_cap=own,
-            basis=context.basis,
-        ),
-        source=context.source,
+        codes.POLICY_CYCLE_CAP,
+        cap=cap,
+        level=programme.eqf_level,
+        programme_cap=own,
     )
 
 
 def _vocational(context: _Context, rule: VocationalLevel5, credential: MicroCredential) -> Finding:
     if rule.allowed:
-        return finding(
+        return _policy_finding(
+            context,
             Element.LEVEL,
             Verdict.PASS,
-            coded(codes.POLICY_VOCATIONAL_ALLOWED, title=credential.title, basis=context.basis),
-            source=context.source,
+            codes.POLICY_VOCATIONAL_ALLOWED,
+            title=credential.title,
         )
-    return finding(
+    return _policy_finding(
+        context,
         Element.LEVEL,
         Verdict.SUBSTANTIAL_DIFFERENCE,
-        coded(codes.POLICY_VOCATIONAL_REFUSED, title=credential.title, basis=context.basis),
+        codes.POLICY_VOCATIONAL_REFUSED,
         blocking=True,
-        source=context.source,
+        title=credential.title,
     )
 
 
 def _institution(context: _Context, rule: InstitutionField, programme: Programme) -> Finding:
     found = best_match(programme.institution, [e.institution for e in rule.entries])
     if found is None:
-        return finding(
+        return _policy_finding(
+            context,
             Element.QUALITY_ASSURANCE,
             Verdict.SUBSTANTIAL_DIFFERENCE,
-            coded(
-                codes.POLICY_INSTITUTION_NOT_LISTED,
-                institution=programme.institution,
-                basis=context.basis,
-            ),
-            source=context.source,
+            codes.POLICY_INSTITUTION_NOT_LISTED,
+            institution=programme.institution,
         )
-    entry = rule.entries[found.position]
-    return finding(
+    return _policy_finding(
+        context,
         Element.QUALITY_ASSURANCE,
         Verdict.PASS,
-        coded(
-            codes.POLICY_INSTITUTION_LISTED,
-            institution=programme.institution,
-            fields=entry.fields,
-            basis=context.basis,
-        ),
-        source=context.source,
+        codes.POLICY_INSTITUTION_LISTED,
+        institution=programme.institution,
+        fields=rule.entries[found.position].fields,
     )
 
 
@@ -214,30 +225,24 @@ def _conditions(
     failed: list[str] = [condition for condition in rule.require if not met[condition]]
     evidence = _accredited_evidence(credential, matches)
     if failed:
-        return finding(
+        return _policy_finding(
+            context,
             Element.QUALITY_ASSURANCE,
             Verdict.SUBSTANTIAL_DIFFERENCE,
-            coded(
-                codes.POLICY_CONDITIONS_FAILED,
-                title=credential.title,
-                failed=failed,
-                basis=context.basis,
-            ),
+            codes.POLICY_CONDITIONS_FAILED,
             blocking=True,
             evidence=evidence,
-            source=context.source,
+            title=credential.title,
+            failed=failed,
         )
-    return finding(
+    return _policy_finding(
+        context,
         Element.QUALITY_ASSURANCE,
         Verdict.PASS,
-        coded(
-            codes.POLICY_CONDITIONS_MET,
-            title=credential.title,
-            met=[str(condition) for condition in rule.require],
-            basis=context.basis,
-        ),
+        codes.POLICY_CONDITIONS_MET,
         evidence=evidence,
-        source=context.source,
+        title=credential.title,
+        met=[str(condition) for condition in rule.require],
     )
 
 

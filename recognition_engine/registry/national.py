@@ -59,28 +59,9 @@ class NationalList(_Strict):
         """Return each provider as a register entry, with the names it may be found by."""
         found = []
         for provider in self.providers:
-            records = [
-                QARecord(
-                    id=f"{provider.id}:authorisation",
-                    kind="institutional",
-                    agency=self.register_name,
-                    decision=provider.status,
-                    valid_from=provider.valid_from,
-                    valid_until=provider.valid_until,
-                    url=provider.url or self.source_url,
-                )
-            ]
+            records = [self._record(provider, "authorisation", "institutional", provider)]
             records += [
-                QARecord(
-                    id=f"{provider.id}:programme:{number}",
-                    kind="programme",
-                    agency=self.register_name,
-                    decision=programme.status,
-                    programme=programme.name,
-                    valid_from=programme.valid_from,
-                    valid_until=programme.valid_until,
-                    url=provider.url or self.source_url,
-                )
+                self._record(provider, f"programme:{number}", "programme", programme)
                 for number, programme in enumerate(provider.programmes, start=1)
             ]
             entry = RegisterEntry(
@@ -99,6 +80,25 @@ class NationalList(_Strict):
             names += [(alias, NameKind.ALIAS) for alias in provider.aliases]
             found.append((entry, names))
         return found
+
+    def _record(
+        self,
+        provider: NationalProvider,
+        suffix: str,
+        kind: str,
+        decided: NationalProvider | NationalProgramme,
+    ) -> QARecord:
+        """Return the QA record of the provider's authorisation, or of one of its programmes."""
+        return QARecord(
+            id=f"{provider.id}:{suffix}",
+            kind=kind,
+            agency=self.register_name,
+            decision=decided.status,
+            programme=decided.name if isinstance(decided, NationalProgramme) else None,
+            valid_from=decided.valid_from,
+            valid_until=decided.valid_until,
+            url=provider.url or self.source_url,
+        )
 
 
 def read_national_list(path: Path) -> NationalList:

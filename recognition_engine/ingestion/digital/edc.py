@@ -17,7 +17,6 @@ from recognition_engine.domain import (
     ParticipationForm,
     QualityAssuranceType,
 )
-from recognition_engine.errors import InvalidInput
 from recognition_engine.ingestion.digital.jsonld import (
     as_list,
     concept_id,
@@ -38,6 +37,7 @@ from recognition_engine.ingestion.digital.reading import (
     first_match,
     instant,
     language_order,
+    not_an_achievement,
     number,
 )
 from recognition_engine.ingestion.digital.vocabularies import (
@@ -76,10 +76,7 @@ def check_supported(document: dict[str, Any], source: str) -> None:
     ]
     for label in profiles:
         if any(word in label for word in OTHER_PROFILES):
-            raise InvalidInput(
-                f"{source}: unsupported credential type: an EDC with the profile {label!r}; "
-                "the engine reads micro-credentials and other learning achievements"
-            )
+            raise not_an_achievement(source, f"an EDC with the profile {label!r}")
     claims = [
         c for s in objects(document.get("credentialSubject")) for c in as_list(s.get("hasClaim"))
     ]
@@ -87,10 +84,7 @@ def check_supported(document: dict[str, Any], source: str) -> None:
     if SUPPORTED_CLAIM not in kinds:
         what = next((OTHER_CLAIMS[k] for k in sorted(kinds) if k in OTHER_CLAIMS), None)
         found = what or (f"a claim of type {', '.join(sorted(kinds))}" if kinds else "no claim")
-        raise InvalidInput(
-            f"{source}: unsupported credential type: the EDC holds {found}; the engine reads "
-            "micro-credentials and other learning achievements"
-        )
+        raise not_an_achievement(source, f"the EDC holds {found}")
 
 
 def read_edc(document: dict[str, Any], preferred_language: str | None) -> Reading:

@@ -26,7 +26,13 @@ from recognition_engine.ingestion.digital.jsonld import (
     tagged,
     types_of,
 )
-from recognition_engine.ingestion.digital.reading import Reading, instant, language_order, number
+from recognition_engine.ingestion.digital.reading import (
+    Reading,
+    instant,
+    language_order,
+    not_an_achievement,
+    number,
+)
 
 # achievementType values (OB3 §B.1.3) that are micro-credentials or other short learning
 # achievements; degrees, diplomas, licences, memberships and the like are refused.
@@ -59,10 +65,10 @@ def check_supported(document: dict[str, Any], source: str) -> None:
     achievement = first_object(first_object(document.get("credentialSubject")).get("achievement"))
     kind = achievement.get("achievementType")
     if kind is not None and kind not in SUPPORTED_ACHIEVEMENTS:
-        raise InvalidInput(
-            f"{source}: unsupported credential type: an Open Badges achievement of type "
-            f"{str(kind)[:100]!r}; the engine reads micro-credentials and other learning "
-            "achievements (MicroCredential, Course, Certificate, Badge, …)"
+        raise not_an_achievement(
+            source,
+            f"an Open Badges achievement of type {str(kind)[:100]!r}",
+            " (MicroCredential, Course, Certificate, Badge, …)",
         )
 
 

@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from recognition_engine.errors import InvalidInput
+
 DEFAULT_LANGUAGE = "en"
 
 
@@ -23,6 +25,15 @@ class Reading:
     valid_until: dt.datetime | None = None
     status_listed: bool = False  # whether it names a revocation/suspension status list
     proof: str | None = None  # an embedded proof that cannot be checked offline
+
+
+def not_an_achievement(source: str, found: str, readable: str = "") -> InvalidInput:
+    """Return the refusal of a credential that holds ``found``, no learning achievement;
+    ``readable`` names the kinds its format may hold instead."""
+    return InvalidInput(
+        f"{source}: unsupported credential type: {found}; the engine reads micro-credentials "
+        f"and other learning achievements{readable}"
+    )
 
 
 def language_order(preferred: str | None, primary: str | None) -> list[str]:
