@@ -1,4 +1,4 @@
-"""Time indexing and recognition with the real model: prints the figures quoted in docs/evaluation.md.
+"""Time indexing and recognition with the real model: the figures docs/evaluation.md quotes.
 
     python benchmarks/engine.py [--catalogue ../shared/data/equivalence-vccs-vt/modules.jsonl]
     python benchmarks/engine.py --catalogue A/modules.jsonl --catalogue B/credentials.jsonl ...

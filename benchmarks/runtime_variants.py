@@ -32,10 +32,11 @@ from pathlib import Path
 
 import checkout  # noqa: F401 - this checkout's code, ahead of an installed copy
 import numpy as np
-from screening import unique_copies
 
 import corpora
-from recognition_engine.ingestion.files import load_programme
+from recognition_engine.domain import MicroCredential
+from recognition_engine.errors import InvalidInput
+from recognition_engine.ingestion.files import load_credentials, load_programme
 from recognition_engine.ingestion.outcomes import outcomes_of
 from recognition_engine.matching import credential_text
 from recognition_engine.models import bundled_model_path
@@ -50,6 +51,32 @@ from recognition_engine.service import catalogue_entries
 
 Run = Callable[[dict[str, np.ndarray]], np.ndarray]
 MAX_TOKENS = 256
+
+
+def unique_copies(count: int, tag: str) -> list[MicroCredential]:
+    """``count`` copies of the shipped credentials whose titles and outcomes no other copy
+    shares (so that no copy reads another's vectors from a cache)."""
+    base: list[MicroCredential] = []
+    for path in corpora.credential_paths():
+        try:
+            base += load_credentials(path)
+        except InvalidInput:
+            continue
+    copies = []
+    for i in range(count):
+        credential, label = base[i % len(base)], f"{tag}-{i}"
+        copies.append(
+            credential.model_copy(
+                update={
+                    "id": f"bench-{label}",
+                    "title": f"{credential.title} ({label})",
+                    "learning_outcomes": [
+                        f"{text} ({label})" for text in credential.learning_outcomes
+                    ],
+                }
+            )
+        )
+    return copies
 
 
 def screening_texts(count: int) -> list[str]:

@@ -221,7 +221,8 @@ def module_indexes(
 
     Up to ``exact_max_rows`` modules both matrices are scanned, exactly; above, each credential
     would read every module's vector twice (at 333k modules, 95 ms against 48 ms with these
-    indexes: docs/performance.md, Memory), so they get IVF-SQ8 indexes rescored exactly, as outcomes do.
+    indexes: docs/performance.md, Memory), so they get IVF-SQ8 indexes rescored exactly, as
+    outcomes do.
     """
     if len(text_vectors) <= exact_max_rows:
         return None
