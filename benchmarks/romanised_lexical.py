@@ -182,6 +182,64 @@ def out_of_fold(
     return results, chosen
 
 
+Figures = dict[str, dict[str, list[float]]]  # {language: {metric: one mean per split}}
+
+
+def repeated_out_of_fold(
+    table: dict[str, np.ndarray],
+    groups: np.ndarray,
+    splits: list[list[np.ndarray]],
+    by_language: dict[str, np.ndarray],
+) -> tuple[Figures, list[int]]:
+    """Return each language's out-of-fold means, one per split, and every table row chosen."""
+    figures: Figures = {lang: {metric: [] for metric in table} for lang in by_language}
+    chosen: list[int] = []
+    for folds in splits:
+        scored, rows_chosen = out_of_fold(table, groups, folds)
+        chosen += rows_chosen
+        for lang, rows in by_language.items():
+            for metric, value in _means(scored, rows).items():
+                figures[lang][metric].append(value)
+    return figures, chosen
+
+
+def _spread(figures: Figures) -> dict[str, dict[str, object]]:
+    """Return each figure's mean over the splits, with its least and greatest."""
+    return {
+        lang: {m: [round(float(np.mean(v)), 3), [min(v), max(v)]] for m, v in metrics.items()}
+        for lang, metrics in figures.items()
+    }
+
+
+def _median_range(values: list[float]) -> list[float]:
+    return [float(np.median(values)), min(values), max(values)]
+
+
+def method_figures(
+    table: dict[str, np.ndarray],
+    groups: np.ndarray,
+    splits: list[list[np.ndarray]],
+    by_language: dict[str, np.ndarray],
+) -> dict[str, object]:
+    """Return one fusion's out-of-fold figures (5-fold, then leave one source out), the weights
+    chosen, and its in-sample P@1 by weight."""
+    repeated, chosen = repeated_out_of_fold(table, groups, splits, by_language)
+    loo, loo_rows = out_of_fold(table, groups, [np.array([g]) for g in sorted(set(groups))])
+    return {
+        "5-fold out of fold, mean [min, max] over repeats": _spread(repeated),
+        "5-fold weights chosen (median, min, max)": _median_range([WEIGHTS[i] for i in chosen]),
+        "leave one source out": {lang: _means(loo, rows) for lang, rows in by_language.items()},
+        "leave-one-out weights (median, min, max)": _median_range([WEIGHTS[i] for i in loo_rows]),
+        "P@1 by weight, in sample": {
+            str(w): {
+                lang: round(float(table["P@1"][i, rows].mean()), 3)
+                for lang, rows in by_language.items()
+            }
+            for i, w in enumerate(WEIGHTS)
+        },
+    }
+
+
 def nested(
     tables: dict[str, dict[str, np.ndarray]],
     groups: np.ndarray,
@@ -190,27 +248,16 @@ def nested(
 ) -> dict[str, object]:
     """Return out-of-fold figures when the romanisation and the fusion method are chosen on the
     training folds too, with the weight: the figure for the whole procedure, not one variant."""
-    labels = [(name, weight) for name in tables for weight in WEIGHTS]
+    labels = [f"{name}, weight {weight}" for name in tables for weight in WEIGHTS]
     table = {
         metric: np.concatenate([t[metric] for t in tables.values()]) for metric in ("P@1", "MRR@10")
     }
-    figures: dict[str, dict[str, list[float]]] = {
-        lang: {"P@1": [], "MRR@10": []} for lang in by_language
-    }
+    figures, chosen = repeated_out_of_fold(table, groups, splits, by_language)
     picks: dict[str, int] = {}
-    for folds in splits:
-        scored, chosen = out_of_fold(table, groups, folds)
-        for row in chosen:
-            pick = f"{labels[row][0]}, weight {labels[row][1]}"
-            picks[pick] = picks.get(pick, 0) + 1
-        for lang, rows in by_language.items():
-            for metric, value in _means(scored, rows).items():
-                figures[lang][metric].append(value)
+    for row in chosen:
+        picks[labels[row]] = picks.get(labels[row], 0) + 1
     return {
-        "5-fold out of fold, mean [min, max] over repeats": {
-            lang: {m: [round(float(np.mean(v)), 3), [min(v), max(v)]] for m, v in metrics.items()}
-            for lang, metrics in figures.items()
-        },
+        "5-fold out of fold, mean [min, max] over repeats": _spread(figures),
         "choices (fold count)": dict(sorted(picks.items(), key=lambda item: -item[1])),
     }
 
@@ -251,7 +298,7 @@ def main() -> None:
     english = [item_text(c) for c in dataset.credentials]
     originals = [c for c in english if c.id in set(sources)]
 
-    settings = Settings(data_dir=args.data_dir, embedding_backend="torch", _env_file=None)
+    settings = Settings(data_dir=args.data_dir, embedding_backend="torch", _env_file=None)  # type: ignore[call-arg]
     passage, query = _embedders(args.model, settings)
     vectors = (
         passage.embed([m.text for m in modules], progress=True),
@@ -263,10 +310,6 @@ def main() -> None:
     distinct = np.array(sorted(set(sources)))
     results: dict[str, object] = {"model": query.model_id, "modules": len(modules)}
     by_language = {language: np.flatnonzero(languages == language) for language in ("ka", "hy")}
-    results["dense"] = {
-        f"{lang} ({len(rows)})": _means(per_credential(dense, gold_mask), rows)
-        for lang, rows in by_language.items()
-    }
     english_sets = {
         f"en originals ({len(originals)})": (originals, english_gold),
         f"en all ({len(english)})": (english, english_gold),
@@ -275,18 +318,19 @@ def main() -> None:
         name: (_scores(query, items, modules, vectors), _gold_mask(items, modules, g))
         for name, (items, g) in english_sets.items()
     }
-    results["dense"].update(  # type: ignore[union-attr]
-        {
-            name: _means(per_credential(scores, mask), np.arange(len(items)))
-            for (name, (scores, mask)), (items, _) in zip(
-                english_dense.items(), english_sets.values(), strict=True
-            )
-        }
-    )
+    results["dense"] = {
+        **{
+            f"{lang} ({len(rows)})": _means(per_credential(dense, gold_mask), rows)
+            for lang, rows in by_language.items()
+        },
+        **{
+            name: _means(per_credential(scores, mask), np.arange(len(scores)))
+            for name, (scores, mask) in english_dense.items()
+        },
+    }
 
     rng = np.random.default_rng(args.seed)
     splits = [np.array_split(rng.permutation(distinct), 5) for _ in range(args.repeats)]
-    leave_one_out = [np.array([source]) for source in distinct]
     tables: dict[str, dict[str, np.ndarray]] = {}
     for variant in args.variants.split(","):
         lexical = lexical_scores(queries, modules, variant)
@@ -300,60 +344,19 @@ def main() -> None:
         }
         for method, fused in fusions(dense, lexical).items():
             table = weight_table(fused, gold_mask)
-            curve = {
-                str(w): {
-                    lang: round(float(table["P@1"][i, rows].mean()), 3)
-                    for lang, rows in by_language.items()
-                }
-                for i, w in enumerate(WEIGHTS)
-            }
-            repeated = {lang: {"P@1": [], "MRR@10": []} for lang in by_language}
-            weights: list[float] = []
-            for folds in splits:
-                scored, chosen = out_of_fold(table, groups, folds)
-                weights += [WEIGHTS[i] for i in chosen]
-                for lang, rows in by_language.items():
-                    for metric, value in _means(scored, rows).items():
-                        repeated[lang][metric].append(value)
             tables[f"{variant}, {method}"] = table
-            loo, loo_rows = out_of_fold(table, groups, leave_one_out)
-            loo_weights = [WEIGHTS[i] for i in loo_rows]
-            # the weight all 30 sources would choose, applied to English for reference
+            # the weight every source together would choose, applied to English for reference
             full_weight = WEIGHTS[choose_weight(table, np.arange(len(queries)))]
             english_rows = {}
             for name, (scores, mask) in english_dense.items():
-                items = english_sets[name][0]
                 english_fused = fusions(scores, english_lexical[name])[method](full_weight)
                 english_rows[name] = _means(
-                    per_credential(english_fused, mask), np.arange(len(items))
+                    per_credential(english_fused, mask), np.arange(len(scores))
                 )
             row[method] = {
-                "5-fold out of fold, mean [min, max] over repeats": {
-                    lang: {
-                        metric: [
-                            round(float(np.mean(values)), 3),
-                            [round(min(values), 3), round(max(values), 3)],
-                        ]
-                        for metric, values in metrics.items()
-                    }
-                    for lang, metrics in repeated.items()
-                },
-                "5-fold weights chosen (median, min, max)": [
-                    float(np.median(weights)),
-                    min(weights),
-                    max(weights),
-                ],
-                "leave one source out": {
-                    lang: _means(loo, rows) for lang, rows in by_language.items()
-                },
-                "leave-one-out weights (median, min, max)": [
-                    float(np.median(loo_weights)),
-                    min(loo_weights),
-                    max(loo_weights),
-                ],
-                "weight chosen on all 30": full_weight,
+                **method_figures(table, groups, splits, by_language),
+                "weight chosen on every source": full_weight,
                 "English with that weight (reference only)": english_rows,
-                "P@1 by weight, in sample": curve,
             }
         results[variant] = row
         print(json.dumps({variant: row}, ensure_ascii=False), flush=True)
