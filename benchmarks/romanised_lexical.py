@@ -36,19 +36,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import sys
 import time
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
+import checkout  # noqa: F401 - this checkout's code, ahead of an installed copy
 import numpy as np
-
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(REPO / "benchmarks"))
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-
 from anyascii import anyascii  # noqa: E402
 from multilingual import _embedders, _scores, add_common_arguments, catalogue  # noqa: E402
 from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: E402
