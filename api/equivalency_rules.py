@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 
 from api.database import Database
 from api.equivalency_schemas import EquivalencyRulePublic, RuleEnd, RuleEndRequest, RuleRequest
-from api.listing import keyset_page
+from api.listing import Window, keyset_page
 from api.problems import Conflict, not_found
-from api.schemas import DecisionAction, KeyRef, ModuleAward, Page
+from api.schemas import DecisionAction, KeyRef, Page
 from api.security import Caller
 from api.tables import (
     CredentialRecord,
@@ -26,10 +26,11 @@ from api.tables import (
     EquivalencyRuleEndRecord,
     EquivalencyRuleRecord,
     RecognitionRecord,
+    from_columns,
 )
 from recognition_engine.decision.equivalency import apply_equivalency_rules, rule_key
 from recognition_engine.domain import MicroCredential, Programme, RecognitionProposal
-from recognition_engine.domain.equivalency import EquivalencyRule, RuleModule
+from recognition_engine.domain.equivalency import EquivalencyRule
 
 
 class EquivalencyRules:
@@ -112,12 +113,7 @@ class EquivalencyRules:
             statement = _active_on(statement, active_on)
         with self.database.session() as session:
             rows, next_after = keyset_page(
-                session,
-                statement,
-                EquivalencyRuleRecord,
-                EquivalencyRuleRecord.created_at,
-                after=after,
-                limit=limit,
+                session, statement, EquivalencyRuleRecord, Window(after, limit)
             )
             records = [row[0] for row in rows]
             ends = _ends(session, [record.id for record in records])
@@ -250,16 +246,10 @@ def _valid_until(
 def _domain(
     record: EquivalencyRuleRecord, ends: Sequence[EquivalencyRuleEndRecord]
 ) -> EquivalencyRule:
-    return EquivalencyRule(
-        id=record.id,
-        programme_id=record.programme_id,
-        awarding_body=record.awarding_body,
-        title=record.title,
-        modules=[RuleModule.model_validate(item) for item in record.modules],
-        valid_from=record.valid_from,
+    return from_columns(
+        EquivalencyRule,
+        record,
         valid_until=_valid_until(record, ends),
-        decision_id=record.decision_id,
-        recognition_id=record.recognition_id,
         decided_on=record.decided_at.date(),
     )
 
@@ -267,18 +257,11 @@ def _domain(
 def _public(
     record: EquivalencyRuleRecord, ends: Sequence[EquivalencyRuleEndRecord]
 ) -> EquivalencyRulePublic:
-    return EquivalencyRulePublic(
-        id=record.id,
-        decision_id=record.decision_id,
-        recognition_id=record.recognition_id,
-        programme_id=record.programme_id,
-        awarding_body=record.awarding_body,
-        title=record.title,
-        modules=[ModuleAward.model_validate(item) for item in record.modules],
-        valid_from=record.valid_from,
+    return from_columns(
+        EquivalencyRulePublic,
+        record,
         valid_until=_valid_until(record, ends),
         valid_until_as_made=record.valid_until,
-        note=record.note,
         made_by=KeyRef(key_id=record.key_id, name=record.key_name),
         made_at=record.created_at,
         ends=[

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 from api.examples import CREDENTIAL_EXAMPLES
 from api.idempotency import idempotency_key
 from api.links import CREDENTIAL_LINKS, created
-from api.listing import After, CreatedBefore, CreatedFrom, Limit
+from api.listing import After, CreatedBefore, CreatedFrom, Limit, Window
 from api.operations import any_role_reads
 from api.problems import ApiProblem, problem_responses
 from api.schemas import CredentialPublic, Page
@@ -185,7 +185,7 @@ def list_credentials(
     created_from: CreatedFrom = None,
     created_before: CreatedBefore = None,
 ) -> Page[CredentialPublic]:
-    return svc.store.credential_page(after, limit, created_from, created_before)
+    return svc.store.credential_page(Window(after, limit, created_from, created_before))
 
 
 @router.get(

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Body, Depends, Path, Response, status
 from api.examples import PROGRAMME_EXAMPLES
 from api.idempotency import idempotency_key
 from api.links import PROGRAMME_LINKS, created
-from api.listing import After, CreatedBefore, CreatedFrom, Limit
+from api.listing import After, CreatedBefore, CreatedFrom, Limit, Window
 from api.operations import any_role_reads
 from api.problems import problem_responses
 from api.schemas import (
@@ -85,7 +85,7 @@ def list_programmes(
     created_from: CreatedFrom = None,
     created_before: CreatedBefore = None,
 ) -> Page[ProgrammeSummary]:
-    return svc.store.programme_page(after, limit, created_from, created_before)
+    return svc.store.programme_page(Window(after, limit, created_from, created_before))
 
 
 @router.get(

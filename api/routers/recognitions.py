@@ -9,7 +9,7 @@ from fastapi import APIRouter, Body, Depends, Path, Query, Response, status
 from api.equivalency_rules import EquivalencyRules
 from api.examples import DECISION_EXAMPLES, RECOGNITION_EXAMPLES
 from api.links import RECOGNITION_LINKS
-from api.listing import After, CreatedBefore, CreatedFrom, Limit
+from api.listing import After, CreatedBefore, CreatedFrom, Limit, Window
 from api.operations import any_role_reads, idempotent_write
 from api.problems import problem_responses
 from api.reader_language import ReaderLanguage, for_reader
@@ -91,9 +91,8 @@ def list_recognitions(
     status: RecognitionListState | None = None,
     programme_id: Annotated[str | None, Query(max_length=100)] = None,
 ) -> Page[RecognitionPublic]:
-    page = svc.store.recognition_page(
-        after, limit, created_from, created_before, status, programme_id
-    )
+    window = Window(after, limit, created_from, created_before)
+    page = svc.store.recognition_page(window, status, programme_id)
     return page.model_copy(update={"items": [_localised(r, language) for r in page.items]})
 
 

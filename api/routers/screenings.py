@@ -9,7 +9,7 @@ from fastapi import APIRouter, Body, Depends, Path, Query, Response, status
 from api.examples import SCREENING_EXAMPLES
 from api.idempotency import idempotency_key
 from api.links import SCREENING_LINKS, created
-from api.listing import After, CreatedBefore, CreatedFrom, Limit
+from api.listing import After, CreatedBefore, CreatedFrom, Limit, Window
 from api.operations import READ_PROBLEMS
 from api.problems import problem_responses
 from api.reader_language import ReaderLanguage, results_for_reader
@@ -99,7 +99,8 @@ def list_screenings(
     created_before: CreatedBefore = None,
     status: ScreeningStatus | None = None,
 ) -> Page[ScreeningPublic]:
-    return svc.screenings.page(caller, after, limit, created_from, created_before, status)
+    window = Window(after, limit, created_from, created_before)
+    return svc.screenings.page(caller, window, status)
 
 
 @router.get(
