@@ -21,11 +21,11 @@ from api.schemas import (
     RecognitionPublic,
     RecognitionRequest,
 )
-from api.security import Caller, Role, require
+from api.security import EvaluatorCaller, Role, ScreeningCaller, require
 from api.services import ServicesDep
 
 router = APIRouter(prefix="/recognitions", tags=["recognitions"])
-RecognitionId = Path(max_length=100, description="The recognition's id.")
+RecognitionId = Annotated[str, Path(max_length=100, description="The recognition's id.")]
 
 PROPOSE_DESCRIPTION = """\
 The proposal is made against the programme's current version, and keeps pointing at it
@@ -55,7 +55,7 @@ and `reasons` are the `reason_codes` rendered, kept for clients that read them.
 def create_recognition(
     response: Response,
     request: Annotated[RecognitionRequest, Body(openapi_examples=RECOGNITION_EXAMPLES)],
-    caller: Annotated[Caller, Depends(require(Role.SCREENING))],
+    caller: ScreeningCaller,
     svc: ServicesDep,
     language: ReaderLanguage,
 ) -> RecognitionPublic:
@@ -84,6 +84,8 @@ def _localised(public: RecognitionPublic, language: str) -> RecognitionPublic:
 def list_recognitions(
     svc: ServicesDep,
     language: ReaderLanguage,
+    # a CreatedWindow's parameters, spelled out: FastAPI would list a dependency's after the
+    # route's own, and the document has always listed them before the filters
     after: After = None,
     limit: Limit = 50,
     created_from: CreatedFrom = None,
@@ -103,7 +105,7 @@ def list_recognitions(
     **any_role_reads(),
 )
 def get_recognition(
-    recognition_id: Annotated[str, RecognitionId], svc: ServicesDep, language: ReaderLanguage
+    recognition_id: RecognitionId, svc: ServicesDep, language: ReaderLanguage
 ) -> RecognitionPublic:
     return _localised(svc.store.recognition(recognition_id), language)
 
@@ -129,9 +131,9 @@ against the programme's cap and, in an application, against what its other recog
     **idempotent_write(DecisionBody),
 )
 def record_decision(
-    recognition_id: Annotated[str, RecognitionId],
+    recognition_id: RecognitionId,
     decision: Annotated[DecisionBody, Body(openapi_examples=DECISION_EXAMPLES)],
-    caller: Annotated[Caller, Depends(require(Role.EVALUATOR))],
+    caller: EvaluatorCaller,
     svc: ServicesDep,
 ) -> DecisionPublic:
     return svc.store.add_decision(recognition_id, decision.decision(), caller)
@@ -145,6 +147,6 @@ def record_decision(
     dependencies=[Depends(require(Role.EVALUATOR))],
 )
 def list_decisions(
-    recognition_id: Annotated[str, RecognitionId], svc: ServicesDep
+    recognition_id: RecognitionId, svc: ServicesDep
 ) -> list[DecisionPublic]:
     return svc.store.decisions(recognition_id)

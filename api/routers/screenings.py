@@ -21,14 +21,14 @@ from api.schemas import (
     ScreeningResults,
     ScreeningStatus,
 )
-from api.security import ANY_ROLE, Caller, Role, require
+from api.security import AnyCaller, ScreeningCaller
 from api.services import ServicesDep
 from api.strict_body import strict_json
 from recognition_engine.ingestion import read_credentials
 from recognition_engine.skills.counting import SkillCount, SkillRole
 
 router = APIRouter(prefix="/screenings", tags=["screenings"])
-ScreeningId = Path(max_length=100, description="The screening's id.")
+ScreeningId = Annotated[str, Path(max_length=100, description="The screening's id.")]
 
 CREATE_DESCRIPTION = """\
 Each credential is screened alone against each programme. Learner identities are dropped before
@@ -62,7 +62,7 @@ screening's status says how the delivery went.
 def create_screening(
     response: Response,
     request: Annotated[ScreeningRequest, Body(openapi_examples=SCREENING_EXAMPLES)],
-    caller: Annotated[Caller, Depends(require(Role.SCREENING))],
+    caller: ScreeningCaller,
     svc: ServicesDep,
 ) -> ScreeningCreated:
     public = svc.screenings.submit(_read_inline(request), caller)
@@ -92,7 +92,9 @@ def _read_inline(request: ScreeningRequest) -> ScreeningRequest:
 )
 def list_screenings(
     svc: ServicesDep,
-    caller: Annotated[Caller, Depends(ANY_ROLE)],
+    caller: AnyCaller,
+    # a CreatedWindow's parameters, spelled out: FastAPI would list a dependency's after the
+    # route's own, and the document has always listed them before the filters
     after: After = None,
     limit: Limit = 50,
     created_from: CreatedFrom = None,
@@ -112,9 +114,7 @@ def list_screenings(
     responses=problem_responses(*READ_PROBLEMS),
 )
 def get_screening(
-    screening_id: Annotated[str, ScreeningId],
-    svc: ServicesDep,
-    caller: Annotated[Caller, Depends(ANY_ROLE)],
+    screening_id: ScreeningId, svc: ServicesDep, caller: AnyCaller
 ) -> ScreeningPublic:
     return svc.screenings.status(screening_id, caller)
 
@@ -127,9 +127,9 @@ def get_screening(
     responses=problem_responses(*READ_PROBLEMS),
 )
 def get_screening_results(
-    screening_id: Annotated[str, ScreeningId],
+    screening_id: ScreeningId,
     svc: ServicesDep,
-    caller: Annotated[Caller, Depends(ANY_ROLE)],
+    caller: AnyCaller,
     language: ReaderLanguage,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
@@ -159,8 +159,6 @@ def get_screening_results(
     responses=problem_responses(*READ_PROBLEMS),
 )
 def get_screening_skills(
-    screening_id: Annotated[str, ScreeningId],
-    svc: ServicesDep,
-    caller: Annotated[Caller, Depends(ANY_ROLE)],
+    screening_id: ScreeningId, svc: ServicesDep, caller: AnyCaller
 ) -> list[SkillCount]:
     return svc.screenings.skill_counts(screening_id, caller)
