@@ -161,6 +161,9 @@ class EquivalencyRules:
         return apply_equivalency_rules(proposal, credentials, programme, rules)
 
 
+Ends = Sequence[EquivalencyRuleEndRecord]  # a rule's ends, oldest first
+
+
 # --- reads ---------------------------------------------------------------------------------
 
 
@@ -232,9 +235,7 @@ def _active_on(statement, day: dt.date):  # noqa: ANN001, ANN202 - a Select of r
     )
 
 
-def _valid_until(
-    record: EquivalencyRuleRecord, ends: Sequence[EquivalencyRuleEndRecord]
-) -> dt.date | None:
+def _valid_until(record: EquivalencyRuleRecord, ends: Ends) -> dt.date | None:
     """The last issue date the rule covers now: the soonest of its own and its ends'."""
     days = [day for day in (record.valid_until, *(end.ends_on for end in ends)) if day]
     return min(days) if days else None
@@ -243,9 +244,7 @@ def _valid_until(
 # --- shapes --------------------------------------------------------------------------------
 
 
-def _domain(
-    record: EquivalencyRuleRecord, ends: Sequence[EquivalencyRuleEndRecord]
-) -> EquivalencyRule:
+def _domain(record: EquivalencyRuleRecord, ends: Ends) -> EquivalencyRule:
     return from_columns(
         EquivalencyRule,
         record,
@@ -254,9 +253,7 @@ def _domain(
     )
 
 
-def _public(
-    record: EquivalencyRuleRecord, ends: Sequence[EquivalencyRuleEndRecord]
-) -> EquivalencyRulePublic:
+def _public(record: EquivalencyRuleRecord, ends: Ends) -> EquivalencyRulePublic:
     return from_columns(
         EquivalencyRulePublic,
         record,

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Query
+from fastapi import Depends, Query
 from pydantic import BeforeValidator
 from sqlalchemy import Select, and_, or_
 from sqlalchemy.orm import Session
@@ -90,3 +90,21 @@ CreatedFrom = Annotated[
 CreatedBefore = Annotated[
     IsoTime | None, Query(description="Only items created before this time (UTC).")
 ]
+
+
+def window_query(default_limit: int = 50) -> Any:
+    """A route parameter's dependency that reads the ``Window`` of a list of created items from
+    the query: ``after``, ``limit``, ``created_from`` and ``created_before``."""
+
+    def window(
+        after: After = None,
+        limit: Limit = default_limit,
+        created_from: CreatedFrom = None,
+        created_before: CreatedBefore = None,
+    ) -> Window:
+        return Window(after, limit, created_from, created_before)
+
+    return Depends(window)
+
+
+CreatedWindow = Annotated[Window, window_query()]

@@ -13,11 +13,11 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 from api.examples import CREDENTIAL_EXAMPLES
 from api.idempotency import idempotency_key
 from api.links import CREDENTIAL_LINKS, created
-from api.listing import After, CreatedBefore, CreatedFrom, Limit, Window
+from api.listing import CreatedWindow
 from api.operations import any_role_reads
 from api.problems import ApiProblem, problem_responses
 from api.schemas import CredentialPublic, Page
-from api.security import Caller, Role, require
+from api.security import ScreeningCaller
 from api.services import ServicesDep
 from api.strict_body import field_errors
 from recognition_engine.domain import MicroCredential
@@ -95,7 +95,7 @@ async def submitted_body(request: Request) -> tuple[str, bytes]:
 def submit_credential(
     response: Response,
     body: Annotated[tuple[str, bytes], Depends(submitted_body)],
-    caller: Annotated[Caller, Depends(require(Role.SCREENING))],
+    caller: ScreeningCaller,
     svc: ServicesDep,
     language: Annotated[
         str | None,
@@ -178,14 +178,8 @@ def _parsed(raw: bytes, syntax: Syntax, max_bytes: int, max_depth: int) -> Crede
     summary="List submitted credentials, oldest first, a page at a time",
     **any_role_reads(),
 )
-def list_credentials(
-    svc: ServicesDep,
-    after: After = None,
-    limit: Limit = 50,
-    created_from: CreatedFrom = None,
-    created_before: CreatedBefore = None,
-) -> Page[CredentialPublic]:
-    return svc.store.credential_page(Window(after, limit, created_from, created_before))
+def list_credentials(svc: ServicesDep, window: CreatedWindow) -> Page[CredentialPublic]:
+    return svc.store.credential_page(window)
 
 
 @router.get(

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Body, Depends, Path, Response, status
 from api.examples import PROGRAMME_EXAMPLES
 from api.idempotency import idempotency_key
 from api.links import PROGRAMME_LINKS, created
-from api.listing import After, CreatedBefore, CreatedFrom, Limit, Window
+from api.listing import Window, window_query
 from api.operations import any_role_reads
 from api.problems import problem_responses
 from api.schemas import (
@@ -25,7 +25,9 @@ from api.store import programme_exists
 from api.strict_body import strict_json
 
 router = APIRouter(prefix="/programmes", tags=["programmes"])
-ProgrammeId = Path(pattern=r"^[a-z0-9][a-z0-9._-]{0,99}$", description="The programme's id.")
+ProgrammeId = Annotated[
+    str, Path(pattern=r"^[a-z0-9][a-z0-9._-]{0,99}$", description="The programme's id.")
+]
 
 
 @router.post(
@@ -61,7 +63,7 @@ def create_programme(
     dependencies=[Depends(require()), strict_json(ProgrammeReplacement)],
 )
 def replace_programme(
-    programme_id: Annotated[str, ProgrammeId],
+    programme_id: ProgrammeId,
     replacement: Annotated[ProgrammeReplacement, Body(openapi_examples=PROGRAMME_EXAMPLES)],
     svc: ServicesDep,
 ) -> ProgrammePublic:
@@ -79,13 +81,9 @@ def replace_programme(
     **any_role_reads(),
 )
 def list_programmes(
-    svc: ServicesDep,
-    after: After = None,
-    limit: Limit = 100,
-    created_from: CreatedFrom = None,
-    created_before: CreatedBefore = None,
+    svc: ServicesDep, window: Annotated[Window, window_query(default_limit=100)]
 ) -> Page[ProgrammeSummary]:
-    return svc.store.programme_page(Window(after, limit, created_from, created_before))
+    return svc.store.programme_page(window)
 
 
 @router.get(
@@ -94,7 +92,7 @@ def list_programmes(
     summary="Get a programme with its module catalogue",
     **any_role_reads(),
 )
-def get_programme(programme_id: Annotated[str, ProgrammeId], svc: ServicesDep) -> ProgrammePublic:
+def get_programme(programme_id: ProgrammeId, svc: ServicesDep) -> ProgrammePublic:
     return svc.store.programme_public(programme_id)
 
 
@@ -107,7 +105,7 @@ def get_programme(programme_id: Annotated[str, ProgrammeId], svc: ServicesDep) -
     **any_role_reads(),
 )
 def get_programme_version(
-    programme_id: Annotated[str, ProgrammeId],
+    programme_id: ProgrammeId,
     version: Annotated[int, Path(ge=1, le=1_000_000, description="The version number.")],
     svc: ServicesDep,
 ) -> ProgrammePublic:
