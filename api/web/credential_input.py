@@ -32,7 +32,8 @@ def credentials_from_file(
 
 def uploads_in(form: FormData) -> list[UploadFile]:
     """The files chosen in the form's ``credentials`` input (none chosen: an empty list)."""
-    return [item for item in form.getlist("credentials") if getattr(item, "filename", None)]
+    chosen = form.getlist("credentials")
+    return [item for item in chosen if isinstance(item, UploadFile) and item.filename]
 
 
 async def credentials_from_uploads(
