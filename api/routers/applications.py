@@ -28,7 +28,6 @@ micro-credential ECTS, and a credential counts once in it.
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
-    response_model=ApplicationPublic,
     summary="Open an application toward a programme",
     description=CREATE_DESCRIPTION,
     **idempotent_write(ApplicationRequest, links=APPLICATION_LINKS),
@@ -46,7 +45,6 @@ def create_application(
 
 @router.get(
     "/{application_id}",
-    response_model=ApplicationPublic,
     summary="An application: its recognitions and what they hold of the programme's cap",
     **any_role_reads(),
 )

@@ -85,7 +85,6 @@ async def submitted_body(request: Request) -> tuple[str, bytes]:
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
-    response_model=CredentialPublic,
     summary="Submit a micro-credential",
     description=SUBMIT_DESCRIPTION,
     responses=problem_responses(400, 401, 403, 413, 415, 422, 429) | created(CREDENTIAL_LINKS),
@@ -174,7 +173,6 @@ def _parsed(raw: bytes, syntax: Syntax, max_bytes: int, max_depth: int) -> Crede
 
 @router.get(
     "",
-    response_model=Page[CredentialPublic],
     summary="List submitted credentials, oldest first, a page at a time",
     **any_role_reads(),
 )
@@ -184,7 +182,6 @@ def list_credentials(svc: ServicesDep, window: CreatedWindow) -> Page[Credential
 
 @router.get(
     "/{credential_id}",
-    response_model=CredentialPublic,
     summary="Get a submitted micro-credential",
     **any_role_reads(),
 )

@@ -50,7 +50,6 @@ Rules = Annotated[EquivalencyRules, Depends(_rules)]
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
-    response_model=EquivalencyRulePublic,
     summary="Make a decision a standing equivalency rule",
     description=CREATE_DESCRIPTION,
     **idempotent_write(RuleRequest),
@@ -79,7 +78,6 @@ def iso_date_only(value: object) -> object:
 
 @router.get(
     "",
-    response_model=Page[EquivalencyRulePublic],
     summary="List standing equivalency rules, oldest first, a page at a time",
     description="`active_on=DATE`: only the rules that cover credentials issued that day.",
     **any_role_reads(),
@@ -98,7 +96,6 @@ def list_equivalency_rules(
 
 @router.get(
     "/{rule_id}",
-    response_model=EquivalencyRulePublic,
     summary="Get a standing equivalency rule, with its history",
     **any_role_reads(),
 )
@@ -108,7 +105,6 @@ def get_equivalency_rule(rule_id: RuleId, rules: Rules) -> EquivalencyRulePublic
 
 @router.post(
     "/{rule_id}/end",
-    response_model=EquivalencyRulePublic,
     summary="End a standing equivalency rule",
     description="Credentials issued after `ends_on` (by default today) are no longer covered. "
     "The end is added to the rule's history; an end can come sooner than the rule's, never "

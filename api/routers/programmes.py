@@ -33,7 +33,6 @@ ProgrammeId = Annotated[
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
-    response_model=ProgrammePublic,
     summary="Create a programme and index its module catalogue",
     responses=problem_responses(400, 401, 403, 409, 413, 422, 429) | created(PROGRAMME_LINKS),
     dependencies=[Depends(idempotency_key), Depends(require()), strict_json(ProgrammeRequest)],
@@ -54,7 +53,6 @@ def create_programme(
 
 @router.put(
     "/{programme_id}",
-    response_model=ProgrammePublic,
     summary="Replace a programme (a new version; earlier ones are kept) and re-index it",
     description="The path names the programme replaced; an `id` in the body is ignored, so "
     "that a programme read with GET can be sent back changed.",
@@ -76,7 +74,6 @@ def replace_programme(
 
 @router.get(
     "",
-    response_model=Page[ProgrammeSummary],
     summary="List programmes, oldest first, a page at a time",
     **any_role_reads(),
 )
@@ -88,7 +85,6 @@ def list_programmes(
 
 @router.get(
     "/{programme_id}",
-    response_model=ProgrammePublic,
     summary="Get a programme with its module catalogue",
     **any_role_reads(),
 )
@@ -98,7 +94,6 @@ def get_programme(programme_id: ProgrammeId, svc: ServicesDep) -> ProgrammePubli
 
 @router.get(
     "/{programme_id}/versions/{version}",
-    response_model=ProgrammePublic,
     summary="Get a version of a programme, with its module catalogue as it was",
     description="Every replacement makes a new version and keeps the earlier ones unchanged: "
     "a recognition links to the version it was proposed against.",

@@ -47,7 +47,6 @@ and `reasons` are the `reason_codes` rendered, kept for clients that read them.
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
-    response_model=RecognitionPublic,
     summary="Propose recognition of one or more (stacked) credentials toward a programme",
     description=PROPOSE_DESCRIPTION,
     **idempotent_write(RecognitionRequest, also=(503,), links=RECOGNITION_LINKS),
@@ -75,7 +74,6 @@ def _localised(public: RecognitionPublic, language: str) -> RecognitionPublic:
 
 @router.get(
     "",
-    response_model=Page[RecognitionPublic],
     summary="List recognitions, oldest first, a page at a time",
     description="`status=awaiting_decision`: the proposals no evaluator has decided yet, the "
     "workbench's queue; `decided`: those with at least one decision.",
@@ -100,7 +98,6 @@ def list_recognitions(
 
 @router.get(
     "/{recognition_id}",
-    response_model=RecognitionPublic,
     summary="Get a recognition proposal",
     **any_role_reads(),
 )
@@ -125,7 +122,6 @@ against the programme's cap and, in an application, against what its other recog
 @router.post(
     "/{recognition_id}/decisions",
     status_code=status.HTTP_201_CREATED,
-    response_model=DecisionPublic,
     summary="Record a decision on a proposal",
     description=DECISION_DESCRIPTION,
     **idempotent_write(DecisionBody),
@@ -141,7 +137,6 @@ def record_decision(
 
 @router.get(
     "/{recognition_id}/decisions",
-    response_model=list[DecisionPublic],
     summary="The decision history of a proposal, oldest first",
     responses=problem_responses(401, 403, 404, 422, 429),
     dependencies=[Depends(require(Role.EVALUATOR))],

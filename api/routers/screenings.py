@@ -52,7 +52,6 @@ screening's status says how the delivery went.
 @router.post(
     "",
     status_code=status.HTTP_202_ACCEPTED,
-    response_model=ScreeningCreated,
     summary="Screen many credentials against one or more programmes (a background job)",
     responses=problem_responses(400, 401, 403, 404, 413, 422, 429)
     | created(SCREENING_LINKS, status=202),
@@ -85,7 +84,6 @@ def _read_inline(request: ScreeningRequest) -> ScreeningRequest:
 
 @router.get(
     "",
-    response_model=Page[ScreeningPublic],
     summary="List screenings, oldest first, a page at a time",
     description="Only the screenings this key asked for (an admin sees them all).",
     responses=problem_responses(*READ_PROBLEMS),
@@ -107,7 +105,6 @@ def list_screenings(
 
 @router.get(
     "/{screening_id}",
-    response_model=ScreeningPublic,
     summary="Status and progress of a screening",
     description="A screening is visible to the key that asked for it (through the API or "
     "the workbench) and to admins; to any other key it does not exist (404).",
@@ -121,7 +118,6 @@ def get_screening(
 
 @router.get(
     "/{screening_id}/results",
-    response_model=ScreeningResults,
     summary="A page of a screening's results, in request order",
     description="Visible as the screening is: to the key that asked for it and to admins.",
     responses=problem_responses(*READ_PROBLEMS),
@@ -151,7 +147,6 @@ def get_screening_results(
 
 @router.get(
     "/{screening_id}/skills",
-    response_model=list[SkillCount],
     summary="A screening's ESCO skills, counted",
     description="For each ESCO skill of the screening's proposed modules: in how many "
     "proposals a module shares it with the credential, and in how many the credential lacks "
