@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.http_middleware import BODILESS_METHODS, HttpMiddleware
 from api.problems import problem_response
 
 
@@ -24,7 +25,7 @@ class BodyTooLarge(Exception):
         self.max_bytes = max_bytes
 
 
-class BodySizeLimit:
+class BodySizeLimit(HttpMiddleware):
     def __init__(
         self,
         app: ASGIApp,
@@ -33,15 +34,15 @@ class BodySizeLimit:
         streamed_prefixes: tuple[str, ...] = (),
         streamed_max_bytes: int | None = None,
     ) -> None:
-        self.app = app
+        super().__init__(app)
         self.max_bytes = max_bytes
         self.streamed_prefixes = streamed_prefixes
         self.streamed_max_bytes = streamed_max_bytes or max_bytes
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] in {"GET", "HEAD", "OPTIONS", "DELETE"}:
-            await self.app(scope, receive, send)
-            return
+    def handles(self, scope: Scope) -> bool:
+        return scope["method"] not in BODILESS_METHODS
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self.streamed_prefixes and scope["path"].startswith(self.streamed_prefixes):
             await self.app(scope, counted(scope, receive, self.streamed_max_bytes), send)
             return

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 
 from sqlalchemy import select
 
 from api.database import Database
-from api.listing import keyset_page
+from api.listing import Window, keyset_page
 from api.problems import not_found
 from api.schemas import (
     CredentialPublic,
@@ -32,20 +31,10 @@ class CredentialStore:
             session.add(record)
         return _credential_public(record)
 
-    def credential_page(
-        self, after: str | None, limit: int, since: dt.datetime | None, until: dt.datetime | None
-    ) -> Page[CredentialPublic]:
+    def credential_page(self, window: Window) -> Page[CredentialPublic]:
+        statement = select(CredentialRecord)
         with self.database.session() as session:
-            rows, next_after = keyset_page(
-                session,
-                select(CredentialRecord),
-                CredentialRecord,
-                CredentialRecord.created_at,
-                after=after,
-                limit=limit,
-                since=since,
-                until=until,
-            )
+            rows, next_after = keyset_page(session, statement, CredentialRecord, window)
             items = [_credential_public(row[0]) for row in rows]
         return Page[CredentialPublic](items=items, next_after=next_after)
 

@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 
 from api.database import Database
 from api.equivalency_schemas import EquivalencyRulePublic, RuleEnd, RuleEndRequest, RuleRequest
-from api.listing import keyset_page
+from api.listing import Window, keyset_page
 from api.problems import Conflict, not_found
-from api.schemas import DecisionAction, KeyRef, ModuleAward, Page
+from api.schemas import DecisionAction, KeyRef, Page
 from api.security import Caller
 from api.tables import (
     CredentialRecord,
@@ -26,10 +26,11 @@ from api.tables import (
     EquivalencyRuleEndRecord,
     EquivalencyRuleRecord,
     RecognitionRecord,
+    from_columns,
 )
 from recognition_engine.decision.equivalency import apply_equivalency_rules, rule_key
 from recognition_engine.domain import MicroCredential, Programme, RecognitionProposal
-from recognition_engine.domain.equivalency import EquivalencyRule, RuleModule
+from recognition_engine.domain.equivalency import EquivalencyRule
 
 
 class EquivalencyRules:
@@ -112,12 +113,7 @@ class EquivalencyRules:
             statement = _active_on(statement, active_on)
         with self.database.session() as session:
             rows, next_after = keyset_page(
-                session,
-                statement,
-                EquivalencyRuleRecord,
-                EquivalencyRuleRecord.created_at,
-                after=after,
-                limit=limit,
+                session, statement, EquivalencyRuleRecord, Window(after, limit)
             )
             records = [row[0] for row in rows]
             ends = _ends(session, [record.id for record in records])
@@ -163,6 +159,9 @@ class EquivalencyRules:
         """Return ``proposal`` with the programme's standing rules applied."""
         rules = self.naming(programme.id, credentials)
         return apply_equivalency_rules(proposal, credentials, programme, rules)
+
+
+Ends = Sequence[EquivalencyRuleEndRecord]  # a rule's ends, oldest first
 
 
 # --- reads ---------------------------------------------------------------------------------
@@ -236,9 +235,7 @@ def _active_on(statement, day: dt.date):  # noqa: ANN001, ANN202 - a Select of r
     )
 
 
-def _valid_until(
-    record: EquivalencyRuleRecord, ends: Sequence[EquivalencyRuleEndRecord]
-) -> dt.date | None:
+def _valid_until(record: EquivalencyRuleRecord, ends: Ends) -> dt.date | None:
     """The last issue date the rule covers now: the soonest of its own and its ends'."""
     days = [day for day in (record.valid_until, *(end.ends_on for end in ends)) if day]
     return min(days) if days else None
@@ -247,38 +244,21 @@ def _valid_until(
 # --- shapes --------------------------------------------------------------------------------
 
 
-def _domain(
-    record: EquivalencyRuleRecord, ends: Sequence[EquivalencyRuleEndRecord]
-) -> EquivalencyRule:
-    return EquivalencyRule(
-        id=record.id,
-        programme_id=record.programme_id,
-        awarding_body=record.awarding_body,
-        title=record.title,
-        modules=[RuleModule.model_validate(item) for item in record.modules],
-        valid_from=record.valid_from,
+def _domain(record: EquivalencyRuleRecord, ends: Ends) -> EquivalencyRule:
+    return from_columns(
+        EquivalencyRule,
+        record,
         valid_until=_valid_until(record, ends),
-        decision_id=record.decision_id,
-        recognition_id=record.recognition_id,
         decided_on=record.decided_at.date(),
     )
 
 
-def _public(
-    record: EquivalencyRuleRecord, ends: Sequence[EquivalencyRuleEndRecord]
-) -> EquivalencyRulePublic:
-    return EquivalencyRulePublic(
-        id=record.id,
-        decision_id=record.decision_id,
-        recognition_id=record.recognition_id,
-        programme_id=record.programme_id,
-        awarding_body=record.awarding_body,
-        title=record.title,
-        modules=[ModuleAward.model_validate(item) for item in record.modules],
-        valid_from=record.valid_from,
+def _public(record: EquivalencyRuleRecord, ends: Ends) -> EquivalencyRulePublic:
+    return from_columns(
+        EquivalencyRulePublic,
+        record,
         valid_until=_valid_until(record, ends),
         valid_until_as_made=record.valid_until,
-        note=record.note,
         made_by=KeyRef(key_id=record.key_id, name=record.key_name),
         made_at=record.created_at,
         ends=[

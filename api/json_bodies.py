@@ -13,6 +13,7 @@ from __future__ import annotations
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.body_limit import BodyTooLarge, replaying
+from api.http_middleware import BODILESS_METHODS, HttpMiddleware
 from api.problems import problem_response
 from recognition_engine.errors import InvalidInput, NestedTooDeep
 from recognition_engine.ingestion.strict_text import check_json_text, decode_text
@@ -27,19 +28,15 @@ def is_json(scope: Scope) -> bool:
     return media_type in {b"", b"application/json"} or media_type.endswith(b"+json")
 
 
-class StrictJsonBodies:
+class StrictJsonBodies(HttpMiddleware):
     def __init__(self, app: ASGIApp, max_depth: int) -> None:
-        self.app = app
+        super().__init__(app)
         self.max_depth = max_depth
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (
-            scope["type"] != "http"
-            or scope["method"] in {"GET", "HEAD", "OPTIONS", "DELETE"}
-            or not is_json(scope)
-        ):
-            await self.app(scope, receive, send)
-            return
+    def handles(self, scope: Scope) -> bool:
+        return scope["method"] not in BODILESS_METHODS and is_json(scope)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         chunks: list[bytes] = []
         try:
             while True:

@@ -13,27 +13,25 @@ from collections.abc import Iterable
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from api.http_middleware import HttpMiddleware
 from api.problems import problem_response
 from api.security import KEY_HEADER, refuse_unusable_key
 
 
-class ApiKeyGate:
+class ApiKeyGate(HttpMiddleware):
     def __init__(
         self, app: ASGIApp, public_paths: Iterable[str], public_prefixes: Iterable[str] = ()
     ) -> None:
-        self.app = app
+        super().__init__(app)
         self.public_paths = frozenset(public_paths)
         # The workbench pages: they sign in with the key once and then carry a session cookie.
         self.public_prefixes = tuple(public_prefixes)
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (
-            scope["type"] != "http"
-            or scope["path"] in self.public_paths
-            or scope["path"].startswith(self.public_prefixes)
-        ):
-            await self.app(scope, receive, send)
-            return
+    def handles(self, scope: Scope) -> bool:
+        path = scope["path"]
+        return path not in self.public_paths and not path.startswith(self.public_prefixes)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         refused = refuse_unusable_key(Headers(scope=scope).get(KEY_HEADER))
         if refused is None:
             await self.app(scope, receive, send)

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Query
+from fastapi import Depends, Query
 from pydantic import BeforeValidator
 from sqlalchemy import Select, and_, or_
 from sqlalchemy.orm import Session
@@ -24,30 +25,39 @@ def as_utc(moment: dt.datetime | None) -> dt.datetime | None:
     return moment
 
 
+@dataclass(frozen=True)
+class Window:
+    """Which page of a list to read: the items after ``after``, ``limit`` of them, created at or
+    after ``since`` and before ``until`` (None: no bound)."""
+
+    after: str | None
+    limit: int
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
+
+
 def keyset_page(
-    session: Session,
-    statement: Select[Any],
-    model: Any,
-    time_column: Any,
-    *,
-    after: str | None,
-    limit: int,
-    since: dt.datetime | None = None,
-    until: dt.datetime | None = None,
+    session: Session, statement: Select[Any], model: Any, window: Window
 ) -> tuple[list[Any], str | None]:
-    """Return a page of the rows of ``statement`` and the id to ask the next one after."""
-    if after is not None:
-        anchor = session.get(model, after)
+    """Return a page of the rows of ``statement``, by the ``created_at`` of ``model``, and the
+    id to ask the next one after."""
+    time_column = model.created_at
+    if window.after is not None:
+        anchor = session.get(model, window.after)
         if anchor is None:
-            raise not_found("item to list after", after)
-        anchor_time = getattr(anchor, time_column.key)
+            raise not_found("item to list after", window.after)
+        anchor_time = anchor.created_at
         statement = statement.where(
-            or_(time_column > anchor_time, and_(time_column == anchor_time, model.id > after))
+            or_(
+                time_column > anchor_time,
+                and_(time_column == anchor_time, model.id > window.after),
+            )
         )
-    if since is not None:
-        statement = statement.where(time_column >= as_utc(since))
-    if until is not None:
-        statement = statement.where(time_column < as_utc(until))
+    if window.since is not None:
+        statement = statement.where(time_column >= as_utc(window.since))
+    if window.until is not None:
+        statement = statement.where(time_column < as_utc(window.until))
+    limit = window.limit
     rows = session.execute(statement.order_by(time_column, model.id).limit(limit + 1)).all()
     page = rows[:limit]
     more = len(rows) > limit
@@ -80,3 +90,21 @@ CreatedFrom = Annotated[
 CreatedBefore = Annotated[
     IsoTime | None, Query(description="Only items created before this time (UTC).")
 ]
+
+
+def window_query(default_limit: int = 50) -> Any:
+    """A route parameter's dependency that reads the ``Window`` of a list of created items from
+    the query: ``after``, ``limit``, ``created_from`` and ``created_before``."""
+
+    def window(
+        after: After = None,
+        limit: Limit = default_limit,
+        created_from: CreatedFrom = None,
+        created_before: CreatedBefore = None,
+    ) -> Window:
+        return Window(after, limit, created_from, created_before)
+
+    return Depends(window)
+
+
+CreatedWindow = Annotated[Window, window_query()]

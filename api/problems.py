@@ -22,8 +22,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
+from api.http_middleware import HttpMiddleware
 from recognition_engine.errors import (
     AwardRefused,
     IndexUnavailable,
@@ -243,18 +244,12 @@ def code_stack(error: BaseException) -> str:
     return "".join(traceback.format_tb(error.__traceback__)).rstrip()
 
 
-class UnexpectedErrors:
+class UnexpectedErrors(HttpMiddleware):
     """The outermost middleware: an exception that nothing else answered becomes a logged 500
     here, and goes no further. Starlette would re-raise it to the server, whose log line carries
     the exception's message, and with it the tail of the request body."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = False
 
         async def send_started(message: Message) -> None:

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.database import Database
-from api.listing import keyset_page
+from api.listing import Window, keyset_page
 from api.problems import already_exists, not_found
 from api.schemas import (
     Page,
@@ -98,20 +96,10 @@ class ProgrammeStore:
             ).all()
             return [_programme_summary(record, version) for record, version in rows]
 
-    def programme_page(
-        self, after: str | None, limit: int, since: dt.datetime | None, until: dt.datetime | None
-    ) -> Page[ProgrammeSummary]:
+    def programme_page(self, window: Window) -> Page[ProgrammeSummary]:
+        statement = _with_current_version(select(ProgrammeRecord, ProgrammeVersionRecord))
         with self.database.session() as session:
-            rows, next_after = keyset_page(
-                session,
-                _with_current_version(select(ProgrammeRecord, ProgrammeVersionRecord)),
-                ProgrammeRecord,
-                ProgrammeRecord.created_at,
-                after=after,
-                limit=limit,
-                since=since,
-                until=until,
-            )
+            rows, next_after = keyset_page(session, statement, ProgrammeRecord, window)
             items = [_programme_summary(record, version) for record, version in rows]
         return Page[ProgrammeSummary](items=items, next_after=next_after)
 

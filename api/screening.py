@@ -12,7 +12,6 @@ transaction; the callback sender (``api/callback_sender.py``), not the lane, del
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -24,7 +23,7 @@ from sqlalchemy.orm import Session
 from api.callback_sender import CallbackSender, DeliveryState
 from api.callbacks import Allowlist
 from api.database import Database
-from api.listing import keyset_page
+from api.listing import Window, keyset_page
 from api.problems import code_stack, not_found
 from api.schemas import (
     CallbackDelivery,
@@ -45,6 +44,7 @@ from api.tables import (
     CallbackDeliveryRecord,
     ScreeningItemRecord,
     ScreeningRecord,
+    from_columns,
     utcnow,
 )
 from recognition_engine.domain import RecognitionProposal
@@ -163,26 +163,14 @@ class ScreeningRunner:
     def page(
         self,
         viewer: Caller,
-        after: str | None,
-        limit: int,
-        since: dt.datetime | None,
-        until: dt.datetime | None,
+        window: Window,
         status: ScreeningStatus | None = None,
     ) -> Page[ScreeningPublic]:
         statement = visible_to(viewer, select(ScreeningRecord))
         if status is not None:
             statement = statement.where(ScreeningRecord.status == status.value)
         with self.database.session() as session:
-            rows, next_after = keyset_page(
-                session,
-                statement,
-                ScreeningRecord,
-                ScreeningRecord.created_at,
-                after=after,
-                limit=limit,
-                since=since,
-                until=until,
-            )
+            rows, next_after = keyset_page(session, statement, ScreeningRecord, window)
             items = [_public(row[0]) for row in rows]
         return Page[ScreeningPublic](items=items, next_after=next_after)
 
@@ -373,18 +361,7 @@ def _visible(session: Session, screening_id: str, viewer: Caller) -> ScreeningRe
 
 
 def _public(record: ScreeningRecord) -> ScreeningPublic:
-    return ScreeningPublic(
-        id=record.id,
-        status=ScreeningStatus(record.status),
-        programme_ids=record.programme_ids,
-        total=record.total,
-        completed=record.completed,
-        failed=record.failed,
-        created_at=record.created_at,
-        started_at=record.started_at,
-        finished_at=record.finished_at,
-        callback=_callback(record),
-    )
+    return from_columns(ScreeningPublic, record, callback=_callback(record))
 
 
 def _callback(record: ScreeningRecord) -> CallbackDelivery | None:

@@ -277,3 +277,8 @@ def require(*roles: Role) -> Callable[..., Caller]:
 
 
 ANY_ROLE = require(Role.EVALUATOR, Role.SCREENING)
+
+# The key behind a route, as its parameter (``caller: EvaluatorCaller``), admitted by role.
+AnyCaller = Annotated[Caller, Depends(ANY_ROLE)]
+ScreeningCaller = Annotated[Caller, Depends(require(Role.SCREENING))]
+EvaluatorCaller = Annotated[Caller, Depends(require(Role.EVALUATOR))]

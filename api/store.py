@@ -8,7 +8,6 @@ Each method is one short transaction: once it returns, what it wrote is on disk.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -19,7 +18,7 @@ from api.application_store import ApplicationStore
 from api.applications import Ledger, claim, load_ledger, lock_application_of
 from api.credential_store import CredentialStore, credential_record, new_id
 from api.database import Database
-from api.listing import keyset_page
+from api.listing import Window, keyset_page
 from api.problems import Conflict, not_found
 from api.programme_store import (
     ProgrammeStore,
@@ -46,6 +45,7 @@ from api.tables import (
     CredentialRecord,
     DecisionRecord,
     RecognitionRecord,
+    from_columns,
 )
 from recognition_engine.decision.caps import (
     Award,
@@ -191,10 +191,7 @@ class Store(ProgrammeStore, CredentialStore, ApplicationStore):
 
     def recognition_page(
         self,
-        after: str | None,
-        limit: int,
-        since: dt.datetime | None,
-        until: dt.datetime | None,
+        window: Window,
         state: RecognitionListState | None = None,
         programme_id: str | None = None,
     ) -> Page[RecognitionPublic]:
@@ -208,10 +205,7 @@ class Store(ProgrammeStore, CredentialStore, ApplicationStore):
         if programme_id is not None:
             statement = statement.where(RecognitionRecord.programme_id == programme_id)
         with self.database.session() as session:
-            rows, next_after = keyset_page(
-                session, statement, RecognitionRecord, RecognitionRecord.created_at,
-                after=after, limit=limit, since=since, until=until,
-            )
+            rows, next_after = keyset_page(session, statement, RecognitionRecord, window)
             items = [_recognition_public(*row) for row in rows]
         return Page[RecognitionPublic](items=items, next_after=next_after)
 
@@ -356,13 +350,11 @@ def _recognition_public(
 
 
 def _decision_public(record: DecisionRecord) -> DecisionPublic:
-    return DecisionPublic(
-        id=record.id,
-        recognition_id=record.recognition_id,
-        action=DecisionAction(record.action),
-        modules=[ModuleAward.model_validate(item) for item in record.modules or []],
+    return from_columns(
+        DecisionPublic,
+        record,
+        modules=record.modules or [],
         total_ects=record.total_ects or 0.0,
-        reason=record.reason,
         decided_by=KeyRef(key_id=record.key_id, name=record.key_name),
         decided_at=record.created_at,
     )

@@ -8,8 +8,9 @@ Changing a table here needs a new migration in ``api/migrations/versions``.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypeVar
 
+from pydantic import BaseModel
 from sqlalchemy import (
     JSON,
     Date,
@@ -25,6 +26,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+Shape = TypeVar("Shape", bound=BaseModel)
 
 
 def utcnow() -> dt.datetime:
@@ -50,6 +53,14 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
 
 class Base(DeclarativeBase):
     type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON, dt.datetime: UTCDateTime}
+
+
+def from_columns(shape: type[Shape], record: Base, **computed: Any) -> Shape:
+    """Return ``shape`` made of ``computed`` and, for each of its other fields, the record's
+    column of the same name, validated (a JSON column becomes the models it holds)."""
+    columns = record.__mapper__.column_attrs.keys()
+    values = {name: getattr(record, name) for name in shape.model_fields if name in columns}
+    return shape.model_validate(values | computed)
 
 
 class ApiKeyRecord(Base):

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, Path, Response, status
+from fastapi import APIRouter, Body, Path, Response, status
 
 from api.examples import APPLICATION_EXAMPLES
 from api.links import APPLICATION_LINKS
 from api.operations import any_role_reads, idempotent_write
 from api.schemas import ApplicationPublic, ApplicationRequest
-from api.security import Caller, Role, require
+from api.security import ScreeningCaller
 from api.services import ServicesDep
 
 router = APIRouter(prefix="/applications", tags=["applications"])
@@ -28,7 +28,6 @@ micro-credential ECTS, and a credential counts once in it.
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
-    response_model=ApplicationPublic,
     summary="Open an application toward a programme",
     description=CREATE_DESCRIPTION,
     **idempotent_write(ApplicationRequest, links=APPLICATION_LINKS),
@@ -36,7 +35,7 @@ micro-credential ECTS, and a credential counts once in it.
 def create_application(
     response: Response,
     request: Annotated[ApplicationRequest, Body(openapi_examples=APPLICATION_EXAMPLES)],
-    caller: Annotated[Caller, Depends(require(Role.SCREENING))],
+    caller: ScreeningCaller,
     svc: ServicesDep,
 ) -> ApplicationPublic:
     public = svc.store.create_application(request, caller)
@@ -46,7 +45,6 @@ def create_application(
 
 @router.get(
     "/{application_id}",
-    response_model=ApplicationPublic,
     summary="An application: its recognitions and what they hold of the programme's cap",
     **any_role_reads(),
 )

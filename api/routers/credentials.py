@@ -13,11 +13,11 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 from api.examples import CREDENTIAL_EXAMPLES
 from api.idempotency import idempotency_key
 from api.links import CREDENTIAL_LINKS, created
-from api.listing import After, CreatedBefore, CreatedFrom, Limit
+from api.listing import CreatedWindow
 from api.operations import any_role_reads
 from api.problems import ApiProblem, problem_responses
 from api.schemas import CredentialPublic, Page
-from api.security import Caller, Role, require
+from api.security import ScreeningCaller
 from api.services import ServicesDep
 from api.strict_body import field_errors
 from recognition_engine.domain import MicroCredential
@@ -85,7 +85,6 @@ async def submitted_body(request: Request) -> tuple[str, bytes]:
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
-    response_model=CredentialPublic,
     summary="Submit a micro-credential",
     description=SUBMIT_DESCRIPTION,
     responses=problem_responses(400, 401, 403, 413, 415, 422, 429) | created(CREDENTIAL_LINKS),
@@ -95,7 +94,7 @@ async def submitted_body(request: Request) -> tuple[str, bytes]:
 def submit_credential(
     response: Response,
     body: Annotated[tuple[str, bytes], Depends(submitted_body)],
-    caller: Annotated[Caller, Depends(require(Role.SCREENING))],
+    caller: ScreeningCaller,
     svc: ServicesDep,
     language: Annotated[
         str | None,
@@ -174,23 +173,15 @@ def _parsed(raw: bytes, syntax: Syntax, max_bytes: int, max_depth: int) -> Crede
 
 @router.get(
     "",
-    response_model=Page[CredentialPublic],
     summary="List submitted credentials, oldest first, a page at a time",
     **any_role_reads(),
 )
-def list_credentials(
-    svc: ServicesDep,
-    after: After = None,
-    limit: Limit = 50,
-    created_from: CreatedFrom = None,
-    created_before: CreatedBefore = None,
-) -> Page[CredentialPublic]:
-    return svc.store.credential_page(after, limit, created_from, created_before)
+def list_credentials(svc: ServicesDep, window: CreatedWindow) -> Page[CredentialPublic]:
+    return svc.store.credential_page(window)
 
 
 @router.get(
     "/{credential_id}",
-    response_model=CredentialPublic,
     summary="Get a submitted micro-credential",
     **any_role_reads(),
 )

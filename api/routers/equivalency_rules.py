@@ -20,11 +20,11 @@ from api.equivalency_schemas import (
 from api.listing import After, Limit
 from api.operations import any_role_reads, idempotent_write
 from api.schemas import Page
-from api.security import Caller, Role, require
+from api.security import EvaluatorCaller
 from api.services import ServicesDep
 
 router = APIRouter(prefix="/equivalency-rules", tags=["equivalency rules"])
-RuleId = Path(max_length=100, description="The rule's id.")
+RuleId = Annotated[str, Path(max_length=100, description="The rule's id.")]
 
 CREATE_DESCRIPTION = """\
 Make an accept or modify decision a standing rule: a later credential toward the same programme,
@@ -50,7 +50,6 @@ Rules = Annotated[EquivalencyRules, Depends(_rules)]
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
-    response_model=EquivalencyRulePublic,
     summary="Make a decision a standing equivalency rule",
     description=CREATE_DESCRIPTION,
     **idempotent_write(RuleRequest),
@@ -58,7 +57,7 @@ Rules = Annotated[EquivalencyRules, Depends(_rules)]
 def create_equivalency_rule(
     response: Response,
     request: Annotated[RuleRequest, Body(openapi_examples=RULE_EXAMPLES)],
-    caller: Annotated[Caller, Depends(require(Role.EVALUATOR))],
+    caller: EvaluatorCaller,
     rules: Rules,
 ) -> EquivalencyRulePublic:
     public = rules.create(request, caller)
@@ -79,7 +78,6 @@ def iso_date_only(value: object) -> object:
 
 @router.get(
     "",
-    response_model=Page[EquivalencyRulePublic],
     summary="List standing equivalency rules, oldest first, a page at a time",
     description="`active_on=DATE`: only the rules that cover credentials issued that day.",
     **any_role_reads(),
@@ -98,17 +96,15 @@ def list_equivalency_rules(
 
 @router.get(
     "/{rule_id}",
-    response_model=EquivalencyRulePublic,
     summary="Get a standing equivalency rule, with its history",
     **any_role_reads(),
 )
-def get_equivalency_rule(rule_id: Annotated[str, RuleId], rules: Rules) -> EquivalencyRulePublic:
+def get_equivalency_rule(rule_id: RuleId, rules: Rules) -> EquivalencyRulePublic:
     return rules.get(rule_id)
 
 
 @router.post(
     "/{rule_id}/end",
-    response_model=EquivalencyRulePublic,
     summary="End a standing equivalency rule",
     description="Credentials issued after `ends_on` (by default today) are no longer covered. "
     "The end is added to the rule's history; an end can come sooner than the rule's, never "
@@ -116,9 +112,9 @@ def get_equivalency_rule(rule_id: Annotated[str, RuleId], rules: Rules) -> Equiv
     **idempotent_write(RuleEndRequest),
 )
 def end_equivalency_rule(
-    rule_id: Annotated[str, RuleId],
+    rule_id: RuleId,
     request: Annotated[RuleEndRequest, Body(openapi_examples=END_EXAMPLES)],
-    caller: Annotated[Caller, Depends(require(Role.EVALUATOR))],
+    caller: EvaluatorCaller,
     rules: Rules,
 ) -> EquivalencyRulePublic:
     return rules.end(rule_id, request, caller)

@@ -13,7 +13,7 @@ from api.services import ServicesDep
 router = APIRouter(tags=["health"])
 
 
-@router.get("/health", response_model=Health, summary="Liveness: the process answers")
+@router.get("/health", summary="Liveness: the process answers")
 def health() -> Health:
     return Health(status="ok")
 

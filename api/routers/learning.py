@@ -32,7 +32,6 @@ accumulate; without it the engine ranks as on day one.
 
 @router.post(
     "/{programme_id}/learning",
-    response_model=LearnReport,
     summary="Learn from the programme's recorded decisions",
     description=LEARN_DESCRIPTION,
     responses=problem_responses(400, 401, 403, 404, 409, 422, 429),

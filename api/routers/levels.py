@@ -19,7 +19,6 @@ router = APIRouter(prefix="/levels", tags=["levels"])
 
 @router.post(
     "",
-    response_model=LevelEstimate,
     summary="Estimate the EQF level of learning outcomes",
     responses=problem_responses(400, 401, 413, 422, 429),
     dependencies=[Depends(ANY_ROLE), strict_json(LevelRequest)],

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Body, Depends, Path, Response, status
 from api.examples import PROGRAMME_EXAMPLES
 from api.idempotency import idempotency_key
 from api.links import PROGRAMME_LINKS, created
-from api.listing import After, CreatedBefore, CreatedFrom, Limit
+from api.listing import Window, window_query
 from api.operations import any_role_reads
 from api.problems import problem_responses
 from api.schemas import (
@@ -25,13 +25,14 @@ from api.store import programme_exists
 from api.strict_body import strict_json
 
 router = APIRouter(prefix="/programmes", tags=["programmes"])
-ProgrammeId = Path(pattern=r"^[a-z0-9][a-z0-9._-]{0,99}$", description="The programme's id.")
+ProgrammeId = Annotated[
+    str, Path(pattern=r"^[a-z0-9][a-z0-9._-]{0,99}$", description="The programme's id.")
+]
 
 
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
-    response_model=ProgrammePublic,
     summary="Create a programme and index its module catalogue",
     responses=problem_responses(400, 401, 403, 409, 413, 422, 429) | created(PROGRAMME_LINKS),
     dependencies=[Depends(idempotency_key), Depends(require()), strict_json(ProgrammeRequest)],
@@ -52,7 +53,6 @@ def create_programme(
 
 @router.put(
     "/{programme_id}",
-    response_model=ProgrammePublic,
     summary="Replace a programme (a new version; earlier ones are kept) and re-index it",
     description="The path names the programme replaced; an `id` in the body is ignored, so "
     "that a programme read with GET can be sent back changed.",
@@ -61,7 +61,7 @@ def create_programme(
     dependencies=[Depends(require()), strict_json(ProgrammeReplacement)],
 )
 def replace_programme(
-    programme_id: Annotated[str, ProgrammeId],
+    programme_id: ProgrammeId,
     replacement: Annotated[ProgrammeReplacement, Body(openapi_examples=PROGRAMME_EXAMPLES)],
     svc: ServicesDep,
 ) -> ProgrammePublic:
@@ -74,40 +74,33 @@ def replace_programme(
 
 @router.get(
     "",
-    response_model=Page[ProgrammeSummary],
     summary="List programmes, oldest first, a page at a time",
     **any_role_reads(),
 )
 def list_programmes(
-    svc: ServicesDep,
-    after: After = None,
-    limit: Limit = 100,
-    created_from: CreatedFrom = None,
-    created_before: CreatedBefore = None,
+    svc: ServicesDep, window: Annotated[Window, window_query(default_limit=100)]
 ) -> Page[ProgrammeSummary]:
-    return svc.store.programme_page(after, limit, created_from, created_before)
+    return svc.store.programme_page(window)
 
 
 @router.get(
     "/{programme_id}",
-    response_model=ProgrammePublic,
     summary="Get a programme with its module catalogue",
     **any_role_reads(),
 )
-def get_programme(programme_id: Annotated[str, ProgrammeId], svc: ServicesDep) -> ProgrammePublic:
+def get_programme(programme_id: ProgrammeId, svc: ServicesDep) -> ProgrammePublic:
     return svc.store.programme_public(programme_id)
 
 
 @router.get(
     "/{programme_id}/versions/{version}",
-    response_model=ProgrammePublic,
     summary="Get a version of a programme, with its module catalogue as it was",
     description="Every replacement makes a new version and keeps the earlier ones unchanged: "
     "a recognition links to the version it was proposed against.",
     **any_role_reads(),
 )
 def get_programme_version(
-    programme_id: Annotated[str, ProgrammeId],
+    programme_id: ProgrammeId,
     version: Annotated[int, Path(ge=1, le=1_000_000, description="The version number.")],
     svc: ServicesDep,
 ) -> ProgrammePublic:

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Body, Depends, Path, Query, Response, status
 from api.equivalency_rules import EquivalencyRules
 from api.examples import DECISION_EXAMPLES, RECOGNITION_EXAMPLES
 from api.links import RECOGNITION_LINKS
-from api.listing import After, CreatedBefore, CreatedFrom, Limit
+from api.listing import After, CreatedBefore, CreatedFrom, Limit, Window
 from api.operations import any_role_reads, idempotent_write
 from api.problems import problem_responses
 from api.reader_language import ReaderLanguage, for_reader
@@ -21,11 +21,11 @@ from api.schemas import (
     RecognitionPublic,
     RecognitionRequest,
 )
-from api.security import Caller, Role, require
+from api.security import EvaluatorCaller, Role, ScreeningCaller, require
 from api.services import ServicesDep
 
 router = APIRouter(prefix="/recognitions", tags=["recognitions"])
-RecognitionId = Path(max_length=100, description="The recognition's id.")
+RecognitionId = Annotated[str, Path(max_length=100, description="The recognition's id.")]
 
 PROPOSE_DESCRIPTION = """\
 The proposal is made against the programme's current version, and keeps pointing at it
@@ -47,7 +47,6 @@ and `reasons` are the `reason_codes` rendered, kept for clients that read them.
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
-    response_model=RecognitionPublic,
     summary="Propose recognition of one or more (stacked) credentials toward a programme",
     description=PROPOSE_DESCRIPTION,
     **idempotent_write(RecognitionRequest, also=(503,), links=RECOGNITION_LINKS),
@@ -55,7 +54,7 @@ and `reasons` are the `reason_codes` rendered, kept for clients that read them.
 def create_recognition(
     response: Response,
     request: Annotated[RecognitionRequest, Body(openapi_examples=RECOGNITION_EXAMPLES)],
-    caller: Annotated[Caller, Depends(require(Role.SCREENING))],
+    caller: ScreeningCaller,
     svc: ServicesDep,
     language: ReaderLanguage,
 ) -> RecognitionPublic:
@@ -75,7 +74,6 @@ def _localised(public: RecognitionPublic, language: str) -> RecognitionPublic:
 
 @router.get(
     "",
-    response_model=Page[RecognitionPublic],
     summary="List recognitions, oldest first, a page at a time",
     description="`status=awaiting_decision`: the proposals no evaluator has decided yet, the "
     "workbench's queue; `decided`: those with at least one decision.",
@@ -84,6 +82,8 @@ def _localised(public: RecognitionPublic, language: str) -> RecognitionPublic:
 def list_recognitions(
     svc: ServicesDep,
     language: ReaderLanguage,
+    # a CreatedWindow's parameters, spelled out: FastAPI would list a dependency's after the
+    # route's own, and the document has always listed them before the filters
     after: After = None,
     limit: Limit = 50,
     created_from: CreatedFrom = None,
@@ -91,20 +91,18 @@ def list_recognitions(
     status: RecognitionListState | None = None,
     programme_id: Annotated[str | None, Query(max_length=100)] = None,
 ) -> Page[RecognitionPublic]:
-    page = svc.store.recognition_page(
-        after, limit, created_from, created_before, status, programme_id
-    )
+    window = Window(after, limit, created_from, created_before)
+    page = svc.store.recognition_page(window, status, programme_id)
     return page.model_copy(update={"items": [_localised(r, language) for r in page.items]})
 
 
 @router.get(
     "/{recognition_id}",
-    response_model=RecognitionPublic,
     summary="Get a recognition proposal",
     **any_role_reads(),
 )
 def get_recognition(
-    recognition_id: Annotated[str, RecognitionId], svc: ServicesDep, language: ReaderLanguage
+    recognition_id: RecognitionId, svc: ServicesDep, language: ReaderLanguage
 ) -> RecognitionPublic:
     return _localised(svc.store.recognition(recognition_id), language)
 
@@ -124,15 +122,14 @@ against the programme's cap and, in an application, against what its other recog
 @router.post(
     "/{recognition_id}/decisions",
     status_code=status.HTTP_201_CREATED,
-    response_model=DecisionPublic,
     summary="Record a decision on a proposal",
     description=DECISION_DESCRIPTION,
     **idempotent_write(DecisionBody),
 )
 def record_decision(
-    recognition_id: Annotated[str, RecognitionId],
+    recognition_id: RecognitionId,
     decision: Annotated[DecisionBody, Body(openapi_examples=DECISION_EXAMPLES)],
-    caller: Annotated[Caller, Depends(require(Role.EVALUATOR))],
+    caller: EvaluatorCaller,
     svc: ServicesDep,
 ) -> DecisionPublic:
     return svc.store.add_decision(recognition_id, decision.decision(), caller)
@@ -140,12 +137,11 @@ def record_decision(
 
 @router.get(
     "/{recognition_id}/decisions",
-    response_model=list[DecisionPublic],
     summary="The decision history of a proposal, oldest first",
     responses=problem_responses(401, 403, 404, 422, 429),
     dependencies=[Depends(require(Role.EVALUATOR))],
 )
 def list_decisions(
-    recognition_id: Annotated[str, RecognitionId], svc: ServicesDep
+    recognition_id: RecognitionId, svc: ServicesDep
 ) -> list[DecisionPublic]:
     return svc.store.decisions(recognition_id)

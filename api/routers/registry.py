@@ -36,7 +36,6 @@ router = APIRouter(prefix="/registry", tags=["registry"])
 
 @router.get(
     "",
-    response_model=RegistryView,
     summary="The provider register: its imports, and a provider looked up by name",
     description="Imported with `recognition-engine registry import deqar|national` (DEQAR data "
     "by EQAR, CC BY 4.0: every entry read from it cites it). With `name` (and `country`), the "

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Body, Depends, Path, Query, Response, status
 from api.examples import SCREENING_EXAMPLES
 from api.idempotency import idempotency_key
 from api.links import SCREENING_LINKS, created
-from api.listing import After, CreatedBefore, CreatedFrom, Limit
+from api.listing import After, CreatedBefore, CreatedFrom, Limit, Window
 from api.operations import READ_PROBLEMS
 from api.problems import problem_responses
 from api.reader_language import ReaderLanguage, results_for_reader
@@ -21,14 +21,14 @@ from api.schemas import (
     ScreeningResults,
     ScreeningStatus,
 )
-from api.security import ANY_ROLE, Caller, Role, require
+from api.security import AnyCaller, ScreeningCaller
 from api.services import ServicesDep
 from api.strict_body import strict_json
 from recognition_engine.ingestion import read_credentials
 from recognition_engine.skills.counting import SkillCount, SkillRole
 
 router = APIRouter(prefix="/screenings", tags=["screenings"])
-ScreeningId = Path(max_length=100, description="The screening's id.")
+ScreeningId = Annotated[str, Path(max_length=100, description="The screening's id.")]
 
 CREATE_DESCRIPTION = """\
 Each credential is screened alone against each programme. Learner identities are dropped before
@@ -52,7 +52,6 @@ screening's status says how the delivery went.
 @router.post(
     "",
     status_code=status.HTTP_202_ACCEPTED,
-    response_model=ScreeningCreated,
     summary="Screen many credentials against one or more programmes (a background job)",
     responses=problem_responses(400, 401, 403, 404, 413, 422, 429)
     | created(SCREENING_LINKS, status=202),
@@ -62,7 +61,7 @@ screening's status says how the delivery went.
 def create_screening(
     response: Response,
     request: Annotated[ScreeningRequest, Body(openapi_examples=SCREENING_EXAMPLES)],
-    caller: Annotated[Caller, Depends(require(Role.SCREENING))],
+    caller: ScreeningCaller,
     svc: ServicesDep,
 ) -> ScreeningCreated:
     public = svc.screenings.submit(_read_inline(request), caller)
@@ -85,50 +84,48 @@ def _read_inline(request: ScreeningRequest) -> ScreeningRequest:
 
 @router.get(
     "",
-    response_model=Page[ScreeningPublic],
     summary="List screenings, oldest first, a page at a time",
     description="Only the screenings this key asked for (an admin sees them all).",
     responses=problem_responses(*READ_PROBLEMS),
 )
 def list_screenings(
     svc: ServicesDep,
-    caller: Annotated[Caller, Depends(ANY_ROLE)],
+    caller: AnyCaller,
+    # a CreatedWindow's parameters, spelled out: FastAPI would list a dependency's after the
+    # route's own, and the document has always listed them before the filters
     after: After = None,
     limit: Limit = 50,
     created_from: CreatedFrom = None,
     created_before: CreatedBefore = None,
     status: ScreeningStatus | None = None,
 ) -> Page[ScreeningPublic]:
-    return svc.screenings.page(caller, after, limit, created_from, created_before, status)
+    window = Window(after, limit, created_from, created_before)
+    return svc.screenings.page(caller, window, status)
 
 
 @router.get(
     "/{screening_id}",
-    response_model=ScreeningPublic,
     summary="Status and progress of a screening",
     description="A screening is visible to the key that asked for it (through the API or "
     "the workbench) and to admins; to any other key it does not exist (404).",
     responses=problem_responses(*READ_PROBLEMS),
 )
 def get_screening(
-    screening_id: Annotated[str, ScreeningId],
-    svc: ServicesDep,
-    caller: Annotated[Caller, Depends(ANY_ROLE)],
+    screening_id: ScreeningId, svc: ServicesDep, caller: AnyCaller
 ) -> ScreeningPublic:
     return svc.screenings.status(screening_id, caller)
 
 
 @router.get(
     "/{screening_id}/results",
-    response_model=ScreeningResults,
     summary="A page of a screening's results, in request order",
     description="Visible as the screening is: to the key that asked for it and to admins.",
     responses=problem_responses(*READ_PROBLEMS),
 )
 def get_screening_results(
-    screening_id: Annotated[str, ScreeningId],
+    screening_id: ScreeningId,
     svc: ServicesDep,
-    caller: Annotated[Caller, Depends(ANY_ROLE)],
+    caller: AnyCaller,
     language: ReaderLanguage,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
@@ -150,7 +147,6 @@ def get_screening_results(
 
 @router.get(
     "/{screening_id}/skills",
-    response_model=list[SkillCount],
     summary="A screening's ESCO skills, counted",
     description="For each ESCO skill of the screening's proposed modules: in how many "
     "proposals a module shares it with the credential, and in how many the credential lacks "
@@ -158,8 +154,6 @@ def get_screening_results(
     responses=problem_responses(*READ_PROBLEMS),
 )
 def get_screening_skills(
-    screening_id: Annotated[str, ScreeningId],
-    svc: ServicesDep,
-    caller: Annotated[Caller, Depends(ANY_ROLE)],
+    screening_id: ScreeningId, svc: ServicesDep, caller: AnyCaller
 ) -> list[SkillCount]:
     return svc.screenings.skill_counts(screening_id, caller)

@@ -8,9 +8,10 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 
 from api.database import Database
+from api.http_middleware import HttpMiddleware
 from api.web import auth, cases, catalogue, patterns, screenings
 from api.web.i18n import TemplateSet
 from api.web.pages import Workbench, install_page_handlers
@@ -46,17 +47,13 @@ def install_workbench(app: FastAPI, settings: Settings, database: Database) -> N
     app.add_middleware(PageHeaders)
 
 
-class PageHeaders:
+class PageHeaders(HttpMiddleware):
     """Security headers on the HTML pages (the JSON API and its docs keep their own)."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+    def handles(self, scope: Scope) -> bool:
+        return not _is_api(scope["path"])
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or _is_api(scope["path"]):
-            await self.app(scope, receive, send)
-            return
-
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         async def send_with_headers(message: dict) -> None:  # type: ignore[type-arg]
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))

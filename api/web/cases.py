@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from api.equivalency_rules import EquivalencyRules
 from api.equivalency_schemas import RuleRequest
 from api.schemas import DecisionAction, DecisionRequest, ModuleAward
-from api.web.credential_input import credential_from_form, credentials_from_file
+from api.web.credential_input import credential_from_form, credentials_from_uploads, uploads_in
 from api.web.csrf import require_csrf
 from api.web.matrix import evidence_matrix
 from api.web.pages import (
@@ -84,21 +84,18 @@ def _new_case_context(request: Request, **extra: object) -> dict[str, object]:
 async def create_case(request: Request, user: Submitter) -> Response:
     form = await request.form()
     svc = services(request)
-    uploads = [item for item in form.getlist("credentials") if getattr(item, "filename", None)]
+    uploads = uploads_in(form)
     try:
         if len(uploads) > MAX_FILES:
             raise ValueError(f"at most {MAX_FILES} files at once")
-        credentials = []
-        for upload in uploads:
-            content = await upload.read(svc.settings.max_file_bytes + 1)
-            if len(content) > svc.settings.max_file_bytes:
-                raise ValueError(f"{upload.filename}: over {svc.settings.max_file_bytes:,} bytes")
-            credentials += credentials_from_file(
-                upload.filename,
-                content,
-                language=language(request),
-                max_depth=svc.settings.max_nesting_depth,
-            )
+        max_bytes = svc.settings.max_file_bytes
+        credentials = await credentials_from_uploads(
+            uploads,
+            svc.settings,
+            language(request),
+            # refused on the form, as an input error
+            lambda upload: ValueError(f"{upload.filename}: over {max_bytes:,} bytes"),
+        )
         if not credentials:
             credentials = [credential_from_form(form)]
         # Every check first (the programme, stacking, the engine's own), then one transaction

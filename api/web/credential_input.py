@@ -3,9 +3,12 @@ by the engine's one reader (``read_credentials``), as the CLI and the API read t
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
+from starlette.datastructures import FormData, UploadFile
+
+from recognition_engine.config import Settings
 from recognition_engine.domain import CredentialFormat, MicroCredential
 from recognition_engine.ingestion import read_credentials
 from recognition_engine.ingestion.credentials import DEFAULT_MAX_BYTES
@@ -25,6 +28,31 @@ def credentials_from_file(
     return read_credentials(
         content, name, language=language, max_bytes=max_bytes, max_depth=max_depth
     )
+
+
+def uploads_in(form: FormData) -> list[UploadFile]:
+    """The files chosen in the form's ``credentials`` input (none chosen: an empty list)."""
+    chosen = form.getlist("credentials")
+    return [item for item in chosen if isinstance(item, UploadFile) and item.filename]
+
+
+async def credentials_from_uploads(
+    uploads: list[UploadFile],
+    settings: Settings,
+    language: str | None,
+    too_large: Callable[[UploadFile], Exception],
+) -> list[MicroCredential]:
+    """Return the credentials in the uploaded files, in order; a file over ``max_file_bytes``
+    raises ``too_large(upload)``, read no further than one byte past the limit."""
+    credentials: list[MicroCredential] = []
+    for upload in uploads:
+        content = await upload.read(settings.max_file_bytes + 1)
+        if len(content) > settings.max_file_bytes:
+            raise too_large(upload)
+        credentials += credentials_from_file(
+            upload.filename or "", content, language=language, max_depth=settings.max_nesting_depth
+        )
+    return credentials
 
 
 def credential_from_form(form: Mapping[str, Any]) -> MicroCredential:

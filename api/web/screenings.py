@@ -13,7 +13,7 @@ from api.body_limit import BodyTooLarge
 from api.schemas import ScreeningRequest, ScreeningResults
 from api.spreadsheet_csv import csv_writer
 from api.web.cases import MAX_FILES
-from api.web.credential_input import credentials_from_file
+from api.web.credential_input import credentials_from_uploads, uploads_in
 from api.web.csrf import require_csrf
 from api.web.pages import (
     Submitter,
@@ -52,21 +52,17 @@ def _list_context(request: Request, user: User, **extra: object) -> dict[str, ob
 async def submit_screening(request: Request, user: Submitter) -> Response:
     form = await request.form()
     svc = services(request)
-    uploads = [item for item in form.getlist("credentials") if getattr(item, "filename", None)]
+    uploads = uploads_in(form)
     try:
         if not uploads or len(uploads) > MAX_FILES:
             raise ValueError(f"choose between 1 and {MAX_FILES} credential files")
-        credentials = []
-        for upload in uploads:
-            content = await upload.read(svc.settings.max_file_bytes + 1)
-            if len(content) > svc.settings.max_file_bytes:
-                raise BodyTooLarge(svc.settings.max_file_bytes)  # the 413 page, as for the form
-            credentials += credentials_from_file(
-                upload.filename,
-                content,
-                language=language(request),
-                max_depth=svc.settings.max_nesting_depth,
-            )
+        credentials = await credentials_from_uploads(
+            uploads,
+            svc.settings,
+            language(request),
+            # the 413 page, as for the form
+            lambda _: BodyTooLarge(svc.settings.max_file_bytes),
+        )
         screening = svc.screenings.submit(
             ScreeningRequest(
                 programme_ids=[str(value) for value in form.getlist("programme_ids")],
