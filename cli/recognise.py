@@ -58,8 +58,9 @@ def index(
     """Build the index of a programme catalogue, or update it after the catalogue changed.
 
     A ``modules.jsonl`` in the equivalence format (one course a line) is indexed as a course
-    catalogue under the name of its folder. With ESCO skills on, every skill's label is embedded
-    too (once a data folder and model), so that no recognition waits for one.
+    catalogue under the name of its folder. As a deployment's set-up, it also embeds every ESCO
+    skill's label (skills on) and readies the multilingual model (``non-english``: converted and
+    exported once a data folder), so that no recognition waits for either.
     """
     settings = load_settings()
     engine = RecognitionEngine(settings)
@@ -80,7 +81,18 @@ def index(
     if labels := engine.skills.prepare():
         console.print(
             f"ESCO skills: {labels} labels embedded or read from the cache; "
-            f"{time.perf_counter() - started:.1f} s"
+            f"{time.perf_counter() - started:.1f} s",
+            highlight=False,
+            soft_wrap=True,
+        )
+    if settings.multilingual == "non-english":
+        started = time.perf_counter()
+        multilingual = engine.multilingual_engine().embedder.model_id
+        console.print(
+            f"Multilingual model (credentials not in English): {multilingual}, ready; "
+            f"{time.perf_counter() - started:.1f} s",
+            highlight=False,
+            soft_wrap=True,
         )
 
 

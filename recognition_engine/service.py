@@ -284,6 +284,11 @@ class RecognitionEngine:
         languages = recognition_languages(credentials)
         if not uses_multilingual("non-english", [*languages, programme_language(programme)]):
             return self
+        return self.multilingual_engine()
+
+    def multilingual_engine(self) -> RecognitionEngine:
+        """Return the engine that reads, under ``non-english``, what is not in English: its
+        model (converted and exported at its first use in a data folder) loaded once."""
         with self._lock:
             if self._multilingual_engine is None:
                 self._multilingual_engine = RecognitionEngine(

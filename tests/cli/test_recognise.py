@@ -23,6 +23,7 @@ def test_index_then_recognise_report(env: Path) -> None:
     assert indexed.exit_code == 0, indexed.output
     assert "3 modules, 9 outcomes" in indexed.output
     assert "ESCO skills: 13412 labels" in indexed.output  # embedded for every later process
+    assert "Multilingual model (credentials not in English): e5:" in indexed.output
     again = invoke("index", str(env / "programme.yaml"))
     assert "already up to date" in again.output
     result = invoke("recognise", str(env / "credential.yaml"), "-p", str(env / "programme.yaml"))
