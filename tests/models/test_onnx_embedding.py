@@ -100,3 +100,19 @@ def test_the_export_shows_the_user_no_tracer_warnings(tmp_path: Path) -> None:
     assert (tmp_path / "model.onnx").stat().st_size > 0
     assert [str(w.message) for w in shown if "Tracer" in w.category.__name__] == []
     assert [str(w.message) for w in shown if "aten::index" in str(w.message)] == []
+
+
+@pytest.mark.real_model
+def test_embedders_of_one_folder_share_its_loaded_model_and_tokenise_from_two_threads(
+    data_dir: Path,
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    first = RuntimeEmbedder(bundled_model_path(), "openvino", data_dir)
+    second = RuntimeEmbedder(bundled_model_path(), "openvino", data_dir)
+    assert first._loaded is second._loaded  # one tokenizer load, one compilation
+    alone = first.embed(TEXTS * 8)
+    with ThreadPoolExecutor(2) as pool:
+        together = list(pool.map(lambda e: e.embed(TEXTS * 8), [first, second, first, second]))
+    for vectors in together:
+        np.testing.assert_allclose(vectors, alone, atol=1e-5)
