@@ -73,6 +73,18 @@ def fake_embedder() -> HashingEmbedder:
     return HashingEmbedder()
 
 
+class CountingEmbedder(HashingEmbedder):
+    """The fake embedder, counting the texts it is asked for."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.texts: list[str] = []
+
+    def embed(self, texts, *, progress: bool = False):  # noqa: ANN001, ANN201
+        self.texts.extend(texts)
+        return super().embed(texts, progress=progress)
+
+
 def make_programme(**overrides: object) -> Programme:
     """A three-module programme whose outcomes the hashing embedder can tell apart."""
     data: dict[str, object] = {

@@ -9,7 +9,10 @@ import yaml
 from typer.testing import CliRunner
 
 from cli import build_app
-from tests.conftest import make_credential
+from recognition_engine.config import Settings
+from recognition_engine.models.cache import CachedEmbedder
+from recognition_engine.skills.taxonomy import bundled_taxonomy
+from tests.conftest import CountingEmbedder, make_credential
 
 runner = CliRunner()
 
@@ -22,7 +25,13 @@ def test_index_then_recognise_report(env: Path) -> None:
     indexed = invoke("index", str(env / "programme.yaml"))
     assert indexed.exit_code == 0, indexed.output
     assert "3 modules, 9 outcomes" in indexed.output
-    assert "ESCO skills: 13412 labels" in indexed.output  # embedded for every later process
+    assert "ESCO skills: 13412 labels" in indexed.output
+    # in the data folder's embedding cache: a later process embeds none of them again
+    counting = CountingEmbedder()
+    cache = CachedEmbedder(counting, Settings(data_dir=env / "var").embedding_cache_path)
+    cache.embed([skill.label for skill in bundled_taxonomy().skills])
+    cache.close()
+    assert counting.texts == []
     assert "Multilingual model (credentials not in English): e5:" in indexed.output
     again = invoke("index", str(env / "programme.yaml"))
     assert "already up to date" in again.output

@@ -10,6 +10,7 @@ from recognition_engine.skills import tagger as tagger_module
 from recognition_engine.skills.engine import bundled_lexicon
 from recognition_engine.skills.tagger import SkillTagger, TaggingParams, rank_skills
 from recognition_engine.skills.taxonomy import bundled_taxonomy
+from tests.conftest import CountingEmbedder
 
 
 @pytest.fixture(scope="module")
@@ -71,18 +72,6 @@ def test_a_whole_catalogue_is_tagged_in_chunks_as_one_call_would(
 def test_skills_rank_by_best_score_and_name_the_outcomes_at_the_threshold() -> None:
     ranked = rank_skills([{1: 0.4, 2: 0.9}, {1: 0.7}], threshold=0.6)
     assert [(s.position, s.score, s.outcomes) for s in ranked] == [(2, 0.9, [0]), (1, 0.7, [1])]
-
-
-class CountingEmbedder(HashingEmbedder):
-    """The fake embedder, counting the texts it is asked for."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.texts: list[str] = []
-
-    def embed(self, texts, *, progress: bool = False) -> np.ndarray:  # noqa: ANN001
-        self.texts.extend(texts)
-        return super().embed(texts, progress=progress)
 
 
 def test_after_every_label_is_embedded_tagging_embeds_only_the_outcomes(
