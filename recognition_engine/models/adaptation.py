@@ -20,8 +20,10 @@ from pathlib import Path
 from recognition_engine.errors import InvalidInput, ModelUnavailable
 from recognition_engine.ingestion.equivalence import EquivalenceSet, ItemRecord
 
-Pair = tuple[str, str]
-"""(credential text, accepted module text)."""
+Pair = tuple[str, ...]
+"""(credential text, accepted module text, *hard negatives): modules not accepted for the
+credential, which the loss pushes further away than the accepted one (every example of a batch
+carries as many)."""
 
 
 def whole_text(record: ItemRecord) -> str:
@@ -45,7 +47,7 @@ def prompted(pairs: Sequence[Pair], prompts: Mapping[str, str]) -> list[Pair]:
     without them (MiniLM) is trained on the texts as they are.
     """
     query, passage = prompts.get("query", ""), prompts.get("passage", "")
-    return [(query + credential, passage + module) for credential, module in pairs]
+    return [(query + pair[0], *(passage + module for module in pair[1:])) for pair in pairs]
 
 
 def in_batch_negative_batches(
@@ -53,8 +55,9 @@ def in_batch_negative_batches(
 ) -> list[list[Pair]]:
     """Return the pairs shuffled into batches in which no text appears twice.
 
-    A repeated text (two credentials accepted for the same module, say) would make a correct
-    answer count as a negative of the other pair; such a pair waits for a later batch.
+    A repeated text (two credentials accepted for the same module, say, or one pair's hard
+    negative another's accepted module) would make a correct answer count as a negative of the
+    other pair; such a pair waits for a later batch.
     """
     waiting = list(pairs)
     rng.shuffle(waiting)
@@ -64,7 +67,7 @@ def in_batch_negative_batches(
         seen: set[str] = set()
         deferred: list[Pair] = []
         for pair in waiting:
-            if len(batch) < batch_size and pair[0] not in seen and pair[1] not in seen:
+            if len(batch) < batch_size and seen.isdisjoint(pair):
                 batch.append(pair)
                 seen.update(pair)
             else:
@@ -92,9 +95,11 @@ def adapt_model(
     ``device`` defaults to CUDA when available, else the CPU. The same pairs, seed and device
     give the same model.
     """
-    pairs = [(a, b) for a, b in pairs if a.strip() and b.strip()]
+    pairs = [tuple(pair) for pair in pairs if all(text.strip() for text in pair)]
     if len(pairs) < 2:
         raise InvalidInput("adaptation needs at least two accepted pairs (in-batch negatives)")
+    if len({len(pair) for pair in pairs}) != 1 or len(pairs[0]) < 2:
+        raise InvalidInput("every pair needs a credential, a module and as many hard negatives")
     if epochs < 1 or batch_size < 2:
         raise InvalidInput("epochs must be at least 1 and batch_size at least 2")
     base = Path(base)
@@ -136,7 +141,9 @@ def adapt_model(
         for batch in batches:
             if step >= steps:
                 break
-            features = [_features(model, [pair[i] for pair in batch], device) for i in (0, 1)]
+            features = [
+                _features(model, [pair[i] for pair in batch], device) for i in range(len(batch[0]))
+            ]
             value = loss(features, torch.empty(0, device=device))
             value.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)

@@ -77,6 +77,24 @@ def test_batches_never_repeat_a_text() -> None:
         assert len(batch) <= 4
 
 
+def test_a_hard_negative_is_read_as_a_module_and_kept_apart_in_batches() -> None:
+    e5 = {"query": "query: ", "passage": "passage: "}
+    assert prompted([("c", "m", "n")], e5) == [("query: c", "passage: m", "passage: n")]
+    # b's hard negative is a's accepted module: in one batch, it would be a's answer and a
+    # negative at once
+    triplets = [("a", "m", "x"), ("b", "n", "m"), ("c", "o", "y")]
+    batches = in_batch_negative_batches(triplets, 3, random.Random(1))
+    assert sorted(p for batch in batches for p in batch) == sorted(triplets)
+    for batch in batches:
+        texts = [t for pair in batch for t in pair]
+        assert len(texts) == len(set(texts))
+
+
+def test_adapt_model_refuses_examples_of_different_lengths(tmp_path: Path) -> None:
+    with pytest.raises(InvalidInput, match="as many hard negatives"):
+        adapt_model([("a", "m"), ("b", "n", "x")], tmp_path / "base", tmp_path / "out")
+
+
 def test_adapt_model_needs_two_pairs(tmp_path: Path) -> None:
     with pytest.raises(InvalidInput):
         adapt_model(PAIRS[:1], tmp_path / "base", tmp_path / "out")
@@ -98,6 +116,25 @@ def test_adapt_model_saves_a_loadable_model_that_moved(tmp_path: Path) -> None:
         PAIRS, bundled_model_path(), tmp_path / "again", batch_size=3, max_steps=1, device="cpu"
     )
     np.testing.assert_allclose(SentenceTransformerEmbedder(again).embed([PAIRS[0][0]]), after)
+
+
+@pytest.mark.real_model
+def test_hard_negatives_train_the_model_too(tmp_path: Path) -> None:
+    from recognition_engine.models import SentenceTransformerEmbedder, bundled_model_path
+
+    triplets = [(c, m, PAIRS[(i + 1) % len(PAIRS)][1]) for i, (c, m) in enumerate(PAIRS)]
+    # each example's negative is the next pair's module: the batches keep the two apart
+    out = adapt_model(
+        triplets,
+        bundled_model_path(),
+        tmp_path / "adapted",
+        batch_size=2,
+        max_steps=1,
+        device="cpu",
+    )
+    before = SentenceTransformerEmbedder(bundled_model_path()).embed([PAIRS[0][0]])
+    after = SentenceTransformerEmbedder(out).embed([PAIRS[0][0]])
+    assert not np.allclose(after, before)
 
 
 def test_cli_adapt_rejects_a_bad_dataset(tmp_path: Path) -> None:
