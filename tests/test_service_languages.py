@@ -41,8 +41,12 @@ def test_a_georgian_credential_is_read_by_the_multilingual_model(tmp_path: Path)
     )
     proposal = engine.recognise([credential], make_programme())
     assert proposal.engine["model"].startswith("e5:multilingual-e5-small")
-    # the thresholds on e5's own scale, not MiniLM's
-    assert proposal.engine["outcome_match_threshold"] == 0.864
+    # the thresholds on e5's own scale, not MiniLM's: the Georgian → English pair's outcome
+    # threshold, and the model's single least module score, which the pair does not set
+    assert proposal.engine["language_pairs"] == "ka-en"
+    pair = settings.multilingual_pair_thresholds["ka-en"]
+    assert proposal.engine["outcome_match_threshold"] == pair["outcome_match_threshold"]
+    assert proposal.engine["outcome_match_threshold"] > settings.multilingual_outcome_match_threshold
     assert proposal.engine["min_proposal_score"] == 0.83
     assert proposal.engine["credential_languages"] == "ka"
     assert proposal.engine["programme_language"] == "en"
