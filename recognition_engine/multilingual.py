@@ -199,8 +199,10 @@ def matching_thresholds(
         "outcome_match_threshold": settings.multilingual_outcome_match_threshold,
         "min_proposal_score": settings.multilingual_min_proposal_score,
     }
-    own = [settings.multilingual_pair_thresholds.get(pair, {}) for pair in pairs] or [{}]
-    strictest: dict[str, float] = {
-        name: max(values.get(name, value) for values in own) for name, value in single.items()
-    }
-    return strictest
+    if not pairs:
+        return {name: value for name, value in single.items()}
+
+    def of_pair(pair: str, name: PairThreshold) -> float:
+        return settings.multilingual_pair_thresholds.get(pair, {}).get(name, single[name])
+
+    return {name: max(of_pair(pair, name) for pair in pairs) for name in single}
