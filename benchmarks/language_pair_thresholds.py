@@ -43,12 +43,14 @@ from pathlib import Path
 import numpy as np
 from checkout import REPO
 
+from corpora import CREDENTIALS_DIR, judged_programme, judgements
 from recognition_engine.config import Settings
 from recognition_engine.index import entry_text
-from recognition_engine.ingestion.files import load_programme
+from recognition_engine.ingestion.files import load_credentials, load_programme
 from recognition_engine.ingestion.outcomes import outcomes_of, split_outcomes
 from recognition_engine.matching import credential_text, module_score
 from recognition_engine.models import Embedder, create_multilingual_embedder
+from recognition_engine.service import RecognitionEngine
 
 PROGRAMMES = REPO / "corpora" / "programmes"
 TRANSLATED_OUTCOMES = REPO / "tests" / "fixtures" / "outcomes-translated.jsonl"
@@ -290,6 +292,36 @@ def module_pairs(query: Embedder, passage: Embedder) -> dict[str, Scores]:
     return pairs
 
 
+def check_judgements(settings: Settings, pair: str, values: list[float]) -> None:
+    """Print whether expected.yaml's judgements read in ``pair`` hold at each outcome threshold.
+
+    A judgement holds when the status is the judged one and each judged module is proposed with
+    the judged kind (full or partial).
+    """
+    cases = [case for case in judgements() if case.get("multilingual")]
+    for value in values:
+        pairs = {**settings.multilingual_pair_thresholds, pair: {"outcome_match_threshold": value}}
+        engine = RecognitionEngine(
+            settings.model_copy(
+                update={"multilingual": "non-english", "multilingual_pair_thresholds": pairs}
+            )
+        )
+        for case in cases:
+            credentials = load_credentials(CREDENTIALS_DIR / case["file"])
+            proposal = engine.recognise(credentials, load_programme(judged_programme(case)))
+            if pair not in str(proposal.engine.get("language_pairs", "")).split(","):
+                continue
+            found = {m.module_code: m.recognition.value for m in proposal.modules}
+            holds = proposal.status.value == case["status"] and all(
+                found.get(code) == case["kind"] for code in case["modules"]
+            )
+            print(
+                f"  {pair} at {value}: {case['file']}: {proposal.status.value} {found}, judged "
+                f"{case['kind']} {case['modules']}: {'holds' if holds else 'DOES NOT HOLD'}",
+                flush=True,
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", type=Path, default=Path("var/benchmarks"))
@@ -298,6 +330,14 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument(
         "--retention", type=float, default=0.99, help="share of translations kept passing"
+    )
+    parser.add_argument(
+        "--check",
+        action="append",
+        default=[],
+        metavar="PAIR=T1,T2",
+        help="also recognise expected.yaml's credentials read in PAIR (ka-en) at these outcome "
+        "thresholds, and say whether each judgement holds",
     )
     args = parser.parse_args()
 
@@ -328,6 +368,10 @@ def main() -> None:
         print(f"{kind}, today {today}:")
         for name, row in results.items():
             print(f"  {name}: {json.dumps(row)}", flush=True)
+    for check in args.check:
+        pair, values = check.split("=")
+        print(f"judgements read in {pair}:")
+        check_judgements(settings, pair, [float(value) for value in values.split(",")])
 
 
 if __name__ == "__main__":
