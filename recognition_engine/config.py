@@ -30,7 +30,8 @@ _LANGUAGE_PAIR = re.compile(r"[a-z]{2}-[a-z]{2}")
 # measured by benchmarks/language_pair_thresholds.py (docs/evaluation.md "Languages"), 5-fold
 # cross-validated over the shipped catalogues' modules: the outcome cosine at which unrelated
 # outcome pairs pass as often as English ones at 0.864 (ka-en 0.889, hy-en 0.897), lowered to
-# keep 99% of the translations of an outcome passing. Other pairs lose translations at 0.864
+# keep 99% of the translations of an outcome passing: at 0.889, three of the four Georgian pilots
+# of corpora/credentials/expected.yaml lose their module. Other pairs lose translations at 0.864
 # already (en-ka, en-hy) or have none to check (ka-ka, hy-hy): they keep the single value.
 _PAIR_THRESHOLDS: dict[str, dict[PairThreshold, float]] = {
     "ka-en": {"outcome_match_threshold": 0.872},
