@@ -68,7 +68,9 @@ def reading(task: RetrievalTask, settings: Settings) -> Reading:
         embedder = multilingual_embedder(settings)
     else:
         embedder = create_embedder(settings)
-    on_scale = settings.model_copy(update=matching_thresholds(embedder, settings))
+    # the language pair's thresholds on the multilingual model, as the engine applies them
+    pair = f"{credential_language or 'en'}-{catalogue_language or 'en'}"
+    on_scale = settings.model_copy(update=matching_thresholds(embedder, settings, [pair]))
     return Reading(
         embedder,
         catalogue_embedder(embedder, settings),

@@ -18,6 +18,9 @@ credentials better (P@1 0.38 against 0.33; English unchanged at 0.60).
 Its cosines sit higher than MiniLM's (unrelated outcomes about 0.8), so its matching
 thresholds are its own (``multilingual_outcome_match_threshold``,
 ``multilingual_min_proposal_score``), measured on unrelated catalogue pairs, no gold involved.
+Unrelated texts score higher still across some languages (Georgian → English) than within
+English, so a language pair can have its own (``multilingual_pair_thresholds``,
+``benchmarks/language_pair_thresholds.py``).
 
 The deployment (setting ``multilingual``) decides which model reads a recognition:
 
@@ -35,10 +38,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Literal
 
-from recognition_engine.config import Settings
+from recognition_engine.config import PairThreshold, Settings
 from recognition_engine.decision.findings import finding
-from recognition_engine.domain import Element, Finding, MicroCredential, Verdict
-from recognition_engine.ingestion.language import credential_language, detect_language, script_of
+from recognition_engine.domain import Element, Finding, MicroCredential, Programme, Verdict
+from recognition_engine.ingestion.language import (
+    credential_language,
+    detect_language,
+    programme_language,
+    script_of,
+)
 from recognition_engine.messages import codes
 from recognition_engine.messages.render import coded
 from recognition_engine.models import Embedder, create_multilingual_embedder, is_multilingual
@@ -162,14 +170,39 @@ def catalogue_embedder(embedder: Embedder, settings: Settings) -> Embedder:
     return create_multilingual_embedder(settings, "passage")
 
 
-def matching_thresholds(embedder: Embedder, settings: Settings) -> dict[str, float]:
-    """Return the cosine thresholds of matching and of the decision for this model's scale."""
-    if is_multilingual(embedder):
+def language_pairs(credentials: Sequence[MicroCredential], programme: Programme) -> list[str]:
+    """Return the language pairs a recognition reads: credential side, then catalogue ('ka-en').
+
+    The credentials' languages and those their outcomes are read in (``recognition_languages``);
+    an unknown language counts as English, as in ``uses_multilingual``.
+    """
+    catalogue = programme_language(programme) or "en"
+    languages = recognition_languages(credentials)
+    return sorted({f"{language or 'en'}-{catalogue}" for language in languages})
+
+
+def matching_thresholds(
+    embedder: Embedder, settings: Settings, pairs: Sequence[str] = ()
+) -> dict[str, float]:
+    """Return the cosine thresholds of matching and of the decision for this model's scale.
+
+    On the multilingual model, those of the language ``pairs`` read (``language_pairs``): each
+    the strictest of the pairs' own (``multilingual_pair_thresholds``), a pair without one
+    taking the model's single value; no pair, the single values.
+    """
+    if not is_multilingual(embedder):
         return {
-            "outcome_match_threshold": settings.multilingual_outcome_match_threshold,
-            "min_proposal_score": settings.multilingual_min_proposal_score,
+            "outcome_match_threshold": settings.outcome_match_threshold,
+            "min_proposal_score": settings.min_proposal_score,
         }
-    return {
-        "outcome_match_threshold": settings.outcome_match_threshold,
-        "min_proposal_score": settings.min_proposal_score,
+    single: dict[PairThreshold, float] = {
+        "outcome_match_threshold": settings.multilingual_outcome_match_threshold,
+        "min_proposal_score": settings.multilingual_min_proposal_score,
     }
+    if not pairs:
+        return {name: value for name, value in single.items()}
+
+    def of_pair(pair: str, name: PairThreshold) -> float:
+        return settings.multilingual_pair_thresholds.get(pair, {}).get(name, single[name])
+
+    return {name: max(of_pair(pair, name) for pair in pairs) for name in single}

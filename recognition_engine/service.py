@@ -33,6 +33,7 @@ from recognition_engine.models import Embedder, create_embedder
 from recognition_engine.multilingual import (
     catalogue_embedder,
     is_multilingual,
+    language_pairs,
     matching_thresholds,
     multilingual_embedder,
     reading_profile,
@@ -106,21 +107,27 @@ class RecognitionEngine:
         )
 
     @property
-    def _thresholds(self) -> dict[str, float]:
-        return matching_thresholds(self.embedder, self.settings)
-
-    @property
     def match_params(self) -> MatchParams:
         """Matching's knobs, the outcome threshold on this engine's model's scale."""
-        return replace(
-            MatchParams.from_settings(self.settings),
-            outcome_match_threshold=self._thresholds["outcome_match_threshold"],
-        )
+        return self._match_params(matching_thresholds(self.embedder, self.settings))
 
     @property
     def decision_params(self) -> DecisionParams:
         """The decision's knobs, its cosine thresholds on this engine's model's scale."""
-        return replace(DecisionParams.from_settings(self.settings), **self._thresholds)
+        return self._decision_params(matching_thresholds(self.embedder, self.settings))
+
+    def _match_params(self, thresholds: dict[str, float]) -> MatchParams:
+        return replace(
+            MatchParams.from_settings(self.settings),
+            outcome_match_threshold=thresholds["outcome_match_threshold"],
+        )
+
+    def _decision_params(self, thresholds: dict[str, float]) -> DecisionParams:
+        return replace(
+            DecisionParams.from_settings(self.settings),
+            outcome_match_threshold=thresholds["outcome_match_threshold"],
+            min_proposal_score=thresholds["min_proposal_score"],
+        )
 
     def index_folder(self, programme_id: str) -> Path:
         return self.catalogue.folder(programme_id)
@@ -175,12 +182,16 @@ class RecognitionEngine:
             programme,
             self.settings.hours_per_ects,
         )
+        # the multilingual model's thresholds are the language pair's (multilingual.py)
+        pairs = language_pairs(credentials, programme) if is_multilingual(self.embedder) else []
+        thresholds = matching_thresholds(self.embedder, self.settings, pairs)
+        match_params = self._match_params(thresholds)
         reading = read_outcomes(credentials, reading_profile(self.embedder, self.settings))
         pooled, whole_text = reading.pooled, reading.whole_text
         index = self.catalogue.index_for(programme)
         title = " + ".join(c.title for c in credentials)
         matches = match_credential(
-            pooled, index, self.embedder, self.match_params, whole_text=whole_text, title=title
+            pooled, index, self.embedder, match_params, whole_text=whole_text, title=title
         )
         learned, unreadable = learned_or_cold(
             self.catalogue, programme, index, self.embedder.model_id
@@ -193,7 +204,7 @@ class RecognitionEngine:
                 reading,
                 matches,
                 self.embedder,
-                self.match_params,
+                match_params,
                 self.settings.hours_per_ects,
             )
             matches = ranked.matches
@@ -216,7 +227,7 @@ class RecognitionEngine:
             reading.extracted,
             programme,
             matches,
-            self.decision_params,
+            self._decision_params(thresholds),
             level_estimate=estimate,
             outcome_owner=reading.owners,
             awarded_ects=awarded_ects,
@@ -225,7 +236,7 @@ class RecognitionEngine:
             quality_checks=checks.quality,
             national_cap_ects=checks.national_cap_ects,
         )
-        proposal.engine = engine_block(self.settings, self.embedder.model_id, self._thresholds)
+        proposal.engine = engine_block(self.settings, self.embedder.model_id, thresholds, pairs)
         proposal.engine.update(language_report(self.settings, credentials, programme))
         self.skills.attach(proposal, credentials, pooled, index)
         not_read = reading.not_read()

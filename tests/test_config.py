@@ -48,6 +48,33 @@ def test_partial_cannot_exceed_full() -> None:
         Settings(partial_coverage=0.9, full_coverage=0.8, _env_file=None)
 
 
+def test_language_pair_thresholds_are_read_from_json(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(
+        "RECOGNITION_MULTILINGUAL_PAIR_THRESHOLDS",
+        '{"ka-en": {"outcome_match_threshold": 0.88, "min_proposal_score": 0.84}}',
+    )
+    assert Settings(_env_file=None).multilingual_pair_thresholds == {
+        "ka-en": {"outcome_match_threshold": 0.88, "min_proposal_score": 0.84}
+    }
+
+
+@pytest.mark.parametrize(
+    ("pairs", "message"),
+    [
+        ({"ka_en": {"outcome_match_threshold": 0.88}}, "key 'ka_en'"),
+        ({"georgian-en": {"outcome_match_threshold": 0.88}}, "two-letter codes"),
+        ({"ka-en": {"outcome_match_threshold": 1.2}}, "less than or equal to 1"),
+        ({"ka-en": {"outcome_threshold": 0.88}}, "'outcome_match_threshold' or"),
+    ],
+)
+def test_a_wrong_language_pair_threshold_names_the_setting(
+    pairs: dict[str, dict[str, float]], message: str
+) -> None:
+    with pytest.raises(ValidationError, match="multilingual_pair_thresholds") as error:
+        Settings(multilingual_pair_thresholds=pairs, _env_file=None)
+    assert message in str(error.value)
+
+
 def test_default_database_is_sqlite_in_the_data_dir(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path, _env_file=None)
     assert settings.resolved_database_url == f"sqlite:///{tmp_path / 'recognition.db'}"

