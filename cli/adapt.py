@@ -10,6 +10,10 @@ import typer
 
 from cli.common import console, handles_errors, load_settings
 
+# in-batch negatives alone moved the cold ranking little; hard negatives more, on both sets
+# (docs/learning.md, "Fine-tuning with hard negatives")
+HARD_NEGATIVES = 3
+
 
 def register(app: typer.Typer) -> None:
     app.command("adapt")(adapt)
@@ -33,6 +37,16 @@ def adapt(
         int, typer.Option(min=2, help="Pairs per batch; the others' modules are the negatives.")
     ] = 32,
     seed: Annotated[int, typer.Option(help="Seed of the shuffling and initialisation.")] = 13,
+    hard_negatives: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            max=10,
+            help="Per accepted pair, this many modules the base model ranks high for the "
+            "credential that were not accepted (its department's first); 0: in-batch "
+            "negatives only.",
+        ),
+    ] = HARD_NEGATIVES,
     multilingual: Annotated[
         bool,
         typer.Option(
@@ -42,21 +56,31 @@ def adapt(
         ),
     ] = False,
 ) -> None:
-    """Fine-tune the embedding model on accepted recognition decisions (in-batch negatives)."""
+    """Fine-tune the embedding model on accepted recognition decisions: each credential closer
+    to its accepted module than to the other pairs' modules and to its hard negatives."""
     from recognition_engine.ingestion.equivalence import load_equivalence_set
-    from recognition_engine.models import bundled_model_path
-    from recognition_engine.models.adaptation import accepted_pairs, adapt_model
+    from recognition_engine.learning.hard_negatives import base_ranking, examples_with_negatives
+    from recognition_engine.models import bundled_model_path, create_embedder
+    from recognition_engine.models.adaptation import Pair, accepted_pairs, adapt_model
     from recognition_engine.models.factory import multilingual_folder
+    from recognition_engine.multilingual import catalogue_embedder, multilingual_embedder
 
     settings = load_settings()
-    pairs = accepted_pairs(load_equivalence_set(dataset))
+    decisions = load_equivalence_set(dataset)
     if multilingual:
         base, setting = multilingual_folder(settings), "RECOGNITION_MULTILINGUAL_MODEL_PATH"
     else:
         base, setting = settings.model_path or bundled_model_path(), "RECOGNITION_MODEL_PATH"
     start = time.perf_counter()
-    console.print(f"fine-tuning {base.name} on {len(pairs)} accepted pairs")
-    adapt_model(pairs, base, out, epochs=epochs, batch_size=batch_size, seed=seed)
+    examples: list[Pair] = accepted_pairs(decisions)
+    what = f"{len(examples)} accepted pairs"
+    if hard_negatives:
+        embedder = multilingual_embedder(settings) if multilingual else create_embedder(settings)
+        ranking = base_ranking(decisions, embedder, catalogue_embedder(embedder, settings))
+        examples = examples_with_negatives(decisions, ranking, hard_negatives)
+        what += f", {hard_negatives} hard negatives each"
+    console.print(f"fine-tuning {base.name} on {what}")
+    adapt_model(examples, base, out, epochs=epochs, batch_size=batch_size, seed=seed)
     console.print(
         f"adapted model: {out} ({time.perf_counter() - start:.0f} s); use it with {setting}={out}"
     )

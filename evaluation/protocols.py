@@ -11,7 +11,7 @@ the credentials whose decisions were read, so that tests can check none was held
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -170,8 +170,13 @@ def warm_protocol(
     variants: Mapping[str, Sequence[str]] = WARM_VARIANTS,
     depth: int = DEPTH,
     seed: int = 7,
+    pool_for_fold: Callable[[int, Sequence[str]], CandidatePool] | None = None,
 ) -> WarmResult:
-    """Return the out-of-fold runs of each learned variant and the default's ranked candidates."""
+    """Return the out-of-fold runs of each learned variant and the default's ranked candidates.
+
+    ``pool_for_fold(fold, training credentials)``: a fold's own candidates (those of a model
+    fine-tuned on its training credentials' decisions), in place of ``pool``'s.
+    """
     task = pool.task
     result = WarmResult({name: {} for name in variants}, {})
     ids = [c.id for c in task.credentials]
@@ -180,11 +185,16 @@ def warm_protocol(
         train_ids = [c.id for c in task.credentials if c.id not in held]
         result.trained_on[fold] = set(train_ids)
         result.held_out[fold] = held
-        training = [pool.gold_decided(cid) for cid in train_ids]
+        fold_pool = pool_for_fold(fold, train_ids) if pool_for_fold else pool
+        training = [fold_pool.gold_decided(cid) for cid in train_ids]
         for name, groups in variants.items():
-            model = train_model(training, pool.courses, pool.lexical, groups=tuple(groups))
+            model = train_model(
+                training, fold_pool.courses, fold_pool.lexical, groups=tuple(groups)
+            )
             for cid in test_ids:
-                ranked = model.rank(pool.decided(cid, {}), pool.courses, pool.lexical)
+                ranked = model.rank(
+                    fold_pool.decided(cid, {}), fold_pool.courses, fold_pool.lexical
+                )
                 run = result.runs[name]
                 # scores shifted so that the ranking is all a run carries
                 run[cid] = {

@@ -6,7 +6,8 @@ credentials, on the other folds' accepted decisions only, twice: with in-batch n
 (what ``recognition-engine adapt`` did), and with hard negatives besides. A credential's hard
 negatives are the modules the base model ranks highest for it that were not accepted, those of
 an accepted module's department (subject prefix) first: the near twins an evaluator tells
-apart. Each held-out credential is then ranked against the whole catalogue by the mean of
+apart (``recognition_engine.learning.hard_negatives``, as ``recognition-engine adapt`` picks
+them). Each held-out credential is then ranked against the whole catalogue by the mean of
 whole-text and title cosine (the engine's cold score), and P@1 and MRR@10 are printed for the
 base model and both fine-tunings, side by side, over the same folds.
 """
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 import argparse
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -24,33 +25,25 @@ from evaluation.adapted import AdaptationParams, CrossValidatedAdaptation, train
 from evaluation.datasets import RetrievalTask, load_retrieval_task
 from evaluation.metrics import ranking_metrics
 from evaluation.rankers import run_from_matrix
-from recognition_engine.learning.features import subject_of
+from recognition_engine.learning.hard_negatives import DEPTH, hard_negatives
 from recognition_engine.models.adaptation import Pair, adapt_model
 from recognition_engine.models.torch_backend import bundled_model_path, load_on_best_device
 
 
-def hard_negatives(
-    task: RetrievalTask, scores: np.ndarray, credential_id: str, count: int, depth: int = 30
-) -> list[str]:
-    """Return the texts of up to ``count`` modules ranked high for the credential by ``scores``
-    and not accepted for it, those of an accepted module's subject first."""
-    row = next(i for i, c in enumerate(task.credentials) if c.id == credential_id)
-    accepted = {m for m, relevance in task.gold.get(credential_id, {}).items() if relevance > 0}
-    subjects = {subject_of(m) for m in accepted} - {None}
-    order = np.argsort(-scores[row])[:depth]
-    candidates = [task.modules[i] for i in order if task.modules[i].id not in accepted]
-    same = [m for m in candidates if subject_of(m.id) in subjects]
-    other = [m for m in candidates if subject_of(m.id) not in subjects]
-    return [m.text for m in [*same, *other][:count]]
-
-
 def with_negatives(
-    task: RetrievalTask, scores: np.ndarray, credential_ids: Sequence[str], count: int
+    task: RetrievalTask,
+    ranked: Mapping[str, Sequence[str]],
+    credential_ids: Sequence[str],
+    count: int,
 ) -> list[Pair]:
-    """Return one (credential, module, negative) example per accepted decision and negative."""
+    """Return one (credential, module, negative) example per accepted decision and hard negative
+    of the credentials, their hard negatives picked from ``ranked`` (module ids, best first) as
+    ``recognition-engine adapt`` picks them."""
+    modules = {m.id: m.text for m in task.modules}
     examples: list[Pair] = []
     for cid in credential_ids:
-        negatives = hard_negatives(task, scores, cid, count)
+        accepted = [m for m, relevance in task.gold.get(cid, {}).items() if relevance > 0]
+        negatives = [modules[key] for key in hard_negatives(ranked[cid], accepted, count)]
         for credential, module in training_pairs(task, [cid]):
             examples.extend((credential, module, negative) for negative in negatives)
     return examples
@@ -62,6 +55,9 @@ def main() -> None:
     parser.add_argument("--negatives", type=int, default=3)
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument(
+        "--hard-only", action="store_true", help="skip the fine-tuning with in-batch negatives"
+    )
     args = parser.parse_args()
     task = load_retrieval_task(args.dataset)
     base_path = bundled_model_path()
@@ -73,16 +69,21 @@ def main() -> None:
         + base.embed([c.title for c in task.credentials]) @ modules_title.T
     ) / 2
     params = AdaptationParams(epochs=args.epochs, folds=args.folds)
+    ranked = {
+        c.id: [task.modules[i].id for i in np.argsort(-base_scores[row])[:DEPTH]]
+        for row, c in enumerate(task.credentials)
+    }
     text_of = {c.text: c.id for c in task.credentials}
 
     def hard(pairs: Sequence[Pair], model: Path, out: Path) -> Path:
         ids = sorted({text_of[pair[0]] for pair in pairs})
-        examples = with_negatives(task, base_scores, ids, args.negatives)
+        examples = with_negatives(task, ranked, ids, args.negatives)
         return adapt_model(examples, model, out, epochs=args.epochs, seed=params.seed)
 
     gold = {cid: task.gold[cid] for cid in task.credentials_with_match}
     rows = {"base": run_from_matrix(task, base_scores)}
-    for name, adapt in (("in-batch negatives", None), (f"+ {args.negatives} hard negatives", hard)):
+    variants = [("in-batch negatives", None), (f"+ {args.negatives} hard negatives", hard)]
+    for name, adapt in variants[1:] if args.hard_only else variants:
         started = time.perf_counter()
         text, title = CrossValidatedAdaptation(base_path, params, adapt=adapt).matrices(task)
         rows[name] = run_from_matrix(task, (text + title) / 2)

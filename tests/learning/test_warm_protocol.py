@@ -45,6 +45,21 @@ def test_the_held_out_decisions_do_not_change_the_held_out_ranking(pool: Candida
     assert after.trained_on[1] & held
 
 
+def test_a_fold_can_be_ranked_by_a_pool_of_its_own(pool: CandidatePool) -> None:
+    """A fold's own candidates (a model fine-tuned on its training credentials) rank it, and the
+    pool is asked for with the training credentials only."""
+    asked: dict[int, set[str]] = {}
+
+    def own_pool(fold: int, train_ids: list[str]) -> CandidatePool:
+        asked[fold] = set(train_ids)
+        return pool
+
+    shared = warm_protocol(pool, folds=3, variants=ONLY_DEFAULT)
+    own = warm_protocol(pool, folds=3, variants=ONLY_DEFAULT, pool_for_fold=own_pool)
+    assert asked == own.trained_on
+    assert own.runs == shared.runs  # the same candidates give the same rankings
+
+
 def test_cold_run_is_the_engines_ranking(pool: CandidatePool, settings: Settings) -> None:
     engine = EngineRanker(create_embedder(settings), settings).rank(pool.task)
     cold = pool.cold_run()

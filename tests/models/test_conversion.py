@@ -128,6 +128,7 @@ def test_the_converted_model_is_fine_tuned_and_read_from_its_own_folder(
         tmp_path / "set", "credential_id\tmodule_id\trelevance\nc1\tm1\t1\nc2\tm2\t1\n"
     )
     monkeypatch.setenv("RECOGNITION_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("RECOGNITION_EMBEDDING_BACKEND", "torch")  # ranks the hard negatives
     out = tmp_path / "adapted-e5"
     result = CliRunner().invoke(
         build_app(),
@@ -136,6 +137,7 @@ def test_the_converted_model_is_fine_tuned_and_read_from_its_own_folder(
     )
     assert result.exit_code == 0, result.output
     assert "RECOGNITION_MULTILINGUAL_MODEL_PATH" in result.output
+    assert "3 hard negatives each" in result.output  # the other module, ranked by e5
     own = settings.model_copy(update={"multilingual_model_path": out})
     adapted = create_multilingual_embedder(own, "query", cached=False)
     converted = create_multilingual_embedder(settings, "query", cached=False)
