@@ -9,10 +9,7 @@ from typing import Annotated
 import typer
 
 from cli.common import console, handles_errors, load_settings
-
-# in-batch negatives alone moved the cold ranking little; hard negatives more, on both sets
-# (docs/learning.md, "Fine-tuning with hard negatives")
-HARD_NEGATIVES = 3
+from recognition_engine.learning.hard_negatives import HARD_NEGATIVES
 
 
 def register(app: typer.Typer) -> None:

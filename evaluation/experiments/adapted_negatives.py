@@ -25,7 +25,7 @@ from evaluation.adapted import AdaptationParams, CrossValidatedAdaptation, train
 from evaluation.datasets import RetrievalTask, load_retrieval_task
 from evaluation.metrics import ranking_metrics
 from evaluation.rankers import run_from_matrix
-from recognition_engine.learning.hard_negatives import DEPTH, hard_negatives
+from recognition_engine.learning.hard_negatives import DEPTH, HARD_NEGATIVES, hard_negatives
 from recognition_engine.models.adaptation import Pair, adapt_model
 from recognition_engine.models.torch_backend import bundled_model_path, load_on_best_device
 
@@ -49,11 +49,17 @@ def with_negatives(
     return examples
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def fine_tuning_parser(doc: str) -> argparse.ArgumentParser:
+    """The arguments of both fine-tuning experiments: the set, hard negatives, epochs."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     parser.add_argument("dataset", type=Path)
-    parser.add_argument("--negatives", type=int, default=3)
+    parser.add_argument("--negatives", type=int, default=HARD_NEGATIVES)
     parser.add_argument("--epochs", type=int, default=3)
+    return parser
+
+
+def main() -> None:
+    parser = fine_tuning_parser(__doc__)
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument(
         "--hard-only", action="store_true", help="skip the fine-tuning with in-batch negatives"

@@ -14,14 +14,13 @@ backend fine-tuning writes for.
 
 from __future__ import annotations
 
-import argparse
 import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
 from evaluation.datasets import RetrievalTask, load_retrieval_task
-from evaluation.experiments.adapted_negatives import with_negatives
+from evaluation.experiments.adapted_negatives import fine_tuning_parser, with_negatives
 from evaluation.metrics import ranking_metrics
 from evaluation.protocols import CandidatePool, WarmResult, warm_protocol
 from evaluation.repeats import HEADLINE
@@ -48,10 +47,7 @@ def headline(
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("dataset", type=Path)
-    parser.add_argument("--negatives", type=int, default=3)
-    parser.add_argument("--epochs", type=int, default=3)
+    parser = fine_tuning_parser(__doc__)
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     task = load_retrieval_task(args.dataset)

@@ -20,6 +20,9 @@ from recognition_engine.models import Embedder
 from recognition_engine.models.adaptation import Pair, whole_text
 
 DEPTH = 30  # how far down the base ranking a hard negative is looked for
+# per accepted pair: in-batch negatives alone moved the cold ranking little, three hard ones more
+# (docs/learning.md, "Fine-tuning with hard negatives")
+HARD_NEGATIVES = 3
 
 
 def hard_negatives(
