@@ -2,8 +2,9 @@
 
 The credentials are split into folds; for each fold the model is fine-tuned
 (:func:`recognition_engine.models.adaptation.adapt_model`) on the accepted pairs of the other folds
-only, and the fold's credentials are ranked against the whole catalogue with it. The
-out-of-fold rows make one run, scored like every other ranker's. Two views share the folds:
+only, each with its hard negatives as ``recognition-engine adapt`` trains them (picked from the
+base model's ranking), and the fold's credentials are ranked against the whole catalogue with
+it. The out-of-fold rows make one run, scored like every other ranker's. Two views share the folds:
 whole-text cosine, and the product's signal, the mean of whole-text and title cosine.
 
 Opt-in (``evaluate --adapt``): five fine-tunings and five embeddings of the catalogue take
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 import random
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +23,8 @@ import numpy as np
 
 from evaluation.datasets import RetrievalTask, Run
 from evaluation.rankers import DEPTH, run_from_matrix
+from recognition_engine.learning.hard_negatives import DEPTH as DEPTH_NEGATIVES
+from recognition_engine.learning.hard_negatives import HARD_NEGATIVES, hard_negatives
 from recognition_engine.models import Embedder
 from recognition_engine.models.adaptation import Pair, adapt_model
 from recognition_engine.models.torch_backend import load_on_best_device
@@ -48,12 +51,32 @@ def training_pairs(task: RetrievalTask, credential_ids: Sequence[str]) -> list[P
     ]
 
 
+def with_negatives(
+    task: RetrievalTask,
+    ranked: Mapping[str, Sequence[str]],
+    credential_ids: Sequence[str],
+    count: int,
+) -> list[Pair]:
+    """Return one (credential, module, negative) example per accepted decision and hard negative
+    of the credentials, their hard negatives picked from ``ranked`` (module ids, best first) as
+    ``recognition-engine adapt`` picks them."""
+    modules = {m.id: m.text for m in task.modules}
+    examples: list[Pair] = []
+    for cid in credential_ids:
+        accepted = [m for m, relevance in task.gold.get(cid, {}).items() if relevance > 0]
+        negatives = [modules[key] for key in hard_negatives(ranked[cid], accepted, count)]
+        for credential, module in training_pairs(task, [cid]):
+            examples.extend((credential, module, negative) for negative in negatives)
+    return examples
+
+
 @dataclass(frozen=True)
 class AdaptationParams:
     epochs: int = 3
     batch_size: int = 32
     seed: int = 13
     folds: int = FOLDS
+    hard_negatives: int = HARD_NEGATIVES  # per accepted pair, as `adapt` trains; 0: in-batch only
 
 
 class CrossValidatedAdaptation:
@@ -72,6 +95,7 @@ class CrossValidatedAdaptation:
         self._adapt = adapt or self._fine_tune
         self._embedder_from = embedder_from
         self._memo: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self._ranking: dict[str, list[str]] | None = None
         self.training_credentials: dict[int, list[str]] = {}  # fold -> credentials trained on
 
     def _fine_tune(self, pairs: Sequence[Pair], base: Path, out: Path) -> Path:
@@ -95,7 +119,7 @@ class CrossValidatedAdaptation:
                 train_ids = [c for other in folds if other is not test_ids for c in other]
                 self.training_credentials[fold] = train_ids
                 model = self._adapt(
-                    training_pairs(task, train_ids), self.base, Path(scratch) / f"fold-{fold}"
+                    self._examples(task, train_ids), self.base, Path(scratch) / f"fold-{fold}"
                 )
                 embedder = self._embedder_from(model)
                 test = [task.credentials[row_of[c]] for c in test_ids]
@@ -107,6 +131,24 @@ class CrossValidatedAdaptation:
                     embedder, [c.title for c in test], [m.title for m in task.modules]
                 )
         return text, title
+
+    def _examples(self, task: RetrievalTask, train_ids: Sequence[str]) -> list[Pair]:
+        count = self.params.hard_negatives
+        if not count:
+            return training_pairs(task, train_ids)
+        if self._ranking is None:  # the base model's, once: a fold's negatives are its own
+            base = self._embedder_from(self.base)
+            text = _cosine(base, [c.text for c in task.credentials], [m.text for m in task.modules])
+            title = _cosine(
+                base, [c.title for c in task.credentials], [m.title for m in task.modules]
+            )
+            top = np.argsort(-(text + title), axis=1)[:, :DEPTH_NEGATIVES]
+            keys = [m.id for m in task.modules]
+            self._ranking = {
+                c.id: [keys[i] for i in row] for c, row in zip(task.credentials, top, strict=True)
+            }
+        # sorted: the examples, and so the batches, do not depend on the order of the folds
+        return with_negatives(task, self._ranking, sorted(train_ids), count)
 
 
 def _cosine(embedder: Embedder, queries: list[str], documents: list[str]) -> np.ndarray:
@@ -125,7 +167,7 @@ class AdaptedRanker:
         self.description = (
             f"{signal}, model fine-tuned on the other folds' accepted pairs "
             f"({p.folds}-fold CV, {p.epochs} epochs, batch {p.batch_size}, "
-            f"MultipleNegativesRankingLoss)"
+            f"{p.hard_negatives} hard negatives a pair, MultipleNegativesRankingLoss)"
         )
 
     def rank(self, task: RetrievalTask, depth: int = DEPTH) -> Run:

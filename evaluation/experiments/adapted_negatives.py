@@ -16,37 +16,14 @@ from __future__ import annotations
 
 import argparse
 import time
-from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-import numpy as np
-
-from evaluation.adapted import AdaptationParams, CrossValidatedAdaptation, training_pairs
-from evaluation.datasets import RetrievalTask, load_retrieval_task
+from evaluation.adapted import AdaptationParams, CrossValidatedAdaptation
+from evaluation.datasets import load_retrieval_task
 from evaluation.metrics import ranking_metrics
 from evaluation.rankers import run_from_matrix
-from recognition_engine.learning.hard_negatives import DEPTH, HARD_NEGATIVES, hard_negatives
-from recognition_engine.models.adaptation import Pair, adapt_model
+from recognition_engine.learning.hard_negatives import HARD_NEGATIVES
 from recognition_engine.models.torch_backend import bundled_model_path, load_on_best_device
-
-
-def with_negatives(
-    task: RetrievalTask,
-    ranked: Mapping[str, Sequence[str]],
-    credential_ids: Sequence[str],
-    count: int,
-) -> list[Pair]:
-    """Return one (credential, module, negative) example per accepted decision and hard negative
-    of the credentials, their hard negatives picked from ``ranked`` (module ids, best first) as
-    ``recognition-engine adapt`` picks them."""
-    modules = {m.id: m.text for m in task.modules}
-    examples: list[Pair] = []
-    for cid in credential_ids:
-        accepted = [m for m, relevance in task.gold.get(cid, {}).items() if relevance > 0]
-        negatives = [modules[key] for key in hard_negatives(ranked[cid], accepted, count)]
-        for credential, module in training_pairs(task, [cid]):
-            examples.extend((credential, module, negative) for negative in negatives)
-    return examples
 
 
 def fine_tuning_parser(doc: str) -> argparse.ArgumentParser:
@@ -74,24 +51,13 @@ def main() -> None:
         base.embed([c.text for c in task.credentials]) @ modules_text.T
         + base.embed([c.title for c in task.credentials]) @ modules_title.T
     ) / 2
-    params = AdaptationParams(epochs=args.epochs, folds=args.folds)
-    ranked = {
-        c.id: [task.modules[i].id for i in np.argsort(-base_scores[row])[:DEPTH]]
-        for row, c in enumerate(task.credentials)
-    }
-    text_of = {c.text: c.id for c in task.credentials}
-
-    def hard(pairs: Sequence[Pair], model: Path, out: Path) -> Path:
-        ids = sorted({text_of[pair[0]] for pair in pairs})
-        examples = with_negatives(task, ranked, ids, args.negatives)
-        return adapt_model(examples, model, out, epochs=args.epochs, seed=params.seed)
-
     gold = {cid: task.gold[cid] for cid in task.credentials_with_match}
     rows = {"base": run_from_matrix(task, base_scores)}
-    variants = [("in-batch negatives", None), (f"+ {args.negatives} hard negatives", hard)]
-    for name, adapt in variants[1:] if args.hard_only else variants:
+    variants = {"in-batch negatives": 0, f"+ {args.negatives} hard negatives": args.negatives}
+    for name, count in list(variants.items())[1 if args.hard_only else 0 :]:
         started = time.perf_counter()
-        text, title = CrossValidatedAdaptation(base_path, params, adapt=adapt).matrices(task)
+        params = AdaptationParams(epochs=args.epochs, folds=args.folds, hard_negatives=count)
+        text, title = CrossValidatedAdaptation(base_path, params).matrices(task)
         rows[name] = run_from_matrix(task, (text + title) / 2)
         print(f"{name}: {time.perf_counter() - started:.0f} s", flush=True)
     print(f"{task.name}: {len(gold)} credentials with a match, {len(task.modules)} modules")

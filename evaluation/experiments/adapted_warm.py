@@ -19,8 +19,9 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from evaluation.adapted import with_negatives
 from evaluation.datasets import RetrievalTask, load_retrieval_task
-from evaluation.experiments.adapted_negatives import fine_tuning_parser, with_negatives
+from evaluation.experiments.adapted_negatives import fine_tuning_parser
 from evaluation.metrics import ranking_metrics
 from evaluation.protocols import CandidatePool, WarmResult, warm_protocol
 from evaluation.repeats import HEADLINE

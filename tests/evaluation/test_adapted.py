@@ -64,8 +64,8 @@ def test_no_test_credential_is_trained_on_and_every_row_is_out_of_fold() -> None
     text_of = {c.text: c.id for c in task.credentials}
     trained: list[set[str]] = []
 
-    def record(pairs: Sequence[tuple[str, str]], base: Path, out: Path) -> Path:
-        trained.append({text_of[anchor] for anchor, _ in pairs})
+    def record(pairs: Sequence[tuple[str, ...]], base: Path, out: Path) -> Path:
+        trained.append({text_of[pair[0]] for pair in pairs})
         return out
 
     adaptation = CrossValidatedAdaptation(
@@ -87,6 +87,31 @@ def test_no_test_credential_is_trained_on_and_every_row_is_out_of_fold() -> None
     assert whole_text.name == "dense-adapted-cv"
     whole_text.rank(task)
     assert len(trained) == 3  # the two views share one cross-validation
+
+
+def test_each_pair_is_trained_against_modules_not_accepted_for_its_credential() -> None:
+    task = toy_task()
+    text_of = {c.text: c.id for c in task.credentials}
+    module_of = {m.text: m.id for m in task.modules}
+    examples: list[tuple[str, ...]] = []
+
+    def record(pairs: Sequence[tuple[str, ...]], base: Path, out: Path) -> Path:
+        examples.extend(pairs)
+        return out
+
+    adaptation = CrossValidatedAdaptation(
+        Path("unused"),
+        AdaptationParams(folds=3, hard_negatives=2),
+        adapt=record,
+        embedder_from=lambda path: HashingEmbedder(),
+    )
+    adaptation.matrices(task)
+    assert examples and all(len(example) == 3 for example in examples)
+    for credential, module, negative in examples:
+        accepted = task.gold[text_of[credential]]
+        assert module_of[module] in accepted and module_of[negative] not in accepted
+    # two hard negatives per accepted pair, in each of the two folds that train on it
+    assert len(examples) == 2 * 2 * sum(len(modules) for modules in task.gold.values())
 
 
 def test_evaluate_offers_the_adapted_rankers_only_on_request() -> None:
