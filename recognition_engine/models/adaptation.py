@@ -2,8 +2,9 @@
 
 Each accepted decision is a (credential text, module text) pair. The model is fine-tuned
 contrastively with MultipleNegativesRankingLoss: in a batch, each credential should be closer
-to its own accepted module than to the other pairs' modules (in-batch negatives). The result is
-an ordinary sentence-transformers folder, usable as ``RECOGNITION_MODEL_PATH``.
+to its own accepted module than to the other pairs' modules (in-batch negatives) and than to
+the hard negatives the pair carries (``recognition_engine.learning.hard_negatives`` picks them).
+The result is an ordinary sentence-transformers folder, usable as ``RECOGNITION_MODEL_PATH``.
 
 The training loop is written out rather than delegated to ``SentenceTransformerTrainer`` (or
 ``model.fit``, which wraps it in sentence-transformers 6): the trainer needs the ``datasets`` and
