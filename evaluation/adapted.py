@@ -24,7 +24,12 @@ import numpy as np
 from evaluation.datasets import RetrievalTask, Run
 from evaluation.rankers import DEPTH, run_from_matrix
 from recognition_engine.learning.hard_negatives import DEPTH as DEPTH_NEGATIVES
-from recognition_engine.learning.hard_negatives import HARD_NEGATIVES, hard_negatives
+from recognition_engine.learning.hard_negatives import (
+    HARD_NEGATIVES,
+    examples,
+    text_and_title_scores,
+    top_keys,
+)
 from recognition_engine.models import Embedder
 from recognition_engine.models.adaptation import Pair, adapt_model
 from recognition_engine.models.torch_backend import load_on_best_device
@@ -57,17 +62,20 @@ def with_negatives(
     credential_ids: Sequence[str],
     count: int,
 ) -> list[Pair]:
-    """Return one (credential, module, negative) example per accepted decision and hard negative
-    of the credentials, their hard negatives picked from ``ranked`` (module ids, best first) as
+    """Return the credentials' accepted decisions as (credential, module, negative) examples,
+    their hard negatives picked from ``ranked`` (module ids, best first) as
     ``recognition-engine adapt`` picks them."""
-    modules = {m.id: m.text for m in task.modules}
-    examples: list[Pair] = []
-    for cid in credential_ids:
-        accepted = [m for m, relevance in task.gold.get(cid, {}).items() if relevance > 0]
-        negatives = [modules[key] for key in hard_negatives(ranked[cid], accepted, count)]
-        for credential, module in training_pairs(task, [cid]):
-            examples.extend((credential, module, negative) for negative in negatives)
-    return examples
+    accepted = {
+        cid: [m for m, relevance in sorted(task.gold.get(cid, {}).items()) if relevance > 0]
+        for cid in credential_ids
+    }
+    return examples(
+        accepted,
+        {c.id: c.text for c in task.credentials},
+        {m.id: m.text for m in task.modules},
+        ranked,
+        count,
+    )
 
 
 @dataclass(frozen=True)
@@ -138,15 +146,14 @@ class CrossValidatedAdaptation:
             return training_pairs(task, train_ids)
         if self._ranking is None:  # the base model's, once: a fold's negatives are its own
             base = self._embedder_from(self.base)
-            text = _cosine(base, [c.text for c in task.credentials], [m.text for m in task.modules])
-            title = _cosine(
-                base, [c.title for c in task.credentials], [m.title for m in task.modules]
+            scores = text_and_title_scores(
+                base,
+                base,
+                [(c.text, c.title) for c in task.credentials],
+                [(m.text, m.title) for m in task.modules],
             )
-            top = np.argsort(-(text + title), axis=1)[:, :DEPTH_NEGATIVES]
-            keys = [m.id for m in task.modules]
-            self._ranking = {
-                c.id: [keys[i] for i in row] for c, row in zip(task.credentials, top, strict=True)
-            }
+            top = top_keys(scores, [m.id for m in task.modules], DEPTH_NEGATIVES)
+            self._ranking = dict(zip([c.id for c in task.credentials], top, strict=True))
         # sorted: the examples, and so the batches, do not depend on the order of the folds
         return with_negatives(task, self._ranking, sorted(train_ids), count)
 

@@ -111,11 +111,6 @@ class RecognitionEngine:
         """Matching's knobs, the outcome threshold on this engine's model's scale."""
         return self._match_params(matching_thresholds(self.embedder, self.settings))
 
-    @property
-    def decision_params(self) -> DecisionParams:
-        """The decision's knobs, its cosine thresholds on this engine's model's scale."""
-        return self._decision_params(matching_thresholds(self.embedder, self.settings))
-
     def _match_params(self, thresholds: dict[str, float]) -> MatchParams:
         return replace(
             MatchParams.from_settings(self.settings),

@@ -22,7 +22,7 @@ from evaluation.adapted import AdaptationParams, CrossValidatedAdaptation
 from evaluation.datasets import load_retrieval_task
 from evaluation.metrics import ranking_metrics
 from evaluation.rankers import run_from_matrix
-from recognition_engine.learning.hard_negatives import HARD_NEGATIVES
+from recognition_engine.learning.hard_negatives import HARD_NEGATIVES, text_and_title_scores
 from recognition_engine.models.torch_backend import bundled_model_path, load_on_best_device
 
 
@@ -45,12 +45,12 @@ def main() -> None:
     task = load_retrieval_task(args.dataset)
     base_path = bundled_model_path()
     base = load_on_best_device(base_path)
-    modules_text = base.embed([m.text for m in task.modules])
-    modules_title = base.embed([m.title for m in task.modules])
-    base_scores = (
-        base.embed([c.text for c in task.credentials]) @ modules_text.T
-        + base.embed([c.title for c in task.credentials]) @ modules_title.T
-    ) / 2
+    base_scores = text_and_title_scores(
+        base,
+        base,
+        [(c.text, c.title) for c in task.credentials],
+        [(m.text, m.title) for m in task.modules],
+    )
     gold = {cid: task.gold[cid] for cid in task.credentials_with_match}
     rows = {"base": run_from_matrix(task, base_scores)}
     variants = {"in-batch negatives": 0, f"+ {args.negatives} hard negatives": args.negatives}

@@ -37,44 +37,74 @@ def hard_negatives(
     return [*same, *other][:count]
 
 
+def text_and_title_scores(
+    embedder: Embedder,
+    catalogue: Embedder,
+    credentials: Sequence[tuple[str, str]],
+    modules: Sequence[tuple[str, str]],
+) -> np.ndarray:
+    """Return the mean of whole-text and title cosine of each (text, title) credential against
+    each module, shape (credentials, modules): the engine's cold score of a description-only
+    set. ``catalogue`` embeds the modules' side (e5: passages)."""
+    module_text = catalogue.embed([text for text, _ in modules], progress=True)
+    module_title = catalogue.embed([title for _, title in modules])
+    text = embedder.embed([text for text, _ in credentials])
+    title = embedder.embed([title for _, title in credentials])
+    return (text @ module_text.T + title @ module_title.T) / 2
+
+
+def top_keys(scores: np.ndarray, keys: Sequence[str], depth: int = DEPTH) -> list[list[str]]:
+    """Return, for each row of ``scores``, the ``depth`` keys scored highest, best first."""
+    return [[keys[i] for i in row] for row in np.argsort(-scores, axis=1)[:, :depth]]
+
+
 def base_ranking(
     dataset: EquivalenceSet,
     embedder: Embedder,
     catalogue: Embedder | None = None,
     depth: int = DEPTH,
 ) -> dict[str, list[str]]:
-    """Return each credential's modules as the base model ranks them, best first: the mean of
-    whole-text and title cosine, as the engine's cold score reads a description-only set.
-
-    ``catalogue`` embeds the modules' side (e5: passages); by default ``embedder``.
-    """
-    modules = catalogue or embedder
-    module_text = modules.embed([whole_text(m) for m in dataset.modules], progress=True)
-    module_title = modules.embed([m.title for m in dataset.modules])
-    text = embedder.embed([whole_text(c) for c in dataset.credentials])
-    title = embedder.embed([c.title for c in dataset.credentials])
-    scores = (text @ module_text.T + title @ module_title.T) / 2
-    keys = [m.id for m in dataset.modules]
-    top = np.argsort(-scores, axis=1)[:, :depth]
-    return {c.id: [keys[i] for i in row] for c, row in zip(dataset.credentials, top, strict=True)}
+    """Return each credential's modules as the base model ranks them, best first
+    (``text_and_title_scores``); ``catalogue`` by default ``embedder``."""
+    scores = text_and_title_scores(
+        embedder,
+        catalogue or embedder,
+        [(whole_text(c), c.title) for c in dataset.credentials],
+        [(whole_text(m), m.title) for m in dataset.modules],
+    )
+    top = top_keys(scores, [m.id for m in dataset.modules], depth)
+    return {c.id: keys for c, keys in zip(dataset.credentials, top, strict=True)}
 
 
 def examples_with_negatives(
     dataset: EquivalenceSet, ranking: Mapping[str, Sequence[str]], count: int
 ) -> list[Pair]:
-    """Return (credential text, accepted module text, hard negative text) per accepted decision
-    and hard negative; a credential with fewer hard negatives than ``count`` gives fewer."""
-    credentials = {c.id: whole_text(c) for c in dataset.credentials}
-    modules = {m.id: whole_text(m) for m in dataset.modules}
+    """Return the set's accepted decisions as examples with their hard negatives
+    (``examples``)."""
     accepted: dict[str, list[str]] = {}
     for qrel in dataset.qrels:
         accepted.setdefault(qrel.credential_id, []).append(qrel.module_id)
-    examples: list[Pair] = []
+    credentials = {c.id: whole_text(c) for c in dataset.credentials}
+    modules = {m.id: whole_text(m) for m in dataset.modules}
+    return examples(accepted, credentials, modules, ranking, count)
+
+
+def examples(
+    accepted: Mapping[str, Sequence[str]],
+    credential_text: Mapping[str, str],
+    module_text: Mapping[str, str],
+    ranking: Mapping[str, Sequence[str]],
+    count: int,
+) -> list[Pair]:
+    """Return (credential text, accepted module text, hard negative text) per accepted module
+    of each credential of ``accepted`` and each of its hard negatives, in ``accepted``'s order;
+    a credential whose ranking offers fewer than ``count`` gives fewer."""
+    out: list[Pair] = []
     for credential_id, keys in accepted.items():
         negatives = hard_negatives(ranking.get(credential_id, []), keys, count)
         for key in keys:
-            examples.extend(
-                (credentials[credential_id], modules[key], modules[negative])
+            out.extend(
+                (credential_text[credential_id], module_text[key], module_text[negative])
                 for negative in negatives
             )
-    return examples
+    return out

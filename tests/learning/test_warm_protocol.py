@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import random
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -49,14 +50,24 @@ def test_a_fold_can_be_ranked_by_a_pool_of_its_own(pool: CandidatePool) -> None:
     """A fold's own candidates (a model fine-tuned on its training credentials) rank it, and the
     pool is asked for with the training credentials only."""
     asked: dict[int, set[str]] = {}
+    read: set[str] = set()  # the credentials ranked from the folds' own pools
+
+    class OwnPool:  # the shared pool, counting the credentials it is asked to rank
+        def __getattr__(self, name: str) -> Any:
+            return getattr(pool, name)
+
+        def decided(self, credential_id: str, decisions: Any, **kwargs: Any) -> Any:
+            read.add(credential_id)
+            return pool.decided(credential_id, decisions, **kwargs)
 
     def own_pool(fold: int, train_ids: list[str]) -> CandidatePool:
         asked[fold] = set(train_ids)
-        return pool
+        return OwnPool()  # type: ignore[return-value]
 
     shared = warm_protocol(pool, folds=3, variants=ONLY_DEFAULT)
     own = warm_protocol(pool, folds=3, variants=ONLY_DEFAULT, pool_for_fold=own_pool)
     assert asked == own.trained_on
+    assert read == {c.id for c in pool.task.credentials}  # every fold ranked from its own
     assert own.runs == shared.runs  # the same candidates give the same rankings
 
 
