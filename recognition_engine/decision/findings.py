@@ -60,6 +60,16 @@ def finding(
     )
 
 
+def blocking_difference(
+    element: Element, said: Message, *, module_code: str | None = None
+) -> Finding:
+    """Return a substantial difference that blocks recognition for its scope (the programme,
+    or the module ``module_code``)."""
+    return finding(
+        element, Verdict.SUBSTANTIAL_DIFFERENCE, said, blocking=True, module_code=module_code
+    )
+
+
 def worst(findings: Sequence[Finding]) -> Finding:
     """Return the most severe finding (blocking before non-blocking at equal verdict)."""
     return max(findings, key=lambda f: (_SEVERITY[f.verdict], f.blocking))
@@ -81,11 +91,9 @@ def assess_quality(credential: MicroCredential) -> Finding:
                 else coded(codes.QUALITY_ACCREDITED))
         return finding(Element.QUALITY_ASSURANCE, Verdict.PASS, said)
     if qa.type is QualityAssuranceType.NONE:
-        return finding(
+        return blocking_difference(
             Element.QUALITY_ASSURANCE,
-            Verdict.SUBSTANTIAL_DIFFERENCE,
             coded(codes.QUALITY_NONE, title=credential.title),
-            blocking=True,
         )
     if qa.type is QualityAssuranceType.INTERNAL:
         said = (coded(codes.QUALITY_INTERNAL_BY, body=qa.body) if qa.body
@@ -104,12 +112,10 @@ def assess_profile(credential: MicroCredential) -> Finding:
             coded(codes.PROFILE_NOT_STATED, title=credential.title),
         )
     if credential.assessment in UNASSESSED:
-        return finding(
+        return blocking_difference(
             Element.PROFILE,
-            Verdict.SUBSTANTIAL_DIFFERENCE,
             coded(codes.PROFILE_UNASSESSED, title=credential.title,
                   assessment=credential.assessment.value),
-            blocking=True,
         )
     unverified = credential.identity_verification in {
         None,
@@ -146,12 +152,10 @@ def assess_authenticity(credential: MicroCredential) -> Finding | None:
         return None
     name = {"title": credential.title, "format": provenance.format.value}
     if provenance.signature is SignatureStatus.INVALID:
-        return finding(
+        return blocking_difference(
             Element.QUALITY_ASSURANCE,
-            Verdict.SUBSTANTIAL_DIFFERENCE,
             # the detail is the signature check's own text, as it gave it
             coded(codes.AUTHENTICITY_INVALID, **name, detail=provenance.signature_detail),
-            blocking=True,
         )
     notes = [provenance.signature_detail, f"Revocation: {provenance.revocation}."]
     if provenance.expired:
@@ -271,7 +275,7 @@ def assess_level_policy(declared: int | None, floor: int | None) -> Finding | No
         )
     said = (coded(codes.LEVEL_BELOW_FLOOR_UNDECLARED, floor=floor) if declared is None
             else coded(codes.LEVEL_BELOW_FLOOR, declared=declared, floor=floor))
-    return finding(Element.LEVEL, Verdict.SUBSTANTIAL_DIFFERENCE, said, blocking=True)
+    return blocking_difference(Element.LEVEL, said)
 
 
 # --- workload --------------------------------------------------------------------------------
@@ -335,11 +339,9 @@ def assess_workload_known(credentials: Sequence[MicroCredential]) -> Finding | N
     if not unknown:
         return None
     if len(unknown) == len(credentials):
-        return finding(
+        return blocking_difference(
             Element.WORKLOAD,
-            Verdict.SUBSTANTIAL_DIFFERENCE,
             coded(codes.WORKLOAD_NOT_STATED, titles=unknown),
-            blocking=True,
         )
     return finding(
         Element.WORKLOAD, Verdict.WARNING, coded(codes.WORKLOAD_NOT_STATED_FOR_SOME, titles=unknown)
@@ -352,11 +354,9 @@ def assess_cap_left(cap: float, awarded: float) -> Finding | None:
         return None
     left = max(0.0, cap - awarded)
     if left < 0.5:
-        return finding(
+        return blocking_difference(
             Element.WORKLOAD,
-            Verdict.SUBSTANTIAL_DIFFERENCE,
             coded(codes.WORKLOAD_CAP_USED, awarded=awarded, cap=cap),
-            blocking=True,
         )
     return finding(
         Element.WORKLOAD,
@@ -371,25 +371,18 @@ def assess_cap_left(cap: float, awarded: float) -> Finding | None:
 def assess_outcomes(
     module_code: str, coverage: float, partial: float, full: float
 ) -> Finding:
-    if coverage >= full:
-        return finding(
+    covered = coverage >= full
+    if not covered and coverage < partial:
+        return blocking_difference(
             Element.LEARNING_OUTCOMES,
-            Verdict.PASS,
-            coded(codes.OUTCOMES_COVERED, coverage=coverage),
-            module_code=module_code,
-        )
-    if coverage >= partial:
-        return finding(
-            Element.LEARNING_OUTCOMES,
-            Verdict.WARNING,
-            coded(codes.OUTCOMES_PARTLY_COVERED, coverage=coverage),
+            coded(codes.OUTCOMES_BELOW_PARTIAL, coverage=coverage, partial=partial),
             module_code=module_code,
         )
     return finding(
         Element.LEARNING_OUTCOMES,
-        Verdict.SUBSTANTIAL_DIFFERENCE,
-        coded(codes.OUTCOMES_BELOW_PARTIAL, coverage=coverage, partial=partial),
-        blocking=True,
+        Verdict.PASS if covered else Verdict.WARNING,
+        coded(codes.OUTCOMES_COVERED if covered else codes.OUTCOMES_PARTLY_COVERED,
+              coverage=coverage),
         module_code=module_code,
     )
 
@@ -435,11 +428,9 @@ def _blocks_below(module_code: str, code: str, minimum: float, **measured: float
     (value,) = measured.values()
     if value >= minimum:
         return None
-    return finding(
+    return blocking_difference(
         Element.LEARNING_OUTCOMES,
-        Verdict.SUBSTANTIAL_DIFFERENCE,
         coded(code, **measured, minimum=minimum),
-        blocking=True,
         module_code=module_code,
     )
 

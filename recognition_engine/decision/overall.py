@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from recognition_engine.decision.findings import (
+    blocking_difference,
     credential_ects,
     finding,
 )
@@ -38,12 +39,7 @@ def overall_workload(
     proposals: Sequence[ModuleProposal],
 ) -> Finding:
     if all(w is None for w in workloads):
-        return finding(
-            Element.WORKLOAD,
-            Verdict.SUBSTANTIAL_DIFFERENCE,
-            coded(codes.WORKLOAD_NONE_STATED),
-            blocking=True,
-        )
+        return blocking_difference(Element.WORKLOAD, coded(codes.WORKLOAD_NONE_STATED))
     said = (
         coded(
             codes.WORKLOAD_SUMMARY_CAP_USED,
@@ -61,12 +57,7 @@ def overall_workload(
 
 def overall_outcomes(proposals: Sequence[ModuleProposal]) -> Finding:
     if not proposals:
-        return finding(
-            Element.LEARNING_OUTCOMES,
-            Verdict.SUBSTANTIAL_DIFFERENCE,
-            coded(codes.OUTCOMES_NONE_COVERED),
-            blocking=True,
-        )
+        return blocking_difference(Element.LEARNING_OUTCOMES, coded(codes.OUTCOMES_NONE_COVERED))
     full = [p.module_code for p in proposals if p.recognition is RecognitionKind.FULL]
     partial = [p.module_code for p in proposals if p.recognition is RecognitionKind.PARTIAL]
     review = [p.module_code for p in proposals if p.recognition is RecognitionKind.REVIEW]
