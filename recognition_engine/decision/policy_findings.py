@@ -137,6 +137,21 @@ def _policy_finding(
     )
 
 
+def _policy_refusal(
+    context: _Context,
+    element: Element,
+    code: str,
+    *,
+    evidence: Sequence[str] = (),
+    **params: MessageParam,
+) -> Finding:
+    """Return the rule's substantial difference that blocks recognition, saying ``code``."""
+    return _policy_finding(
+        context, element, Verdict.SUBSTANTIAL_DIFFERENCE, code, blocking=True, evidence=evidence,
+        **params,
+    )
+
+
 def _ects(
     context: _Context, rule: MicrocredentialEcts, credential: MicroCredential, hours_per_ects: float
 ) -> Finding:
@@ -180,13 +195,8 @@ def _vocational(context: _Context, rule: VocationalLevel5, credential: MicroCred
             codes.POLICY_VOCATIONAL_ALLOWED,
             title=credential.title,
         )
-    return _policy_finding(
-        context,
-        Element.LEVEL,
-        Verdict.SUBSTANTIAL_DIFFERENCE,
-        codes.POLICY_VOCATIONAL_REFUSED,
-        blocking=True,
-        title=credential.title,
+    return _policy_refusal(
+        context, Element.LEVEL, codes.POLICY_VOCATIONAL_REFUSED, title=credential.title
     )
 
 
@@ -225,12 +235,10 @@ def _conditions(
     failed: list[str] = [condition for condition in rule.require if not met[condition]]
     evidence = _accredited_evidence(credential, matches)
     if failed:
-        return _policy_finding(
+        return _policy_refusal(
             context,
             Element.QUALITY_ASSURANCE,
-            Verdict.SUBSTANTIAL_DIFFERENCE,
             codes.POLICY_CONDITIONS_FAILED,
-            blocking=True,
             evidence=evidence,
             title=credential.title,
             failed=failed,
