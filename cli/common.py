@@ -44,6 +44,12 @@ def exit_code(error: RecognitionError) -> int:
     return EXIT_CODES[kind] if kind is not None else 1
 
 
+def say(text: str) -> None:
+    """Print ``text`` as written: no highlighting guessed from its numbers or paths, and no
+    line breaks inserted, so that a long path, URI or key stays one line that can be copied."""
+    console.print(text, highlight=False, soft_wrap=True)
+
+
 def load_settings() -> Settings:
     """Return the settings from the environment, or exit with a clear message."""
     try:

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from cli.common import console, handles_errors, load_settings
+from cli.common import console, handles_errors, load_settings, say
 from cli.i18n import Reader
 from cli.render import render_proposal
 from recognition_engine.errors import InvalidInput
@@ -79,20 +79,16 @@ def index(
     )
     started = time.perf_counter()
     if labels := engine.skills.prepare():
-        console.print(
+        say(
             f"ESCO skills: {labels} labels embedded or read from the cache; "
             f"{time.perf_counter() - started:.1f} s",
-            highlight=False,
-            soft_wrap=True,
         )
     if settings.multilingual == "non-english":
         started = time.perf_counter()
         multilingual = engine.multilingual_engine().embedder.model_id
-        console.print(
+        say(
             f"Multilingual model (credentials not in English): {multilingual}, ready; "
             f"{time.perf_counter() - started:.1f} s",
-            highlight=False,
-            soft_wrap=True,
         )
 
 

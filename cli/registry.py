@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from cli.common import add_group, console, handles_errors, load_settings
+from cli.common import add_group, console, handles_errors, load_settings, say
 from recognition_engine.errors import InvalidInput
 
 
@@ -70,12 +70,10 @@ def import_national(
     national = read_national_list(file)
     held = ProviderRegistry(load_settings().data_dir).import_national(national, file.name)
     note = " (an example of the format, not the register)" if national.example else ""
-    console.print(
+    say(
         f"{file.name}: {national.register_name}, {national.country}, "
         f"{len(national.providers)} providers{note}; register: {held.providers} providers, "
         f"{held.records} QA records.",
-        highlight=False,
-        soft_wrap=True,
     )
 
 
@@ -100,12 +98,10 @@ def status(
     for item in held.imports:
         captured = item.captured.isoformat() if item.captured else "capture date not given"
         example = ", example" if item.example else ""
-        console.print(
+        say(
             f"- {item.register_name} ({item.kind}{example}): {', '.join(item.files)}, "
             f"{item.rows} rows, captured {captured}, imported {item.imported_at:%Y-%m-%d %H:%M}"
             f" UTC; {item.attribution}",
-            highlight=False,
-            soft_wrap=True,
         )
 
 
@@ -134,20 +130,16 @@ def lookup(
         raise typer.Exit(1)
     for match in found:
         entry = match.entry
-        console.print(
+        say(
             f"{entry.name} ({entry.country or '?'}) in {entry.register_name} [{entry.key}]: "
             f"matched {match.matched_name!r}, {match.name_kind.value} name, {match.how.value}"
             + (f" (score {match.score:g})" if match.how.value == "near" else ""),
-            highlight=False,
-            soft_wrap=True,
         )
         for record in entry.records:
-            console.print(
+            say(
                 f"  {record.kind} {record.id}: {record.decision or '?'}, valid "
                 f"{record.valid_from or '?'} to {record.valid_until or 'open'}"
                 + (f", programme {record.programme!r}" if record.programme else ""),
-                highlight=False,
-                soft_wrap=True,
             )
 
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from cli.common import add_group, console, handles_errors, load_settings
+from cli.common import add_group, handles_errors, load_settings, say
 from recognition_engine.config import Settings
 from recognition_engine.domain import MicroCredential, Programme, RecognitionProposal
 from recognition_engine.errors import InvalidInput
@@ -119,9 +119,7 @@ def end_rule(
         rule = EquivalencyRules(database).end(rule_id, request, caller)
     finally:
         database.dispose()
-    console.print(
+    say(
         f"rule {rule.id} ({rule.title}, {rule.awarding_body}) now covers credentials issued "
         f"from {rule.valid_from} until {rule.valid_until}",
-        highlight=False,
-        soft_wrap=True,
     )

@@ -6,7 +6,7 @@ import datetime as dt
 
 import typer
 
-from cli.common import add_group, console, handles_errors, load_settings
+from cli.common import add_group, handles_errors, load_settings, say
 
 
 def register(app: typer.Typer) -> None:
@@ -33,10 +33,10 @@ def serve(
     app = create_app(load_settings())
     # --- the workbench's address, for people rather than API clients ---
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
-    console.print(
+    say(
         f"Workbench: http://{shown}:{port}/  (sign in with a key from "
         "`recognition-engine keys create --role evaluator`); API docs: "
-        f"http://{shown}:{port}/docs", highlight=False, soft_wrap=True,
+        f"http://{shown}:{port}/docs",
     )
     uvicorn.run(app, host=host, port=port, log_level=log_level, timeout_graceful_shutdown=30)
 
@@ -71,8 +71,10 @@ def create_key_command(
     finally:
         database.dispose()
     until = f", expires {_when(expiry)}" if expiry else ""
-    console.print(f"created key {caller.key_id} ({caller.name}, role {caller.role.value}{until}); "
-                  "it is shown once:", highlight=False, soft_wrap=True)
+    say(
+        f"created key {caller.key_id} ({caller.name}, role {caller.role.value}{until}); "
+        "it is shown once:",
+    )
     print(key)
 
 
@@ -113,8 +115,10 @@ def revoke_key_command(
         key = revoke_key(database, key_id)
     finally:
         database.dispose()
-    console.print(f"revoked key {key.key_id} ({key.name}, role {key.role.value}) "
-                  f"at {_when(key.revoked_at)}", highlight=False, soft_wrap=True)
+    say(
+        f"revoked key {key.key_id} ({key.name}, role {key.role.value}) "
+        f"at {_when(key.revoked_at)}",
+    )
 
 
 def _expiry(in_days: int | None, at: str | None) -> dt.datetime | None:

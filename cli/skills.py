@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from cli.common import add_group, console, handles_errors, load_settings
+from cli.common import add_group, console, handles_errors, load_settings, say
 from recognition_engine.errors import InvalidInput
 
 
@@ -53,11 +53,7 @@ def tag(
         for skill in found.skills:
             score = "declared" if skill.score is None else f"{skill.score:.2f}"
             flags = f"  ({', '.join(skill.flags)})" if skill.flags else ""
-            console.print(
-                f"  {score:>8}  {skill.label}  {skill.uri or '-'}{flags}",
-                highlight=False,
-                soft_wrap=True,
-            )
+            say(f"  {score:>8}  {skill.label}  {skill.uri or '-'}{flags}")
         if found.not_tagged:
             console.print(
                 f"  not tagged (not English): outcomes "
@@ -76,7 +72,7 @@ def info(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = 
         typer.echo(described.model_dump_json())
     else:
         for key, value in described.model_dump().items():
-            console.print(f"{key}: {value}", highlight=False, soft_wrap=True)
+            say(f"{key}: {value}")
 
 
 @handles_errors
@@ -115,11 +111,7 @@ def count(
         typer.echo(json.dumps([c.model_dump() for c in counted], ensure_ascii=False))
         return
     for c in counted:
-        console.print(
-            f"{c.shared:>6} shared {c.missing:>6} missing  {c.label}  {c.uri}",
-            highlight=False,
-            soft_wrap=True,
-        )
+        say(f"{c.shared:>6} shared {c.missing:>6} missing  {c.label}  {c.uri}")
 
 
 Item = tuple[str | None, list[str], list[Any], str | None]
