@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from recognition_engine.errors import InvalidInput
 from recognition_engine.ingestion.files import read_jsonl
+from recognition_engine.ingestion.validation import first_problem
 
 MODULES_FILE = "modules.jsonl"
 CREDENTIALS_FILE = "credentials.jsonl"
@@ -100,7 +101,7 @@ def read_records(path: Path) -> list[ItemRecord]:
         try:
             record = ItemRecord.model_validate(data)
         except ValidationError as error:
-            raise InvalidInput(f"{path}:{number}: {_first_problem(error)}") from error
+            raise InvalidInput(f"{path}:{number}: {first_problem(error)}") from error
         if record.id in seen:
             raise InvalidInput(f"{path}:{number}: id {record.id!r} appears twice")
         if not record.has_content():
@@ -157,8 +158,3 @@ def load_equivalence_set(folder: Path) -> EquivalenceSet:
             raise InvalidInput(f"{folder / QRELS_FILE}: unknown module {qrel.module_id!r}")
     return EquivalenceSet(name=folder.name, modules=modules, credentials=credentials, qrels=qrels)
 
-
-def _first_problem(error: ValidationError) -> str:
-    problem = error.errors()[0]
-    where = ".".join(str(part) for part in problem["loc"]) or "record"
-    return f"{where}: {problem['msg']}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from recognition_engine.errors import InvalidInput
 
@@ -23,11 +24,19 @@ def validate(model: type[Model], data: Any, source: str) -> Model:
 
 def describe_validation_error(error: ValidationError, limit: int = 5) -> str:
     """Return a short, readable list of what is wrong with which field."""
-    problems = []
-    for item in error.errors()[:limit]:
-        where = ".".join(str(part) for part in item["loc"]) or "record"
-        problems.append(f"{where}: {item['msg']}")
+    problems = [_problem(item, "record") for item in error.errors()[:limit]]
     more = error.error_count() - limit
     if more > 0:
         problems.append(f"and {more} more")
     return "; ".join(problems)
+
+
+def first_problem(error: ValidationError, whole: str = "record") -> str:
+    """Return the first thing wrong, as ``field.path: message`` (``whole`` names the place when
+    it is the whole document or record)."""
+    return _problem(error.errors()[0], whole)
+
+
+def _problem(item: ErrorDetails, whole: str) -> str:
+    where = ".".join(str(part) for part in item["loc"]) or whole
+    return f"{where}: {item['msg']}"

@@ -14,6 +14,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from recognition_engine.errors import InvalidInput
+from recognition_engine.ingestion.validation import first_problem
 from recognition_engine.registry.models import NameKind, QARecord, RegisterEntry
 
 
@@ -110,9 +111,7 @@ def read_national_list(path: Path) -> NationalList:
     try:
         national = NationalList.model_validate(data)
     except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "the file"
-        raise InvalidInput(f"{path}: {where}: {first['msg']}") from None
+        raise InvalidInput(f"{path}: {first_problem(error, 'the file')}") from None
     ids = [provider.id for provider in national.providers]
     if len(set(ids)) != len(ids):
         raise InvalidInput(f"{path}: a provider id appears twice")
