@@ -70,12 +70,16 @@ class Course:
         return stage_of(self.key)
 
     @property
-    def sequence(self) -> str | None:
-        return sequence_marker(self.title)
+    def sequence(self) -> frozenset[str]:
+        return sequence_markers(self.title)
 
 
 _CODE = re.compile(r"^\s*([A-Za-z]{2,6})[\s_-]*(\d{2,5})")
-_SEQUENCE = re.compile(r"(?:\s|-)(I{1,3}|IV|[A-C]|[1-3])\s*$", re.IGNORECASE)
+# a Roman numeral anywhere as a word ("Organic Chemistry II for Life Sciences", "Organic
+# Chemistry I Laboratory"); a digit or a letter only at the end ("Spanish 2", "Calculus B"),
+# where it cannot be an article or a figure of the title
+_ROMAN_WORD = re.compile(r"(?<![\w'’.-])(I{1,3}|IV)(?![\w'’-])", re.IGNORECASE)
+_FINAL_MARK = re.compile(r"(?:\s|-)([A-C]|[1-4])\s*$", re.IGNORECASE)
 _ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "a": "1", "b": "2", "c": "3"}
 
 
@@ -91,13 +95,14 @@ def stage_of(code: str) -> int | None:
     return int(found.group(2)[0]) if found else None
 
 
-def sequence_marker(title: str) -> str | None:
-    """Return the place of a course in a sequence from its title ("Accounting II" → "2")."""
-    found = _SEQUENCE.search(title)
-    if not found:
-        return None
-    mark = found.group(1).lower()
-    return _ROMAN.get(mark, mark)
+def sequence_markers(title: str) -> frozenset[str]:
+    """Return the places in a course sequence a title names ("Accounting II" → {"2"};
+    "Accounting I + Accounting II" → {"1", "2"}); empty when it names none."""
+    marks = [m.group(1) for m in _ROMAN_WORD.finditer(title)]
+    final = _FINAL_MARK.search(title)
+    if final:
+        marks.append(final.group(1))
+    return frozenset(_ROMAN.get(mark.lower(), mark) for mark in marks)
 
 
 @dataclass(frozen=True)
@@ -186,10 +191,14 @@ def _difference(a: int | None, b: int | None) -> float:
     return math.nan if a is None or b is None else float(b - a)
 
 
-def _agreement(a: str | None, b: str | None) -> float:
-    if a is None or b is None:
+def _agreement(a: frozenset[str], b: frozenset[str]) -> float:
+    """+1 where both titles name the same places in a sequence, -1 where they share none,
+    0 where either names none or they overlap in part (a combined "I + II")."""
+    if not a or not b:
         return 0.0
-    return 1.0 if a == b else -1.0
+    if a == b:
+        return 1.0
+    return -1.0 if a.isdisjoint(b) else 0.0
 
 
 def _ratio(a: float | None, b: float | None) -> float:
