@@ -17,9 +17,9 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from evaluation.datasets import ItemText, RetrievalTask, Run
-from evaluation.rankers import Ranker
+from evaluation.rankers import Ranker, ordered_scores
 from recognition_engine.config import Settings
-from recognition_engine.learning.features import FEATURE_GROUPS, Course
+from recognition_engine.learning.features import FEATURE_GROUPS, Course, catalogue_courses
 from recognition_engine.learning.lexical import LexicalIndex
 from recognition_engine.learning.model import DecidedCredential, train_model
 from recognition_engine.matching import MatchParams, ModuleMatch, match_vectors, score_positions
@@ -64,7 +64,7 @@ class CandidatePool:
         self.params = replace(MatchParams.from_settings(settings), max_modules=depth)
         self.position = {entry.key: i for i, entry in enumerate(self.index.entries)}
         self.modules: dict[str, ItemText] = {m.id: m for m in task.modules}
-        self.courses = {m.id: Course(m.id, m.title) for m in task.modules}
+        self.courses = catalogue_courses(self.index)
         self.lexical = LexicalIndex([m.id for m in task.modules], [m.text for m in task.modules])
         self._query: dict[str, np.ndarray] = {}
         self._vectors: dict[str, tuple[np.ndarray, np.ndarray]] = {}
@@ -78,7 +78,7 @@ class CandidatePool:
             self._vectors[credential.id] = (text_vector, title_vector)
             self._texts[credential.id] = credential.text
             self.cold[credential.id] = match_vectors(
-                query, text_vector, title_vector, self.index, self.params
+                query, text_vector, title_vector, self.index, self.params, title=credential.title
             )
 
     def cold_judgements(self) -> tuple[dict[str, float], dict[str, str]] | None:
@@ -102,7 +102,7 @@ class CandidatePool:
 
     def cold_run(self, depth: int = DEPTH) -> Run:
         """Return the engine's cold ranking as a run."""
-        return {cid: {m.key: m.score for m in ms[:depth]} for cid, ms in self.cold.items()}
+        return {cid: ordered_scores(ms[:depth]) for cid, ms in self.cold.items()}
 
     def decided(
         self, credential_id: str, decisions: Mapping[str, bool], *, no_equivalent: bool = False

@@ -11,13 +11,16 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import numpy as np
 
 from evaluation.datasets import ItemText, RetrievalTask, Run
 from recognition_engine.config import Settings
 from recognition_engine.models import Embedder
+
+if TYPE_CHECKING:
+    from recognition_engine.matching import ModuleMatch
 
 DEPTH = 100  # modules kept per credential in a run: enough for R@10 and for fusion
 
@@ -275,9 +278,23 @@ class EngineRanker:
             query = self.embedder.embed(list(credential.outcomes))
             whole_text = credential_text(credential.title, credential.outcomes)
             text_vector, title_vector = self.embedder.embed([whole_text, credential.title])
-            matches = match_vectors(query, text_vector, title_vector, index, params)
-            run[credential.id] = {m.key: float(m.score) for m in matches[:depth]}
+            matches = match_vectors(
+                query, text_vector, title_vector, index, params, title=credential.title
+            )
+            run[credential.id] = ordered_scores(matches[:depth])
         return run
+
+
+def ordered_scores(matches: Sequence[ModuleMatch]) -> dict[str, float]:
+    """Return the run of ``matches`` in their order: each its score, held below the one before
+    (the engine puts a module from another place in a course sequence below the rest whatever
+    its score)."""
+    run: dict[str, float] = {}
+    ceiling = np.inf
+    for match in matches:
+        ceiling = min(float(match.score), np.nextafter(ceiling, -np.inf))
+        run[match.key] = ceiling
+    return run
 
 
 def standard_rankers(

@@ -11,12 +11,14 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Literal, Protocol
 
 import numpy as np
 
 from recognition_engine import index_storage
+from recognition_engine.course_sequence import catalogue_places
 from recognition_engine.errors import IndexUnavailable
 from recognition_engine.models import Embedder
 
@@ -289,6 +291,11 @@ class CatalogueIndex:
         counts = [len(entry.outcomes) for entry in self.entries]
         self.row_entry = np.repeat(np.arange(len(self.entries)), counts)
         self.entry_start = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+
+    @cached_property
+    def places(self) -> dict[str, frozenset[str]]:
+        """Each module's places in a course sequence, by key (``catalogue_places``)."""
+        return catalogue_places((e.key, e.title) for e in self.entries)
 
     @classmethod
     def build(

@@ -8,12 +8,13 @@ lands in this module.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from recognition_engine.config import Settings
+from recognition_engine.course_sequence import agreement, sequence_markers
 from recognition_engine.index import CatalogueIndex
 from recognition_engine.models import Embedder
 
@@ -98,7 +99,9 @@ def match_credential(
     text = whole_text or " ".join(outcomes)
     query = embedder.embed(list(outcomes))
     text_vector, title_vector = embedder.embed([text, title or text])
-    return match_vectors(query, text_vector, title_vector, index, params, include=include)
+    return match_vectors(
+        query, text_vector, title_vector, index, params, include=include, title=title
+    )
 
 
 def match_vectors(
@@ -109,18 +112,40 @@ def match_vectors(
     params: MatchParams,
     *,
     include: Sequence[int] = (),
+    title: str | None = None,
 ) -> list[ModuleMatch]:
-    """The same as ``match_credential`` on vectors already embedded (used in bulk evaluation)."""
+    """The same as ``match_credential`` on vectors already embedded (used in bulk evaluation).
+
+    ``title``: the credential's title; a module that stands at another place in a course sequence
+    goes below every module that does not (``below_sequence_conflicts``).
+    """
     candidates = _candidate_positions(query, [text_vector, title_vector], index, params)
     if include:
         candidates = sorted(set(candidates) | {int(p) for p in include})
     matches = score_positions(query, text_vector, title_vector, index, candidates, params)
     matches.sort(key=lambda match: match.score, reverse=True)
+    if title is not None:
+        matches = below_sequence_conflicts(matches, sequence_markers(title), index.places)
     if include:  # the included modules stay candidates even below the cut
         wanted = {index.entries[p].key for p in include}
         kept = matches[: params.max_modules]
         return kept + [m for m in matches[params.max_modules :] if m.key in wanted]
     return matches[: params.max_modules]
+
+
+def below_sequence_conflicts(
+    matches: Sequence[ModuleMatch], own: frozenset[str], places: Mapping[str, frozenset[str]]
+) -> list[ModuleMatch]:
+    """Return ``matches`` with every module that stands at another place in a course sequence
+    than the credential's ``own`` ("General Chemistry I" for "General Chemistry II"; ``places``
+    by module key, from ``catalogue_places``) moved below every module that does not, each part
+    in its order."""
+    if not own:
+        return list(matches)
+    conflict = [agreement(own, places.get(m.key, frozenset())) < 0 for m in matches]
+    return [m for m, c in zip(matches, conflict, strict=True) if not c] + [
+        m for m, c in zip(matches, conflict, strict=True) if c
+    ]
 
 
 def score_positions(

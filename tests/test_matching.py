@@ -128,3 +128,21 @@ def test_a_catalogue_with_module_indexes_takes_its_text_and_title_candidates_fro
 
     assert "BREAD" in keys(2)  # brought in by the module indexes alone
     assert "BREAD" not in keys(0)
+
+
+@pytest.mark.parametrize("numbers", [("101", "102"), ("102", "101")])
+def test_a_module_at_another_place_in_a_sequence_goes_below_the_rest(numbers) -> None:  # noqa: ANN001
+    outcomes = ("balance chemical equations", "name organic compounds")
+    entries = [
+        CatalogueEntry(f"CHEM {n}", "General Chemistry", outcomes, "General Chemistry " +
+                       " ".join(outcomes))
+        for n in numbers
+    ]
+    index = CatalogueIndex.build(entries, HashingEmbedder(), "numpy")
+    for title, first in (("General Chemistry II", "CHEM 102"), ("General Chemistry I", "CHEM 101")):
+        matches = match_credential(list(outcomes), index, HashingEmbedder(), PARAMS, title=title)
+        assert [m.key for m in matches][0] == first
+    # a title that names no place leaves the order to the scores
+    matches = match_credential(list(outcomes), index, HashingEmbedder(), PARAMS,
+                               title="General Chemistry")
+    assert matches[0].score >= matches[1].score

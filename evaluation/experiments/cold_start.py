@@ -3,7 +3,7 @@ reach on a set they were not fitted on.
 
 For each equivalence set, every credential's cold candidates (the engine's own matching) give
 one row of ``COLD_FEATURES``; the label is whether it has a gold module, and whether the
-best-scored candidate is one. A set without credentials that lack an equivalent (VT) adds a
+engine's first candidate is one. A set without credentials that lack an equivalent (VT) adds a
 synthetic hold-out: for 30% of its credentials the gold modules are removed from the catalogue,
 and those credentials are rows without an equivalent (labelled synthetic). Figures:
 
@@ -65,7 +65,7 @@ def set_rows(task: RetrievalTask, settings: Settings) -> tuple[Rows, str]:
         matches = pool.cold[credential.id]
         tfidf = pool.lexical.similarity(credential.text, [m.key for m in matches])
         gold = {m for m, rel in task.gold.get(credential.id, {}).items() if rel > 0}
-        best = max(matches, key=lambda m: m.score) if matches else None
+        best = matches[0] if matches else None  # the engine's first, as a proposal's
         x.append(cold_row(matches, tfidf))
         has.append(bool(gold))
         correct.append(best is not None and best.key in gold)

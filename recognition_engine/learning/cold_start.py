@@ -44,7 +44,7 @@ class ColdStart:
     source: str  # the decision sets it was fitted on
 
     def assess(self, matches: Sequence[ModuleMatch], tfidf: Sequence[float] = ()) -> ColdAssessment:
-        """Return P(has an equivalent) and the confidence in the best-scored candidate."""
+        """Return P(has an equivalent) and the confidence in the engine's first candidate."""
         row = cold_row(matches, tfidf)
         has = float(self.equivalence(row[columns(self.equivalence.names, COLD_FEATURES)]))
         right = float(self.right(row[columns(self.right.names, COLD_FEATURES)]))

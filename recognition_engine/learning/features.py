@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from recognition_engine.course_sequence import agreement, sequence_markers
+from recognition_engine.index import CatalogueIndex
 from recognition_engine.matching import ModuleMatch
 
 FEATURES: tuple[str, ...] = (
@@ -60,6 +62,7 @@ class Course:
     key: str
     title: str
     ects: float | None = None
+    places: frozenset[str] | None = None  # its places in a sequence; None: read from the title
 
     @property
     def subject(self) -> str | None:
@@ -71,16 +74,10 @@ class Course:
 
     @property
     def sequence(self) -> frozenset[str]:
-        return sequence_markers(self.title)
+        return sequence_markers(self.title) if self.places is None else self.places
 
 
 _CODE = re.compile(r"^\s*([A-Za-z]{2,6})[\s_-]*(\d{2,5})")
-# a Roman numeral anywhere as a word ("Organic Chemistry II for Life Sciences", "Organic
-# Chemistry I Laboratory"); a digit or a letter only at the end ("Spanish 2", "Calculus B"),
-# where it cannot be an article or a figure of the title
-_ROMAN_WORD = re.compile(r"(?<![\w'’.-])(I{1,3}|IV)(?![\w'’-])", re.IGNORECASE)
-_FINAL_MARK = re.compile(r"(?:\s|-)([A-C]|[1-4])\s*$", re.IGNORECASE)
-_ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "a": "1", "b": "2", "c": "3"}
 
 
 def subject_of(code: str) -> str | None:
@@ -95,14 +92,14 @@ def stage_of(code: str) -> int | None:
     return int(found.group(2)[0]) if found else None
 
 
-def sequence_markers(title: str) -> frozenset[str]:
-    """Return the places in a course sequence a title names ("Accounting II" → {"2"};
-    "Accounting I + Accounting II" → {"1", "2"}); empty when it names none."""
-    marks = [m.group(1) for m in _ROMAN_WORD.finditer(title)]
-    final = _FINAL_MARK.search(title)
-    if final:
-        marks.append(final.group(1))
-    return frozenset(_ROMAN.get(mark.lower(), mark) for mark in marks)
+def catalogue_courses(
+    index: CatalogueIndex, ects: Mapping[str, float | None] | None = None
+) -> dict[str, Course]:
+    """Return the modules of ``index`` as learning reads them, by key, with their places in a
+    course sequence read across the catalogue (same-titled modules in number order)."""
+    ects = ects or {}
+    return {e.key: Course(e.key, e.title, ects.get(e.key), index.places[e.key])
+            for e in index.entries}
 
 
 @dataclass(frozen=True)
@@ -150,7 +147,7 @@ def candidate_features(
             signals.popularity.get(match.key, 0.0),
             _prior(signals.subject_prior, subject),
             _difference(credential.stage, module.stage),
-            _agreement(credential.sequence, module.sequence),
+            agreement(credential.sequence, module.sequence),
             _ratio(credential.ects, module.ects),
             text[row] - text.max(),
             title[row] - title.max(),
@@ -189,16 +186,6 @@ def _prior(prior: Mapping[str, float], subject: str | None) -> float:
 
 def _difference(a: int | None, b: int | None) -> float:
     return math.nan if a is None or b is None else float(b - a)
-
-
-def _agreement(a: frozenset[str], b: frozenset[str]) -> float:
-    """+1 where both titles name the same places in a sequence, -1 where they share none,
-    0 where either names none or they overlap in part (a combined "I + II")."""
-    if not a or not b:
-        return 0.0
-    if a == b:
-        return 1.0
-    return -1.0 if a.isdisjoint(b) else 0.0
 
 
 def _ratio(a: float | None, b: float | None) -> float:

@@ -20,7 +20,7 @@ import numpy as np
 from recognition_engine.domain import Programme
 from recognition_engine.errors import InvalidInput
 from recognition_engine.index import CatalogueIndex
-from recognition_engine.learning.features import Course
+from recognition_engine.learning.features import Course, catalogue_courses
 from recognition_engine.learning.lexical import LexicalIndex
 from recognition_engine.learning.model import DecidedCredential, LearnedModel, train_model
 from recognition_engine.matching import MatchParams, match_credential, score_positions
@@ -68,7 +68,7 @@ def learn_from_decisions(
     """Return a model learned from ``decisions`` for ``programme``'s catalogue, and what was
     read; :class:`InvalidInput` (the earlier model, or none, stays) when there are too few."""
     ects = {m.code: m.ects for m in programme.modules}
-    courses = {e.key: Course(e.key, e.title, ects.get(e.key)) for e in index.entries}
+    courses = catalogue_courses(index, ects)
     lexical = LexicalIndex([e.key for e in index.entries], [e.text for e in index.entries])
     position = {entry.key: i for i, entry in enumerate(index.entries)}
     decided = []

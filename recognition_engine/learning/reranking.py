@@ -10,7 +10,7 @@ import numpy as np
 
 from recognition_engine.domain import Message, PrecedentEvidence
 from recognition_engine.index import CatalogueIndex
-from recognition_engine.learning.features import Course
+from recognition_engine.learning.features import Course, catalogue_courses
 from recognition_engine.learning.lexical import LexicalIndex
 from recognition_engine.learning.model import DecidedCredential, LearnedModel, Ranked
 from recognition_engine.matching import MatchParams, ModuleMatch, score_positions
@@ -48,8 +48,7 @@ class LearnedCatalogue:
         self.model = model
         self.index = index
         self.position = {entry.key: i for i, entry in enumerate(index.entries)}
-        ects = ects or {}
-        self.courses = {e.key: Course(e.key, e.title, ects.get(e.key)) for e in index.entries}
+        self.courses = catalogue_courses(index, ects)
         self.lexical = LexicalIndex([e.key for e in index.entries], [e.text for e in index.entries])
 
     def rerank(

@@ -56,7 +56,7 @@ def judge(
     cold = load_cold_start(model_id)
     if cold is None:
         return None
-    best = max(matches, key=lambda m: m.score)
+    best = matches[0]  # the engine's order (matching.match_vectors)
     similarity = lexical().similarity(whole_text, [m.key for m in matches])
     assessment = cold.assess(matches, similarity)
     return Judgement(

@@ -16,9 +16,11 @@ from evaluation.rankers import (
     OutcomeRanker,
     Ranker,
     TfidfRanker,
+    ordered_scores,
     standard_rankers,
 )
 from recognition_engine.config import Settings
+from recognition_engine.matching import ModuleMatch
 from recognition_engine.models import HashingEmbedder
 
 
@@ -65,3 +67,12 @@ def test_standard_rankers_name_the_default(settings: Settings) -> None:
     rankers, default = standard_rankers(HashingEmbedder(), settings)
     names = [r.name for r in rankers]
     assert default in names and len(set(names)) == len(names)
+
+
+def test_a_run_keeps_the_engines_order_where_a_rule_moved_a_module_down() -> None:
+    def match(key: str, score: float) -> ModuleMatch:
+        return ModuleMatch(key, key, 1.0, 1.0, 1.0, score, score, score)
+
+    run = ordered_scores([match("B", 0.7), match("C", 0.5), match("A", 0.9)])
+    assert sorted(run, key=run.__getitem__, reverse=True) == ["B", "C", "A"]
+    assert run["B"] == 0.7 and run["C"] == 0.5 and run["A"] < 0.5

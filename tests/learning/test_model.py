@@ -13,7 +13,7 @@ from evaluation.selective import as_credential
 from recognition_engine.config import Settings
 from recognition_engine.domain import Programme, RecognitionProposal
 from recognition_engine.learning.calibration import Calibrator
-from recognition_engine.learning.features import sequence_markers, stage_of, subject_of
+from recognition_engine.learning.features import stage_of, subject_of
 from recognition_engine.learning.model import LearnedModel, train_model
 from recognition_engine.learning.precedents import Precedent, PrecedentMemory
 from recognition_engine.learning.reranking import model_folder
@@ -27,21 +27,9 @@ def trained(pool: CandidatePool, leave_out: str | None = None) -> LearnedModel:
     return train_model(decided, pool.courses, pool.lexical)
 
 
-def test_course_codes_and_sequences() -> None:
+def test_course_codes() -> None:
     assert subject_of("ACIS 2115") == "ACIS" and stage_of("ACIS 2115") == 2
     assert subject_of("Databases") is None and stage_of("Databases") is None
-    assert sequence_markers("Principles Of Accounting Ii") == {"2"}
-    assert sequence_markers("General Chemistry I") == {"1"}
-    assert sequence_markers("Databases") == frozenset()
-    # a numeral inside the title, not only at its end
-    assert sequence_markers("Organic Chemistry II for Life Sciences") == {"2"}
-    assert sequence_markers("Organic Chemistry I Laboratory") == {"1"}
-    assert sequence_markers("Principles Of Accounting I + Principles Of Accounting Ii") == {
-        "1", "2"}
-    assert sequence_markers("Spanish 2") == {"2"} and sequence_markers("Calculus B") == {"2"}
-    # a letter or a figure inside a title is not a place in a sequence
-    assert sequence_markers("A Survey of 3 Centuries") == frozenset()
-    assert sequence_markers("Physics 3D Modelling") == frozenset()
 
 
 def test_calibrated_confidence_is_monotone() -> None:
