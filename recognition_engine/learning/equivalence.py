@@ -70,9 +70,20 @@ class LogisticModel:
 
     @classmethod
     def fit(
-        cls, names: Sequence[str], x: np.ndarray, y: Sequence[bool], c: float = REGULARISATION
+        cls,
+        names: Sequence[str],
+        x: np.ndarray,
+        y: Sequence[bool],
+        c: float = REGULARISATION,
+        *,
+        standardise: bool = True,
     ) -> LogisticModel:
-        """Return the model fitted to rows ``x`` (n, len(names)) and labels ``y``."""
+        """Return the model fitted to rows ``x`` (n, len(names)) and labels ``y``.
+
+        ``standardise=False`` keeps features already on one scale as they are: a feature that
+        barely varies in training then keeps a small weight, not one that blows its variation
+        up to a unit.
+        """
         from sklearn.linear_model import LogisticRegression
 
         x = np.asarray(x, dtype=np.float64)
@@ -82,6 +93,8 @@ class LogisticModel:
         filled = np.where(np.isnan(x), mean, x)
         scale = filled.std(axis=0) if len(x) else np.ones(len(names))
         scale = np.where(scale > 1e-9, scale, 1.0)
+        if not standardise:
+            mean, scale = np.zeros(len(names)), np.ones(len(names))
         rate = (labels.sum() + 1.0) / (len(labels) + 2.0)
         if labels.all() or not labels.any():  # one class only: the smoothed rate
             return cls(tuple(names), tuple(mean), tuple(scale), (0.0,) * len(names),

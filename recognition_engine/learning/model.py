@@ -4,11 +4,18 @@ Training reads the decided credentials (their vectors and their candidate matche
 signal a credential's training row gets from the decisions leaves its own decisions out, so the
 ranker learns what precedents are worth for a credential they have not seen.
 
-Every decision counts, "no equivalent" included. The shown confidence is
-P(has an equivalent) × P(this module is the right one | it has one): the first from the
-has-an-equivalent model (``equivalence``), the second from the ranker's share, calibrated. Both
-are fitted on inner out-of-fold predictions, and so are the tiers; then the ranker is refitted
-on all decisions.
+Every decision counts, "no equivalent" included. The shown confidence combines
+P(has an equivalent) and P(this module is the right one | it has one): the first from the
+has-an-equivalent model (``equivalence``), the second from the ranker's share, calibrated; a
+logistic map of the two logits (``combination``) turns them into the probability that the module
+is right. All three are fitted on inner out-of-fold predictions, and so are the tiers; then the
+ranker is refitted on all decisions.
+
+Why a map and not the plain product: the two are not independent (a credential with a clear
+equivalent is also one whose first module leads), so their product counts what they share twice.
+Where every decided credential had an equivalent (VT) there is nothing to learn of how the two
+combine, and the product stays. Measured in ``docs/learning.md`` ("A confidence mapped from its
+two parts").
 """
 
 from __future__ import annotations
@@ -113,6 +120,7 @@ class LearnedModel:
     equivalence: LogisticModel | None = None  # P(has an equivalent); None: models saved before
     tiers: Tiers | None = None
     card: dict[str, object] = field(default_factory=dict)
+    combination: LogisticModel | None = None  # the module docstring's map; None: the product
 
     def rank(
         self,
@@ -134,7 +142,7 @@ class LearnedModel:
             row = warm_row(credential.course.key, matches, features, scores, neighbours,
                            self.memory, exclude_own=exclude_own)
             has = float(self.equivalence(row[_at(self.equivalence.names)]))
-            probability = probability * has
+            probability = combined(self.combination, has, probability)
         ranked = [replace(matches[i], confidence=float(probability[i])) for i in order]
         result = Ranked(ranked, scores[order], neighbours, has)
         if self.tiers is not None and ranked:
@@ -156,6 +164,8 @@ class LearnedModel:
             meta["equivalence"] = self.equivalence.to_json()
         if self.tiers is not None:
             meta["tiers"] = self.tiers.to_json()
+        if self.combination is not None:
+            meta["combination"] = self.combination.to_json()
         (folder / "model.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1))
 
     @classmethod
@@ -181,6 +191,7 @@ class LearnedModel:
             LogisticModel.from_json(meta["equivalence"]) if "equivalence" in meta else None,
             Tiers.from_json(meta["tiers"]) if "tiers" in meta else None,
             dict(meta.get("card", {})),
+            LogisticModel.from_json(meta["combination"]) if "combination" in meta else None,
         )
 
 
@@ -241,14 +252,41 @@ def train_model(
     equivalence = LogisticModel.fit(EQUIVALENCE_FEATURES, rows[:, _at(EQUIVALENCE_FEATURES)], has)
     # the tiers from confidences none of whose parts saw the credential's decision
     has_probability = _cross_fitted(rows, has, seed)
-    confidence = has_probability * calibrator(rows[:, _at(("ranker_share",))[0]])
+    module_probability = calibrator(rows[:, _at(("ranker_share",))[0]])
+    # without a credential judged to have no equivalent there is nothing to learn of how the
+    # two combine (P(has) is the same smoothed rate throughout): the plain product
+    combination = LogisticModel.fit(
+        COMBINED, _logits(has_probability, module_probability), correct, standardise=False
+    ) if 0 < has.sum() < len(has) else None
+    confidence = combined(combination, has_probability, module_probability)
     tiers = Tiers.fit(confidence, correct, has)
     memory = _memory(decided)
     ranker = _fit(_rows(decided, memory, modules, lexical, exclude_own=True), columns)
     card = model_card(model_id=model_id, has=has, correct=correct,
                       has_probability=has_probability, confidence=confidence, tiers=tiers,
                       decisions=len(memory), seconds=time.perf_counter() - started)
-    return LearnedModel(ranker, calibrator, memory, model_id, equivalence, tiers, card)
+    return LearnedModel(ranker, calibrator, memory, model_id, equivalence, tiers, card,
+                        combination)
+
+
+COMBINED = ("logit_has_equivalent", "logit_module_given_one")
+
+
+def combined(
+    combination: LogisticModel | None, has: np.ndarray | float, module: np.ndarray
+) -> np.ndarray:
+    """Return the probability that each module is right from P(has an equivalent) and each
+    P(module | it has one): the learned map of their logits, or their product without one.
+    Never above P(has an equivalent): no module is right where there is none."""
+    module = np.asarray(module, dtype=np.float64)
+    if combination is None:
+        return module * has
+    return np.minimum(combination(_logits(np.broadcast_to(has, module.shape), module)), has)
+
+
+def _logits(*probabilities: np.ndarray | float) -> np.ndarray:
+    p = np.clip(np.column_stack(probabilities).astype(np.float64), 1e-4, 1 - 1e-4)
+    return np.log(p / (1 - p))
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,38 @@ import numpy as np
 import pytest
 
 from evaluation.protocols import CandidatePool
+from recognition_engine.learning.card import calibration_error
 from recognition_engine.learning.equivalence import WARM_FEATURES, LogisticModel
-from recognition_engine.learning.model import LearnedModel, train_model
+from recognition_engine.learning.model import COMBINED, LearnedModel, combined, train_model
 from recognition_engine.learning.precedents import NO_EQUIVALENT, Precedent, PrecedentMemory
+
+
+def test_the_learned_map_of_two_related_probabilities_is_calibrated_where_their_product_is_not(
+) -> None:
+    # a credential with a clear equivalent also has a first module that clearly leads: the two
+    # probabilities share a cause, and their product counts it twice
+    rng = np.random.default_rng(1)
+    clear = rng.normal(size=4000)
+    has = 1 / (1 + np.exp(-(clear + 2 + 0.3 * rng.normal(size=4000))))
+    module = 1 / (1 + np.exp(-(clear + 0.3 * rng.normal(size=4000))))
+    right = rng.random(4000) < 1 / (1 + np.exp(-1.5 * clear))  # below P(has) for all but a few
+    logits = np.log(np.column_stack([has, module]) / (1 - np.column_stack([has, module])))
+    fitted = LogisticModel.fit(COMBINED, logits, right, standardise=False)
+    mapped = np.array(
+        [combined(fitted, h, np.array([m]))[0] for h, m in zip(has, module, strict=True)]
+    )
+    assert calibration_error(mapped, right) < 0.03 < calibration_error(has * module, right)
+    assert (mapped <= has + 1e-12).all()  # never above P(has an equivalent)
+    assert np.allclose(combined(None, 0.5, np.array([0.2, 0.8])), [0.1, 0.4])  # models before
+
+
+def test_an_unscaled_feature_that_barely_varies_keeps_a_small_weight() -> None:
+    rng = np.random.default_rng(2)
+    x = np.column_stack([5.0 + 1e-3 * rng.normal(size=300), rng.normal(size=300)])
+    y = x[:, 1] > 0
+    assert abs(LogisticModel.fit(("a", "b"), x, y, standardise=False).coef[0]) < 0.1
+    assert abs(LogisticModel.fit(("a", "b"), x, y).coef[0]) > abs(
+        LogisticModel.fit(("a", "b"), x, y, standardise=False).coef[0])
 
 
 def test_the_logistic_model_separates_and_round_trips() -> None:
@@ -79,8 +108,10 @@ def test_a_saved_model_keeps_its_equivalence_model_and_tiers(
     model.save(tmp_path / "model")
     again = LearnedModel.load(tmp_path / "model")
     assert again.equivalence == model.equivalence and again.tiers == model.tiers
+    assert model.combination is not None and again.combination == model.combination
     query = pool.decided(pool.task.credentials_without_match[0], {})
     first = model.rank(query, pool.courses, pool.lexical)
     second = again.rank(query, pool.courses, pool.lexical)
     assert first.has_equivalent == pytest.approx(second.has_equivalent)
+    assert first.confidence == pytest.approx(second.confidence)
     assert [m.key for m in first.matches] == [m.key for m in second.matches]
