@@ -23,6 +23,7 @@ HEADLINE = (
     "precision_at_coverage_0.2",
     "auroc_has_equivalent",
     "ece",
+    "ece_sampling",
 )
 
 

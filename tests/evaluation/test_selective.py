@@ -9,6 +9,8 @@ from evaluation.selective import (
     GRID,
     CredentialDecisions,
     credential_decisions,
+    expected_calibration_error,
+    sampling_ece,
     selective_figures,
 )
 from recognition_engine.config import Settings
@@ -52,3 +54,15 @@ def test_coverage_at_precision_counts_every_credential() -> None:
     figures = selective_figures(decisions)
     assert figures["coverage_at_precision_0.9"] == 0.5  # 10 of 20 proposed, 9 of them right
     assert figures["precision_at_coverage_0.2"] == 1.0
+
+
+def test_the_sampling_ece_is_what_chance_alone_gives_a_calibrated_confidence() -> None:
+    rng = np.random.default_rng(0)
+    few, many = rng.random(100), rng.random(10_000)
+    # sure confidences leave nothing to chance; a few credentials leave more than many do
+    assert sampling_ece(np.array([0.0, 1.0] * 50)) == 0.0
+    assert sampling_ece(few) > sampling_ece(many) > 0.0
+    # outcomes drawn at the confidences land about as far off as the figure says
+    drawn = [expected_calibration_error(few, (rng.random(100) < few).astype(float))
+             for _ in range(200)]
+    assert abs(np.median(drawn) - sampling_ece(few)) < 0.02
