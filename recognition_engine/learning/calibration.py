@@ -51,10 +51,10 @@ class Calibrator:
         rate = float((y.sum() + 1.0) / (len(y) + 2.0))  # the rate, smoothed toward one half
         if y.all() or not y.any():
             return cls((0.0, 1.0), (rate, rate))
-        model = LogisticRegression().fit(_logit(x)[:, None], y)
+        model = LogisticRegression().fit(logit(x)[:, None], y)
         if model.coef_[0, 0] <= 0:  # no higher rate at higher raw confidence: the rate alone
             return cls((0.0, 1.0), (rate, rate))
-        probability = model.predict_proba(_logit(GRID)[:, None])[:, 1]
+        probability = model.predict_proba(logit(GRID)[:, None])[:, 1]
         return cls(tuple(float(g) for g in GRID), tuple(float(p) for p in probability))
 
     def __call__(self, raw: np.ndarray | float) -> np.ndarray:
@@ -69,6 +69,7 @@ class Calibrator:
         return cls(tuple(data["x"]), tuple(data["y"]))
 
 
-def _logit(p: np.ndarray) -> np.ndarray:
+def logit(p: np.ndarray) -> np.ndarray:
+    """Return log(p / (1 - p)), with p kept inside [1e-4, 1 - 1e-4]."""
     p = np.clip(p, 1e-4, 1 - 1e-4)
     return np.log(p / (1 - p))

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from recognition_engine.learning.calibration import Calibrator, softmax_shares
+from recognition_engine.learning.calibration import Calibrator, logit, softmax_shares
 from recognition_engine.learning.card import model_card
 from recognition_engine.learning.equivalence import (
     EQUIVALENCE_FEATURES,
@@ -285,8 +285,7 @@ def combined(
 
 
 def _logits(*probabilities: np.ndarray | float) -> np.ndarray:
-    p = np.clip(np.column_stack(probabilities).astype(np.float64), 1e-4, 1 - 1e-4)
-    return np.log(p / (1 - p))
+    return logit(np.column_stack(probabilities).astype(np.float64))
 
 
 @dataclass(frozen=True)

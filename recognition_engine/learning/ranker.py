@@ -47,12 +47,11 @@ _SEQUENCE = FEATURES.index("sequence_agreement")
 def below_sequence_conflicts(scores: np.ndarray, agreement: np.ndarray) -> np.ndarray:
     """Return the scores with every candidate whose title names another place in a course
     sequence than the credential's ("Organic Chemistry I" for "Organic Chemistry II") moved
-    below every candidate that does not, in the same order among themselves.
-
-    No decision of the two development sets paired two different places (none of 336 accepted
-    pairs; the 8 that name a place on both sides name the same one), but a few hundred
-    decisions hold too few such candidates for the ranker to learn it: the credentials of a
-    numbered series are mostly languages, which seldom get an equivalent.
+    below every candidate that does not, in the same order among themselves: the rule
+    ``matching.below_sequence_conflicts`` applies to the engine's candidates, on learned scores
+    (evidence in ``recognition_engine.course_sequence``). A few hundred decisions hold too few
+    such candidates for the ranker to learn it: the credentials of a numbered series are mostly
+    languages, which seldom get an equivalent.
     """
     conflict = agreement < 0
     if not conflict.any() or conflict.all():
