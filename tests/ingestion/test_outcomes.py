@@ -24,6 +24,67 @@ GLASGOW_COMPSCI1016 = (
 )
 
 
+SPLITS = [
+    pytest.param(
+        "By the end of this course, students will be able to:1.Apply standard algorithmic design "
+        "methods and basic principles of algorithm analysis.2.Describe fundamental graph and "
+        "string algorithms and be able to apply this knowledge in a program.3.Describe the basic "
+        "principles and practical implications of the theory of NP-completeness.",
+        [
+            "Apply standard algorithmic design methods and basic principles of algorithm analysis",
+            "Describe fundamental graph and string algorithms and be able to apply this knowledge "
+            "in a program",
+            "Describe the basic principles and practical implications of the theory of "
+            "NP-completeness",
+        ],
+        id="glasgow: numbers glued to the previous sentence",
+    ),
+    pytest.param(
+        "On completion of the CS1P (Half)course, the student should:Knowledge - know about:"
+        "techniques for solving problems;basic computational concepts and elementary data "
+        "structures.Skills - be able to:hand-execute simple programs, showing how input data is "
+        "processed;amend existing programs to adjust or correct their functionality",
+        [
+            "Techniques for solving problems",
+            "Basic computational concepts and elementary data structures",
+            "hand-execute simple programs, showing how input data is processed",
+            "Amend existing programs to adjust or correct their functionality",
+        ],
+        id="glasgow: headings inside the text are dropped",
+    ),
+    pytest.param(
+        "Describe what makes a good or bad visualizationUnderstand best practices for creating "
+        "basic chartsIdentify the functions that are best for particular problemsCreate a "
+        "visualization using matplotlb",
+        [
+            "Describe what makes a good or bad visualization",
+            "Understand best practices for creating basic charts",
+            "Identify the functions that are best for particular problems",
+            "Create a visualization using matplotlb",
+        ],
+        id="coursera: outcomes glued without punctuation",
+    ),
+    pytest.param(
+        "Analyze style and factor exposures of portfolios Implement robust estimates",
+        ["Analyze style and factor exposures of portfolios", "Implement robust estimates"],
+        id="coursera: outcomes glued with a space",
+    ),
+    pytest.param(
+        "Students who complete this course should be able to\n"
+        "- analyse survey data with\n  regression models\n- write reports"
+        " for non-specialist readers",
+        ["Analyse survey data with regression models", "Write reports for non-specialist readers"],
+        id="preamble without a colon, wrapped lines",
+    ),
+]
+"""One published or typical text each, and the outcomes it splits into."""
+
+
+@pytest.mark.parametrize(("text", "expected"), SPLITS)
+def test_published_texts_split_into_their_outcomes(text: str, expected: list[str]) -> None:
+    assert split_outcomes([text]) == expected
+
+
 def test_glasgow_numbered_list_without_spaces() -> None:
     outcomes = split_outcomes([GLASGOW_COMPSCI1016])
 
@@ -32,21 +93,6 @@ def test_glasgow_numbered_list_without_spaces() -> None:
     assert outcomes[4] == "Amend computations to adjust their functionality"
     assert outcomes[-1].endswith("in artificial and natural systems, respectively")
     assert not any("able to" in outcome for outcome in outcomes)
-
-
-def test_glasgow_numbers_glued_to_the_previous_sentence() -> None:
-    text = (
-        "By the end of this course, students will be able to:1.Apply standard algorithmic design "
-        "methods and basic principles of algorithm analysis.2.Describe fundamental graph and "
-        "string algorithms and be able to apply this knowledge in a program.3.Describe the basic "
-        "principles and practical implications of the theory of NP-completeness."
-    )
-    assert split_outcomes([text]) == [
-        "Apply standard algorithmic design methods and basic principles of algorithm analysis",
-        "Describe fundamental graph and string algorithms and be able to apply this knowledge "
-        "in a program",
-        "Describe the basic principles and practical implications of the theory of NP-completeness",
-    ]
 
 
 def test_glasgow_colon_numbering_and_unnumbered_run_together_sentences() -> None:
@@ -92,21 +138,6 @@ def test_glasgow_list_split_at_commas_by_the_scraper_is_glued_back() -> None:
     ]
 
 
-def test_glasgow_headings_inside_the_text_are_dropped() -> None:
-    text = (
-        "On completion of the CS1P (Half)course, the student should:Knowledge - know about:"
-        "techniques for solving problems;basic computational concepts and elementary data "
-        "structures.Skills - be able to:hand-execute simple programs, showing how input data is "
-        "processed;amend existing programs to adjust or correct their functionality"
-    )
-    assert split_outcomes([text]) == [
-        "Techniques for solving problems",
-        "Basic computational concepts and elementary data structures",
-        "hand-execute simple programs, showing how input data is processed",
-        "Amend existing programs to adjust or correct their functionality",
-    ]
-
-
 def test_deakin_outcomes_one_per_text_are_kept_whole() -> None:
     texts = [
         "Assess the suitability of different programming paradigms for a range of problem types "
@@ -133,25 +164,6 @@ def test_coursera_colon_style_keeps_the_heading_and_splits_sentences() -> None:
         "Advanced C# concepts: Master object-oriented principles like inheritance, polymorphism",
         "Delve into advanced exception handling techniques, create custom exceptions, and "
         "seamlessly implement asynchronous C# code",
-    ]
-
-
-def test_coursera_outcomes_glued_without_punctuation() -> None:
-    text = (
-        "Describe what makes a good or bad visualizationUnderstand best practices for creating "
-        "basic chartsIdentify the functions that are best for particular problemsCreate a "
-        "visualization using matplotlb"
-    )
-    assert split_outcomes([text]) == [
-        "Describe what makes a good or bad visualization",
-        "Understand best practices for creating basic charts",
-        "Identify the functions that are best for particular problems",
-        "Create a visualization using matplotlb",
-    ]
-    spaced = "Analyze style and factor exposures of portfolios Implement robust estimates"
-    assert split_outcomes([spaced]) == [
-        "Analyze style and factor exposures of portfolios",
-        "Implement robust estimates",
     ]
 
 
@@ -276,18 +288,6 @@ def test_bullets_and_enumerations(text: str) -> None:
         "Design IPv4 networks",
         "Explain routing protocols",
         "Secure a small network",
-    ]
-
-
-def test_preamble_without_colon_and_wrapped_lines() -> None:
-    text = (
-        "Students who complete this course should be able to\n"
-        "- analyse survey data with\n  regression models\n- write reports"
-        " for non-specialist readers"
-    )
-    assert split_outcomes([text]) == [
-        "Analyse survey data with regression models",
-        "Write reports for non-specialist readers",
     ]
 
 
