@@ -26,21 +26,37 @@ from recognition_engine.models.identity import model_fingerprint
 
 
 def _check_mean_pooling(model_path: Path) -> int:
-    """Return the model's max sequence length; refuse a model whose pooling is not a mean."""
+    """Return the model's max sequence length; refuse a model whose pooling is not a mean.
+
+    Both ways sentence-transformers writes a folder are read: before version 6 a flag per
+    pooling mode and the length in ``sentence_bert_config.json``; from 6 (what ``adapt`` writes)
+    one ``pooling_mode`` and the length as the tokenizer's ``model_max_length``.
+    """
     pooling = model_path / "1_Pooling" / "config.json"
     try:
         config = json.loads(pooling.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
         raise ModelUnavailable(f"no pooling configuration in {model_path}") from error
-    if not config.get("pooling_mode_mean_tokens") or any(
-        config.get(name) for name in ("pooling_mode_cls_token", "pooling_mode_max_tokens")
-    ):
+    if "pooling_mode" in config:
+        modes = config["pooling_mode"]
+        mean = modes == "mean" or modes == ["mean"]
+    else:
+        flags = ("pooling_mode_cls_token", "pooling_mode_max_tokens")
+        mean = bool(config.get("pooling_mode_mean_tokens")) and not any(map(config.get, flags))
+    if not mean:
         raise ModelUnavailable(f"{model_path}: only mean pooling runs outside torch")
-    try:
-        bert = json.loads((model_path / "sentence_bert_config.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        bert = {}
-    return int(bert.get("max_seq_length", 256))
+    lengths = (
+        (model_path / "sentence_bert_config.json", "max_seq_length"),
+        (model_path / "tokenizer_config.json", "model_max_length"),
+    )
+    for path, key in lengths:
+        try:
+            length = json.loads(path.read_text(encoding="utf-8")).get(key)
+        except (OSError, ValueError):
+            continue
+        if isinstance(length, int) and 0 < length <= 100_000:  # tokenizers say 10**30 for none
+            return length
+    return 256
 
 
 def _prompt_text(model_path: Path, prompt: str | None) -> str:

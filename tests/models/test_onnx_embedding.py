@@ -116,3 +116,54 @@ def test_embedders_of_one_folder_share_its_loaded_model_and_tokenise_from_two_th
         together = list(pool.map(lambda e: e.embed(TEXTS * 8), [first, second, first, second]))
     for vectors in together:
         np.testing.assert_allclose(vectors, alone, atol=1e-5)
+
+
+@pytest.mark.real_model
+def test_a_model_adapt_wrote_runs_on_openvino_as_on_torch(tmp_path: Path) -> None:
+    """sentence-transformers 6 writes its pooling as one ``pooling_mode`` and the length on
+    the tokenizer only: the folder ``adapt`` writes is read as the one it was made from."""
+    import json
+
+    from recognition_engine.models.adaptation import adapt_model
+    from recognition_engine.models.torch_backend import SentenceTransformerEmbedder
+
+    pairs = [("Relational databases and SQL", "Databases"), ("Process scheduling", "Systems")]
+    folder = adapt_model(pairs, bundled_model_path(), tmp_path / "adapted", max_steps=1)
+    assert "pooling_mode" in json.loads((folder / "1_Pooling" / "config.json").read_text())
+    runtime = RuntimeEmbedder(folder, "openvino", tmp_path / "data")
+    assert runtime._max_length == SentenceTransformerEmbedder(folder).model.max_seq_length
+    vectors = runtime.embed(TEXTS)
+    torch_vectors = SentenceTransformerEmbedder(folder).embed(TEXTS)
+    assert np.all(np.sum(vectors * torch_vectors, axis=1) > 0.9999)
+
+
+@pytest.mark.parametrize(
+    ("pooling", "refused"),
+    [
+        ({"pooling_mode": "mean"}, False),
+        ({"pooling_mode": ["mean"]}, False),
+        ({"pooling_mode": "cls"}, True),
+        ({"pooling_mode": ["mean", "max"]}, True),
+        ({"pooling_mode_mean_tokens": True}, False),
+        ({"pooling_mode_mean_tokens": True, "pooling_mode_max_tokens": True}, True),
+        ({"pooling_mode_cls_token": True}, True),
+    ],
+)
+def test_only_mean_pooling_runs_outside_torch(
+    tmp_path: Path, pooling: dict[str, object], refused: bool
+) -> None:
+    import json
+
+    from recognition_engine.errors import ModelUnavailable
+    from recognition_engine.models.runtime_backend import _check_mean_pooling
+
+    (tmp_path / "1_Pooling").mkdir()
+    (tmp_path / "1_Pooling" / "config.json").write_text(json.dumps(pooling))
+    (tmp_path / "tokenizer_config.json").write_text('{"model_max_length": 512}')
+    if refused:
+        with pytest.raises(ModelUnavailable, match="only mean pooling"):
+            _check_mean_pooling(tmp_path)
+    else:
+        assert _check_mean_pooling(tmp_path) == 512
+        (tmp_path / "sentence_bert_config.json").write_text('{"max_seq_length": 256}')
+        assert _check_mean_pooling(tmp_path) == 256  # the model's own limit comes first
