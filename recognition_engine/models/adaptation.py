@@ -90,11 +90,18 @@ def adapt_model(
     max_steps: int | None = None,
     seed: int = 13,
     device: str | None = None,
+    freeze_embeddings: bool = False,
+    checkpoint_activations: bool = False,
 ) -> Path:
     """Return ``out``, holding ``base`` fine-tuned on the pairs (a sentence-transformers folder).
 
     ``device`` defaults to CUDA when available, else the CPU. The same pairs, seed and device
-    give the same model.
+    give the same model. ``freeze_embeddings`` keeps the token embedding table as it is and
+    trains the layers above it: a multilingual model's table holds every language's tokens,
+    most of which the decisions never show (and it is most of the model's weights, so a step
+    is cheaper). ``checkpoint_activations`` recomputes each layer's activations in the backward
+    pass instead of keeping them: more compute for a fraction of the memory (on a
+    CPU, 32 examples of three long texts each need more than 24 GiB without it).
     """
     pairs = [tuple(pair) for pair in pairs if all(text.strip() for text in pair)]
     if len(pairs) < 2:
@@ -126,6 +133,13 @@ def adapt_model(
         model = SentenceTransformer(str(base), device=device, local_files_only=True)
     except Exception as error:  # noqa: BLE001 - any loader failure means no model
         raise ModelUnavailable(f"cannot load the model in {base}: {error}") from error
+    if freeze_embeddings:
+        model[0].auto_model.get_input_embeddings().requires_grad_(False)
+    if checkpoint_activations:
+        transformer = model[0].auto_model
+        # transformers 5 renamed gradient_checkpointing_enable, keeping the old name for a while
+        enable = getattr(transformer, "activation_checkpointing_enable", None)
+        (enable or transformer.gradient_checkpointing_enable)({"use_reentrant": False})
     loss = MultipleNegativesRankingLoss(model)
     pairs = prompted(pairs, model.prompts or {})
 
@@ -133,7 +147,8 @@ def adapt_model(
     steps = sum(len(batches) for batches in schedule)
     if max_steps is not None:
         steps = min(steps, max_steps)
-    optimizer = torch.optim.AdamW(model.parameters(), lr=learning_rate, weight_decay=0.01)
+    trained = [parameter for parameter in model.parameters() if parameter.requires_grad]
+    optimizer = torch.optim.AdamW(trained, lr=learning_rate, weight_decay=0.01)
     scheduler = get_linear_schedule_with_warmup(optimizer, int(warmup_share * steps), steps)
 
     model.train()
@@ -147,7 +162,7 @@ def adapt_model(
             ]
             value = loss(features, torch.empty(0, device=device))
             value.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            torch.nn.utils.clip_grad_norm_(trained, 1.0)
             optimizer.step()
             scheduler.step()
             optimizer.zero_grad()

@@ -137,6 +137,64 @@ def test_hard_negatives_train_the_model_too(tmp_path: Path) -> None:
     assert not np.allclose(after, before)
 
 
+def _token_table(folder: Path) -> np.ndarray:
+    from sentence_transformers import SentenceTransformer
+
+    model = SentenceTransformer(str(folder), device="cpu", local_files_only=True)
+    return model[0].auto_model.get_input_embeddings().weight.detach().numpy().copy()
+
+
+@pytest.mark.real_model
+def test_frozen_embeddings_keep_the_token_table_and_train_the_layers(tmp_path: Path) -> None:
+    from recognition_engine.models import SentenceTransformerEmbedder, bundled_model_path
+
+    base = bundled_model_path()
+    frozen = adapt_model(
+        PAIRS, base, tmp_path / "frozen", batch_size=3, max_steps=1, freeze_embeddings=True
+    )
+    np.testing.assert_array_equal(_token_table(frozen), _token_table(base))
+    before = SentenceTransformerEmbedder(base).embed([PAIRS[0][0]])
+    assert not np.allclose(SentenceTransformerEmbedder(frozen).embed([PAIRS[0][0]]), before)
+    trained = adapt_model(PAIRS, base, tmp_path / "trained", batch_size=3, max_steps=1)
+    assert not np.array_equal(_token_table(trained), _token_table(base))
+
+
+@pytest.mark.real_model
+def test_checkpointed_activations_train_the_same_model(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from transformers import PreTrainedModel
+
+    from recognition_engine.models import SentenceTransformerEmbedder, bundled_model_path
+
+    enable = PreTrainedModel.activation_checkpointing_enable
+    enabled: list[object] = []
+
+    def spy(model: PreTrainedModel, *args: object, **kwargs: object) -> None:
+        enabled.append(model)
+        enable(model, *args, **kwargs)
+        assert model.is_activation_checkpointing
+
+    monkeypatch.setattr(PreTrainedModel, "activation_checkpointing_enable", spy)
+
+    def adapted(name: str, checkpoint: bool) -> np.ndarray:
+        out = adapt_model(
+            PAIRS,
+            bundled_model_path(),
+            tmp_path / name,
+            batch_size=3,
+            max_steps=2,
+            device="cpu",
+            checkpoint_activations=checkpoint,
+        )
+        return SentenceTransformerEmbedder(out).embed([pair[0] for pair in PAIRS])
+
+    checkpointed = adapted("checkpointed", True)
+    assert len(enabled) == 1
+    np.testing.assert_allclose(checkpointed, adapted("kept", False), atol=1e-5)
+    assert len(enabled) == 1
+
+
 def test_cli_adapt_rejects_a_bad_dataset(tmp_path: Path) -> None:
     bad = write_set(tmp_path / "bad", "credential_id\tmodule_id\trelevance\nc1\tnope\t1\n")
     result = CliRunner().invoke(
