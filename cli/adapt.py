@@ -52,6 +52,23 @@ def adapt(
             "of the English model.",
         ),
     ] = False,
+    freeze_embeddings: Annotated[
+        bool,
+        typer.Option(
+            "--freeze-embeddings",
+            help="Keep the token embedding table as it is and train the layers above it.",
+        ),
+    ] = False,
+    low_memory: Annotated[
+        bool | None,
+        typer.Option(
+            "--low-memory/--full-memory",
+            help="Recompute each layer's activations in the backward pass instead of keeping "
+            "them: slower, in a fraction of the memory. Default: on with --multilingual (on a "
+            "CPU, its batches of long texts filled 24 GiB), off for the English model.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Fine-tune the embedding model on accepted recognition decisions: each credential closer
     to its accepted module than to the other pairs' modules and to its hard negatives."""
@@ -77,7 +94,16 @@ def adapt(
         examples = examples_with_negatives(decisions, ranking, hard_negatives)
         what += f", {hard_negatives} hard negatives each"
     console.print(f"fine-tuning {base.name} on {what}")
-    adapt_model(examples, base, out, epochs=epochs, batch_size=batch_size, seed=seed)
+    adapt_model(
+        examples,
+        base,
+        out,
+        epochs=epochs,
+        batch_size=batch_size,
+        seed=seed,
+        freeze_embeddings=freeze_embeddings,
+        checkpoint_activations=multilingual if low_memory is None else low_memory,
+    )
     console.print(
         f"adapted model: {out} ({time.perf_counter() - start:.0f} s); use it with {setting}={out}"
     )

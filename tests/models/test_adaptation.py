@@ -203,3 +203,41 @@ def test_cli_adapt_rejects_a_bad_dataset(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "unknown module" in result.output
     assert not (tmp_path / "model").exists()
+
+
+@pytest.mark.parametrize(
+    ("options", "frozen", "checkpointed"),
+    [
+        ([], False, False),
+        (["--multilingual"], False, True),  # e5's long batches fill a CPU's memory otherwise
+        (["--multilingual", "--full-memory"], False, False),
+        (["--low-memory", "--freeze-embeddings"], True, True),
+    ],
+)
+def test_cli_adapt_passes_the_memory_and_embedding_choices_on(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    options: list[str],
+    frozen: bool,
+    checkpointed: bool,
+) -> None:
+    from recognition_engine.models import adaptation, factory
+
+    dataset = write_set(tmp_path / "set", "credential_id\tmodule_id\trelevance\nc1\tm1\t1\n")
+    seen: dict[str, object] = {}
+
+    def fake_adapt(pairs: object, base: Path, out: Path, **kwargs: object) -> Path:
+        seen.update(kwargs, base=base)
+        return out
+
+    monkeypatch.setattr(adaptation, "adapt_model", fake_adapt)
+    monkeypatch.setattr(factory, "multilingual_folder", lambda settings: tmp_path / "e5")
+    result = CliRunner().invoke(
+        build_app(),
+        ["adapt", "--dataset", str(dataset), "--out", str(tmp_path / "out")]
+        + ["--hard-negatives", "0", *options],
+    )
+    assert result.exit_code == 0, result.output
+    assert seen["freeze_embeddings"] is frozen
+    assert seen["checkpoint_activations"] is checkpointed
+    assert (seen["base"] == tmp_path / "e5") is ("--multilingual" in options)
