@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cli.common import console, handles_errors, load_settings
 from recognition_engine.learning.hard_negatives import HARD_NEGATIVES
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from recognition_engine.config import Settings
+    from recognition_engine.ingestion.equivalence import EquivalenceSet
 
 
 def register(app: typer.Typer) -> None:
@@ -104,6 +110,38 @@ def adapt(
         freeze_embeddings=freeze_embeddings,
         checkpoint_activations=multilingual if low_memory is None else low_memory,
     )
+    if not write_score_scale(decisions, settings, out, multilingual=multilingual):
+        console.print(
+            "too few texts to measure the adapted model's score scale: the base model's "
+            "thresholds apply to it unchanged"
+        )
     console.print(
         f"adapted model: {out} ({time.perf_counter() - start:.0f} s); use it with {setting}={out}"
     )
+
+
+def write_score_scale(
+    decisions: EquivalenceSet, settings: Settings, out: Path, *, multilingual: bool
+) -> bool:
+    """Measure the adapted model's score scale against its base on the decisions' texts and
+    write it into ``out`` (``models.score_scale``); False where the set is too small to."""
+    from recognition_engine.models import create_embedder
+    from recognition_engine.models.score_scale import Sides, measure_scale, write_scale
+    from recognition_engine.multilingual import catalogue_embedder, multilingual_embedder
+
+    def loaded(own: Settings) -> Callable[[], Sides]:
+        def load() -> Sides:
+            if multilingual:
+                embedder = multilingual_embedder(own)
+                return embedder, catalogue_embedder(embedder, own)
+            embedder = create_embedder(own)
+            return embedder, embedder
+
+        return load
+
+    field = "multilingual_model_path" if multilingual else "model_path"
+    tuned = settings.model_copy(update={field: out})
+    scale = measure_scale(decisions, loaded(settings), loaded(tuned))
+    if scale is not None:
+        write_scale(out, scale)
+    return scale is not None

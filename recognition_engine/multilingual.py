@@ -36,6 +36,7 @@ An index is always one model's: a catalogue read by both models has two indexes.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Literal
 
 from recognition_engine.config import PairThreshold, Settings
@@ -56,6 +57,7 @@ from recognition_engine.models.profiles import (
     english_profile,
     multilingual_profile,
 )
+from recognition_engine.models.score_scale import read_scale
 
 Deployment = Literal["off", "all", "non-english"]
 
@@ -188,21 +190,37 @@ def matching_thresholds(
 
     On the multilingual model, those of the language ``pairs`` read (``language_pairs``): each
     the strictest of the pairs' own (``multilingual_pair_thresholds``), a pair without one
-    taking the model's single value; no pair, the single values.
+    taking the model's single value; no pair, the single values. A model fine-tuned by
+    ``adapt`` (its folder in ``model_path`` or ``multilingual_model_path``) has them carried
+    over to its own scale (``models.score_scale``).
     """
     if not is_multilingual(embedder):
-        return {
-            "outcome_match_threshold": settings.outcome_match_threshold,
-            "min_proposal_score": settings.min_proposal_score,
-        }
+        return _on_scale(
+            settings.model_path,
+            {
+                "outcome_match_threshold": settings.outcome_match_threshold,
+                "min_proposal_score": settings.min_proposal_score,
+            },
+        )
     single: dict[PairThreshold, float] = {
         "outcome_match_threshold": settings.multilingual_outcome_match_threshold,
         "min_proposal_score": settings.multilingual_min_proposal_score,
     }
     if not pairs:
-        return {name: value for name, value in single.items()}
+        return _on_scale(settings.multilingual_model_path, dict(single))
 
     def of_pair(pair: str, name: PairThreshold) -> float:
         return settings.multilingual_pair_thresholds.get(pair, {}).get(name, single[name])
 
-    return {name: max(of_pair(pair, name) for pair in pairs) for name in single}
+    strictest = {name: max(of_pair(pair, name) for pair in pairs) for name in single}
+    return _on_scale(settings.multilingual_model_path, strictest)
+
+
+def _on_scale(folder: Path | None, thresholds: dict[str, float]) -> dict[str, float]:
+    scale = read_scale(folder)
+    if scale is None:
+        return thresholds
+    return {
+        "outcome_match_threshold": scale.outcome.carry(thresholds["outcome_match_threshold"]),
+        "min_proposal_score": scale.module.carry(thresholds["min_proposal_score"]),
+    }

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from cli import adapt as adapt_command
 from cli import build_app
 from recognition_engine.errors import InvalidInput
 from recognition_engine.ingestion.equivalence import ItemRecord, load_equivalence_set
@@ -232,6 +233,9 @@ def test_cli_adapt_passes_the_memory_and_embedding_choices_on(
 
     monkeypatch.setattr(adaptation, "adapt_model", fake_adapt)
     monkeypatch.setattr(factory, "multilingual_folder", lambda settings: tmp_path / "e5")
+    monkeypatch.setattr(
+        adapt_command, "write_score_scale", lambda *args, multilingual: seen.update(scaled=True)
+    )
     result = CliRunner().invoke(
         build_app(),
         ["adapt", "--dataset", str(dataset), "--out", str(tmp_path / "out")]
@@ -241,3 +245,4 @@ def test_cli_adapt_passes_the_memory_and_embedding_choices_on(
     assert seen["freeze_embeddings"] is frozen
     assert seen["checkpoint_activations"] is checkpointed
     assert (seen["base"] == tmp_path / "e5") is ("--multilingual" in options)
+    assert seen["scaled"]  # the adapted model's thresholds are carried over to its scale

@@ -138,6 +138,7 @@ def test_the_converted_model_is_fine_tuned_and_read_from_its_own_folder(
     assert result.exit_code == 0, result.output
     assert "RECOGNITION_MULTILINGUAL_MODEL_PATH" in result.output
     assert "3 hard negatives each" in result.output  # the other module, ranked by e5
+    assert "too few texts to measure the adapted model's score scale" in result.output
     own = settings.model_copy(update={"multilingual_model_path": out})
     adapted = create_multilingual_embedder(own, "query", cached=False)
     converted = create_multilingual_embedder(settings, "query", cached=False)
