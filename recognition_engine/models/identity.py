@@ -23,6 +23,9 @@ logger = logging.getLogger(__name__)
 MODEL_SUFFIXES = frozenset({".safetensors", ".bin", ".pt", ".pth", ".json", ".txt", ".model"})
 # Exports of the same weights for other runtimes: not what sentence-transformers loads on torch.
 _SKIPPED_FOLDERS = frozenset({"onnx", "openvino"})
+# Written beside the weights of a fine-tuned model, read for its thresholds, not its vectors
+# (score_scale.py): writing it must not throw away the vectors cached for the model.
+SCALE_FILE = "score_scale.json"
 # File system timestamps are coarse (a few milliseconds on ext4): a file rewritten this soon
 # after it was hashed could keep its size, mtime and inode, so its hash is not cached yet.
 _RECENT_SECONDS = 2.0
@@ -37,7 +40,7 @@ def model_files(folder: Path) -> list[Path]:
         parts = path.relative_to(folder).parts
         if any(part.startswith(".") for part in parts) or _SKIPPED_FOLDERS.intersection(parts):
             continue
-        if path.suffix in MODEL_SUFFIXES and path.is_file():
+        if path.suffix in MODEL_SUFFIXES and path.name != SCALE_FILE and path.is_file():
             found.append(path)
     return sorted(found, key=lambda p: p.relative_to(folder).as_posix())
 

@@ -29,8 +29,8 @@ from recognition_engine.ingestion.equivalence import EquivalenceSet, ItemRecord
 from recognition_engine.ingestion.outcomes import split_outcomes
 from recognition_engine.models.adaptation import whole_text
 from recognition_engine.models.encoder import Embedder
+from recognition_engine.models.identity import SCALE_FILE
 
-SCALE_FILE = "score_scale.json"
 # the thresholds sit in the upper tail (about the 99.7th percentile of unrelated pairs): finer there
 QUANTILES = np.unique(np.concatenate([np.linspace(0.0, 0.98, 50), np.linspace(0.98, 1.0, 101)]))
 SAMPLE = 300  # modules (one outcome each) and credentials read: tens of thousands of pairs

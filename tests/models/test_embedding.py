@@ -168,6 +168,15 @@ def test_fingerprint_ignores_the_folder_location_and_non_model_files(tmp_path: P
     assert model_fingerprint(first, None) == model_fingerprint(second, None)
 
 
+def test_the_score_scale_beside_the_weights_is_not_part_of_the_identity(tmp_path: Path) -> None:
+    folder = _model_folder(tmp_path / "model", b"\x00" * 64)
+    before = model_fingerprint(folder, None)
+    (folder / "score_scale.json").write_text('{"outcome": {}}')  # thresholds, not vectors
+    assert model_fingerprint(folder, None) == before
+    (folder / "config.json").write_text('{"hidden_size": 8}')
+    assert model_fingerprint(folder, None) != before
+
+
 def test_unchanged_folder_is_not_read_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
