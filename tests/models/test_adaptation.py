@@ -246,3 +246,21 @@ def test_cli_adapt_passes_the_memory_and_embedding_choices_on(
     assert seen["checkpoint_activations"] is checkpointed
     assert (seen["base"] == tmp_path / "e5") is ("--multilingual" in options)
     assert seen["scaled"]  # the adapted model's thresholds are carried over to its scale
+
+
+def test_adapt_writes_the_tuned_models_scale_beside_it(tmp_path: Path) -> None:
+    from cli.adapt import write_score_scale
+    from recognition_engine.config import Settings
+    from recognition_engine.models.score_scale import read_scale
+    from tests.models.test_score_scale import decisions
+
+    settings = Settings(data_dir=tmp_path / "var", embedder="fake", _env_file=None)
+    out = tmp_path / "adapted"
+    out.mkdir()
+    assert write_score_scale(decisions(60), settings, out, multilingual=False)
+    scale = read_scale(out)
+    assert scale is not None
+    # the fake embedder is its own base: every threshold stays where it was
+    assert scale.outcome.carry(0.3) == pytest.approx(0.3, abs=1e-3)
+    assert scale.module.carry(0.3) == pytest.approx(0.3, abs=1e-3)
+    assert not write_score_scale(decisions(10), settings, tmp_path, multilingual=False)
