@@ -59,12 +59,16 @@ def adapt(
         ),
     ] = False,
     freeze_embeddings: Annotated[
-        bool,
+        bool | None,
         typer.Option(
-            "--freeze-embeddings",
-            help="Keep the token embedding table as it is and train the layers above it.",
+            "--freeze-embeddings/--train-embeddings",
+            help="Keep the token embedding table as it is and train the layers above it. "
+            "Default: frozen with --multilingual (its table holds about a hundred languages "
+            "the decisions never show, and training it ranked no better), trained for the "
+            "English model.",
+            show_default=False,
         ),
-    ] = False,
+    ] = None,
     low_memory: Annotated[
         bool | None,
         typer.Option(
@@ -107,7 +111,7 @@ def adapt(
         epochs=epochs,
         batch_size=batch_size,
         seed=seed,
-        freeze_embeddings=freeze_embeddings,
+        freeze_embeddings=multilingual if freeze_embeddings is None else freeze_embeddings,
         checkpoint_activations=multilingual if low_memory is None else low_memory,
     )
     if not write_score_scale(decisions, settings, out, multilingual=multilingual):
