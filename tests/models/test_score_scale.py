@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -23,23 +24,15 @@ from recognition_engine.models.score_scale import (
 from recognition_engine.multilingual import matching_thresholds
 
 
-class Shifted:
+class Shifted(HashingEmbedder):
     """The hashing embedder with every cosine moved: cos' = (1 - w) cos + w (a shared part)."""
 
     def __init__(self, weight: float) -> None:
-        self._inner = HashingEmbedder()
+        super().__init__()
         self._weight = weight
 
-    @property
-    def model_id(self) -> str:
-        return f"shifted:{self._weight}"
-
-    @property
-    def dimension(self) -> int:
-        return self._inner.dimension + 1
-
-    def embed(self, texts: list[str], *, progress: bool = False) -> np.ndarray:
-        vectors = self._inner.embed(texts) * np.sqrt(1 - self._weight)
+    def _embed(self, texts: Sequence[str], progress: bool) -> np.ndarray:
+        vectors = super()._embed(texts, progress) * np.sqrt(1 - self._weight)
         shared = np.full((len(texts), 1), np.sqrt(self._weight), dtype=np.float32)
         return np.hstack([vectors, shared])
 
