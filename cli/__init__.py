@@ -32,16 +32,7 @@ def build_app() -> typer.Typer:
         pretty_exceptions_enable=False,
     )
     for module in (
-        recognise,
-        level,
-        adapt,
-        learn,
-        service,
-        evaluate,
-        screen,
-        registry,
-        rules,
-        skills,
+        recognise, level, adapt, learn, service, evaluate, screen, registry, rules, skills
     ):
         module.register(app)
     return app

@@ -84,15 +84,7 @@ def evaluate(
         if repeats > 1 and protocol != "warm":
             raise InvalidInput("--repeats splits the warm protocol's folds: add --protocol warm")
         _evaluate_equivalence(
-            dataset,
-            settings,
-            json_out,
-            report_dir,
-            synthetic,
-            rankers,
-            adapt,
-            protocol,
-            folds,
+            dataset, settings, json_out, report_dir, synthetic, rankers, adapt, protocol, folds,
             repeats,
         )
     elif task_kind is Task.SKILLS:
@@ -208,9 +200,8 @@ def _evaluate_equivalence(
         fixed_threshold=settings.min_proposal_score,
         synthetic_task=synthetic_task,
     )
-    decisions = decide_all(
-        task.credentials, ranked, pool.modules, task.gold, settings, tiers, shown
-    )
+    decisions = decide_all(task.credentials, ranked, pool.modules, task.gold, settings, tiers,
+                           shown)
     if default in result.rankers:
         result.rankers[default]["selective"] = selective_summary(list(decisions.values()))
     result.protocol = protocol

@@ -97,10 +97,8 @@ def list_keys_command() -> None:
     now = utcnow()
     print("id\trole\tstate\texpires\tlast used\tname")
     for key in keys:
-        print(
-            f"{key.key_id}\t{key.role.value}\t{key.state(now)}\t{_when(key.expires_at)}\t"
-            f"{_when(key.last_used_at)}\t{key.name}"
-        )
+        print(f"{key.key_id}\t{key.role.value}\t{key.state(now)}\t{_when(key.expires_at)}\t"
+              f"{_when(key.last_used_at)}\t{key.name}")
 
 
 @handles_errors
@@ -118,7 +116,8 @@ def revoke_key_command(
     finally:
         database.dispose()
     say(
-        f"revoked key {key.key_id} ({key.name}, role {key.role.value}) at {_when(key.revoked_at)}",
+        f"revoked key {key.key_id} ({key.name}, role {key.role.value}) "
+        f"at {_when(key.revoked_at)}",
     )
 
 
