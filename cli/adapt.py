@@ -130,7 +130,12 @@ def write_score_scale(
     """Measure the adapted model's score scale against its base on the decisions' texts and
     write it into ``out`` (``models.score_scale``); False where the set is too small to."""
     from recognition_engine.models import create_embedder
-    from recognition_engine.models.score_scale import Sides, measure_scale, write_scale
+    from recognition_engine.models.score_scale import (
+        Sides,
+        measure_scale,
+        read_scale,
+        write_scale,
+    )
     from recognition_engine.multilingual import catalogue_embedder, multilingual_embedder
 
     def loaded(own: Settings) -> Callable[[], Sides]:
@@ -147,5 +152,7 @@ def write_score_scale(
     tuned = settings.model_copy(update={field: out})
     scale = measure_scale(decisions, loaded(settings), loaded(tuned))
     if scale is not None:
-        write_scale(out, scale)
+        # the thresholds are set on the shipped model's scale: a base that was fine-tuned
+        # before carries its own scale, and the two are composed
+        write_scale(out, scale.after(read_scale(getattr(settings, field))))
     return scale is not None

@@ -44,6 +44,12 @@ class Quantiles:
     base: tuple[float, ...]
     tuned: tuple[float, ...]
 
+    def after(self, earlier: Quantiles) -> Quantiles:
+        """Return these quantiles with the base side read back through ``earlier``'s: the
+        scale of a model fine-tuned from a model that was itself fine-tuned, from the first."""
+        first = np.interp(self.base, earlier.tuned, earlier.base)
+        return Quantiles(tuple(round(float(v), 4) for v in first), self.tuned)
+
     def carry(self, threshold: float) -> float:
         """Return the tuned model's threshold that lets as many unrelated pairs through (past
         the highest or lowest pair measured, the same distance from the tuned model's)."""
@@ -62,6 +68,12 @@ class ScoreScale:
 
     outcome: Quantiles  # outcome against outcome: outcome_match_threshold
     module: Quantiles  # a credential's module score (whole text and title): min_proposal_score
+
+    def after(self, earlier: ScoreScale | None) -> ScoreScale:
+        """Return the scale from the model ``earlier`` was measured from (None: this one)."""
+        if earlier is None:
+            return self
+        return ScoreScale(self.outcome.after(earlier.outcome), self.module.after(earlier.module))
 
     def to_json(self) -> dict[str, object]:
         return {

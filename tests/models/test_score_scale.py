@@ -109,3 +109,13 @@ def test_a_corrupted_scale_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / SCALE_FILE).write_text(json.dumps({"outcome": {"base": [1, 0], "tuned": [0]}}))
     with pytest.raises(ModelUnavailable, match="not a score scale"):
         read_scale(tmp_path)
+
+
+def test_a_model_tuned_twice_carries_thresholds_from_the_first_scale() -> None:
+    first = ScoreScale(Quantiles((0.0, 1.0), (0.0, 0.5)), Quantiles((0.0, 1.0), (0.0, 0.5)))
+    second = ScoreScale(Quantiles((0.0, 0.5), (0.2, 0.6)), Quantiles((0.0, 0.5), (0.2, 0.6)))
+    composed = second.after(first)
+    for threshold in (0.2, 0.6, 0.9):
+        once = first.outcome.carry(threshold)
+        assert composed.outcome.carry(threshold) == pytest.approx(second.outcome.carry(once))
+    assert second.after(None) == second
