@@ -39,9 +39,18 @@ def agreement(a: frozenset[str], b: frozenset[str]) -> float:
     return -1.0 if a.isdisjoint(b) else 0.0
 
 
-_CODE = re.compile(r"^\s*([A-Za-z]{2,6})[\s_-]*(\d{2,5})\s*$")
+_CODE = re.compile(r"^\s*([A-Za-z]{2,6})[\s_-]*(\d{2,5})")
 _TWINS = 4  # at most this many same-titled modules read as one sequence
 _SPAN = 10  # whose numbers lie within this span ("Organic Chemistry" CHEM 2535, CHEM 2536)
+
+
+def course_code(key: str) -> tuple[str, str, str] | None:
+    """Return a course code's subject, number and what follows ("ACIS 2115H" → ("ACIS",
+    "2115", "H")), None for a key that does not begin as a course code."""
+    found = _CODE.match(key)
+    if found is None:
+        return None
+    return found.group(1).upper(), found.group(2), key[found.end() :].strip()
 
 
 def catalogue_places(modules: Iterable[tuple[str, str]]) -> dict[str, frozenset[str]]:
@@ -56,10 +65,10 @@ def catalogue_places(modules: Iterable[tuple[str, str]]) -> dict[str, frozenset[
     places = {key: sequence_markers(title) for key, title in modules}
     twins: dict[tuple[str, str], list[tuple[int, str]]] = {}
     for key, title in modules:
-        code = _CODE.match(key)
-        if code and not places[key]:
+        code = course_code(key)
+        if code and not code[2] and not places[key]:  # a plain code: no "L" of a laboratory
             name = " ".join(re.findall(r"\w+", title.casefold()))
-            twins.setdefault((code.group(1).upper(), name), []).append((int(code.group(2)), key))
+            twins.setdefault((code[0], name), []).append((int(code[1]), key))
     for group in twins.values():
         numbers = sorted(group)
         if 2 <= len(numbers) <= _TWINS and numbers[-1][0] - numbers[0][0] < _SPAN:

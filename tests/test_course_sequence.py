@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from recognition_engine.course_sequence import agreement, catalogue_places, sequence_markers
+from recognition_engine.course_sequence import (
+    agreement,
+    catalogue_places,
+    course_code,
+    sequence_markers,
+)
 
 
 def test_a_title_names_its_place() -> None:
@@ -50,3 +55,18 @@ def test_same_titles_are_no_sequence_across_subjects_levels_or_many_modules() ->
 def test_a_title_that_names_its_place_keeps_it() -> None:
     places = catalogue_places([("SPAN 201", "Spanish III"), ("SPAN 202", "Spanish III")])
     assert places == {"SPAN 201": {"3"}, "SPAN 202": {"3"}}
+
+
+def test_a_course_code_is_read_once_for_subject_number_and_what_follows() -> None:
+    assert course_code("ACIS 2115") == ("ACIS", "2115", "")
+    assert course_code("chem-2535L") == ("CHEM", "2535", "L")
+    assert course_code("Databases") is None
+
+
+def test_a_laboratory_code_is_no_place_in_its_lectures_sequence() -> None:
+    places = catalogue_places(
+        [("CHEM 2535", "Organic Chemistry"), ("CHEM 2536", "Organic Chemistry"),
+         ("CHEM 2535L", "Organic Chemistry")]
+    )
+    assert places["CHEM 2535"] == {"1"} and places["CHEM 2536"] == {"2"}
+    assert places["CHEM 2535L"] == frozenset()

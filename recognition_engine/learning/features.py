@@ -8,13 +8,12 @@ subject prior, module popularity) and structural cues of the course codes and ti
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from recognition_engine.course_sequence import agreement, sequence_markers
+from recognition_engine.course_sequence import agreement, course_code, sequence_markers
 from recognition_engine.index import CatalogueIndex
 from recognition_engine.matching import ModuleMatch
 
@@ -77,19 +76,16 @@ class Course:
         return sequence_markers(self.title) if self.places is None else self.places
 
 
-_CODE = re.compile(r"^\s*([A-Za-z]{2,6})[\s_-]*(\d{2,5})")
-
-
 def subject_of(code: str) -> str | None:
     """Return the subject prefix of a course code ("ACIS 2115" → "ACIS"), None if it has none."""
-    found = _CODE.match(code)
-    return found.group(1).upper() if found else None
+    found = course_code(code)
+    return found[0] if found else None
 
 
 def stage_of(code: str) -> int | None:
     """Return the leading digit of a course code's number (its year or stage), None if none."""
-    found = _CODE.match(code)
-    return int(found.group(2)[0]) if found else None
+    found = course_code(code)
+    return int(found[1][0]) if found else None
 
 
 def catalogue_courses(
