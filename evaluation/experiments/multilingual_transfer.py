@@ -106,15 +106,15 @@ def main() -> None:
     settings = Settings(
         embedding_backend=args.backend, multilingual_model="e5-small", _env_file=None
     )
-    everything = [*training, *(c for items in groups.values() for c in items)]
-    row_of = {c.id: row for row, c in enumerate(everything)}
     rows: dict[str, dict[str, dict]] = {}
 
     def measure(name: str, query: Embedder, passage: Embedder, read: Sequence[str]) -> np.ndarray:
         """Score every credential with the pair of embedders, print the groups in ``read``,
         return the training credentials' scores (their hard negatives)."""
         started = time.perf_counter()
-        scores = scored(query, passage, everything, modules)
+        credentials = [*training, *(c for group in read for c in groups[group])]
+        row_of = {c.id: row for row, c in enumerate(credentials)}
+        scores = scored(query, passage, credentials, modules)
         rows[name] = {
             group: figures(scores[[row_of[c.id] for c in groups[group]]], groups[group], keys, gold)
             for group in read
